@@ -1,0 +1,30 @@
+// Small readers of raw JSON value text (as a streaming scanner hands it over), shared by the cost
+// and step-key rules. They check the grammar of the one value they read; they never build a DOM.
+#ifndef JOB_DETAIL_DETAIL_JSON_TEXT_H_
+#define JOB_DETAIL_DETAIL_JSON_TEXT_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace job_detail::detail {
+
+// Strips JSON's four whitespace characters (space, tab, LF, CR) from both ends.
+std::string_view TrimJsonWhitespace(std::string_view text);
+
+// Decodes a whole JSON string literal, quotes included (`"a\u0030"` -> `a0`) into UTF-8.
+// nullopt when `quoted` is not exactly one valid JSON string (bad escape, raw control character,
+// lone surrogate, missing quote, trailing bytes).
+std::optional<std::string> DecodeJsonString(std::string_view quoted);
+
+// True when `text` is exactly one RFC 8259 number: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+bool IsJsonNumber(std::string_view text);
+
+// The value of an integer written as -?[0-9]+ (leading zeros allowed, no sign `+`, no fraction,
+// no exponent); nullopt when `text` is anything else or does not fit in int64.
+std::optional<std::int64_t> ParseInt64(std::string_view text);
+
+}  // namespace job_detail::detail
+
+#endif  // JOB_DETAIL_DETAIL_JSON_TEXT_H_

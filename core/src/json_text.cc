@@ -1,0 +1,169 @@
+#include "job_detail/detail/json_text.h"
+
+#include <limits>
+
+namespace job_detail::detail {
+namespace {
+
+bool IsJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+std::optional<std::uint32_t> HexQuad(std::string_view text, std::size_t at) {
+  if (at + 4 > text.size()) return std::nullopt;
+  std::uint32_t value = 0;
+  for (std::size_t i = at; i < at + 4; ++i) {
+    const char c = text[i];
+    std::uint32_t digit = 0;
+    if (c >= '0' && c <= '9') {
+      digit = static_cast<std::uint32_t>(c - '0');
+    } else if (c >= 'a' && c <= 'f') {
+      digit = static_cast<std::uint32_t>(c - 'a' + 10);
+    } else if (c >= 'A' && c <= 'F') {
+      digit = static_cast<std::uint32_t>(c - 'A' + 10);
+    } else {
+      return std::nullopt;
+    }
+    value = value * 16 + digit;
+  }
+  return value;
+}
+
+void AppendUtf8(std::uint32_t code_point, std::string& out) {
+  if (code_point < 0x80) {
+    out.push_back(static_cast<char>(code_point));
+  } else if (code_point < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (code_point >> 6)));
+    out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
+  } else if (code_point < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (code_point >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (code_point >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((code_point >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
+  }
+}
+
+// Reads the `\uXXXX` escape (and its low surrogate, when it is a high one) starting at `at`, the
+// index of the `u`. Advances `at` past the escape.
+std::optional<std::uint32_t> UnicodeEscape(std::string_view text, std::size_t& at) {
+  const auto high = HexQuad(text, at + 1);
+  if (!high) return std::nullopt;
+  at += 5;
+  if (*high >= 0xDC00 && *high <= 0xDFFF) return std::nullopt;  // lone low surrogate
+  if (*high < 0xD800 || *high > 0xDBFF) return *high;
+  if (at + 1 >= text.size() || text[at] != '\\' || text[at + 1] != 'u') return std::nullopt;
+  const auto low = HexQuad(text, at + 2);
+  if (!low || *low < 0xDC00 || *low > 0xDFFF) return std::nullopt;
+  at += 6;
+  return 0x10000 + ((*high - 0xD800) << 10) + (*low - 0xDC00);
+}
+
+std::optional<char> SimpleEscape(char c) {
+  switch (c) {
+    case '"':
+    case '\\':
+    case '/':
+      return c;
+    case 'b':
+      return '\b';
+    case 'f':
+      return '\f';
+    case 'n':
+      return '\n';
+    case 'r':
+      return '\r';
+    case 't':
+      return '\t';
+    default:
+      return std::nullopt;
+  }
+}
+
+}  // namespace
+
+std::string_view TrimJsonWhitespace(std::string_view text) {
+  while (!text.empty() && IsJsonSpace(text.front())) text.remove_prefix(1);
+  while (!text.empty() && IsJsonSpace(text.back())) text.remove_suffix(1);
+  return text;
+}
+
+std::optional<std::string> DecodeJsonString(std::string_view quoted) {
+  if (quoted.size() < 2 || quoted.front() != '"') return std::nullopt;
+  std::string out;
+  std::size_t at = 1;
+  while (at < quoted.size()) {
+    const char c = quoted[at];
+    if (c == '"') {
+      // The closing quote must be the last byte: one value, nothing after it.
+      if (at + 1 != quoted.size()) return std::nullopt;
+      return out;
+    }
+    if (static_cast<unsigned char>(c) < 0x20) return std::nullopt;
+    if (c != '\\') {
+      out.push_back(c);
+      ++at;
+      continue;
+    }
+    if (at + 1 >= quoted.size()) return std::nullopt;
+    if (quoted[at + 1] == 'u') {
+      ++at;
+      const auto code_point = UnicodeEscape(quoted, at);
+      if (!code_point) return std::nullopt;
+      AppendUtf8(*code_point, out);
+      continue;
+    }
+    const auto simple = SimpleEscape(quoted[at + 1]);
+    if (!simple) return std::nullopt;
+    out.push_back(*simple);
+    at += 2;
+  }
+  return std::nullopt;  // no closing quote
+}
+
+bool IsJsonNumber(std::string_view text) {
+  std::size_t at = 0;
+  const auto digits = [&] {
+    const std::size_t start = at;
+    while (at < text.size() && IsDigit(text[at])) ++at;
+    return at - start;
+  };
+  if (at < text.size() && text[at] == '-') ++at;
+  if (at < text.size() && text[at] == '0') {
+    ++at;
+  } else if (digits() == 0) {
+    return false;
+  }
+  if (at < text.size() && text[at] == '.') {
+    ++at;
+    if (digits() == 0) return false;
+  }
+  if (at < text.size() && (text[at] == 'e' || text[at] == 'E')) {
+    ++at;
+    if (at < text.size() && (text[at] == '+' || text[at] == '-')) ++at;
+    if (digits() == 0) return false;
+  }
+  return at == text.size();
+}
+
+std::optional<std::int64_t> ParseInt64(std::string_view text) {
+  const bool negative = !text.empty() && text.front() == '-';
+  if (negative) text.remove_prefix(1);
+  if (text.empty()) return std::nullopt;
+  // Accumulate the magnitude as unsigned so that INT64_MIN is representable.
+  const std::uint64_t limit =
+      static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) + (negative ? 1 : 0);
+  std::uint64_t magnitude = 0;
+  for (const char c : text) {
+    if (!IsDigit(c)) return std::nullopt;
+    const auto digit = static_cast<std::uint64_t>(c - '0');
+    if (magnitude > (limit - digit) / 10) return std::nullopt;
+    magnitude = magnitude * 10 + digit;
+  }
+  if (!negative) return static_cast<std::int64_t>(magnitude);
+  return magnitude == 0 ? 0 : -static_cast<std::int64_t>(magnitude - 1) - 1;
+}
+
+}  // namespace job_detail::detail
