@@ -49,9 +49,12 @@ std::optional<Decimal> ToDecimal(const Literal& literal) {
     for (const char c : digits) units = units * 10 + (c - '0');
     units *= Pow10(shift);
   } else {
-    const std::int64_t kept = length + shift;  // digits that stay above the 12th fractional place
-    for (std::int64_t i = 0; i < kept; ++i) units = units * 10 + (digits[i] - '0');
-    if (kept >= 0) {
+    // Digits that stay above the 12th fractional place; none when the value is below a tenth of a
+    // unit, which then rounds down to zero.
+    const std::int64_t kept_signed = length + shift;
+    if (kept_signed >= 0) {
+      const auto kept = static_cast<std::size_t>(kept_signed);
+      for (std::size_t i = 0; i < kept; ++i) units = units * 10 + (digits[i] - '0');
       const char first_dropped = digits[kept];
       const bool rest_nonzero =
           digits.substr(kept + 1).find_first_not_of('0') != std::string_view::npos;
@@ -59,7 +62,6 @@ std::optional<Decimal> ToDecimal(const Literal& literal) {
           first_dropped > '5' || (first_dropped == '5' && (rest_nonzero || units % 2 == 1));
       if (round_up) ++units;
     }
-    // kept < 0: the dropped part is below a tenth of a unit, so it rounds down to what is kept (0).
   }
   if (units >= kCostLimitUnits) return std::nullopt;
   return Decimal::FromUnits(literal.negative ? -units : units);
@@ -79,6 +81,19 @@ bool ReadExponent(std::string_view text, std::size_t& at, std::int64_t& exponent
   }
   if (negative) exponent = -exponent;
   return at > start;
+}
+
+// Reads `.` and the digits after it when present; returns how many fraction digits it appended.
+std::int64_t ReadFraction(std::string_view text, std::size_t& at, std::string& digits) {
+  std::int64_t count = 0;
+  if (at < text.size() && text[at] == '.') {
+    ++at;
+    while (at < text.size() && IsDigit(text[at])) {
+      digits.push_back(text[at++]);
+      ++count;
+    }
+  }
+  return count;
 }
 
 // Integer part with commas: [1-9][0-9]{0,2}(,[0-9]{3})+ ; without: [0-9]*.
@@ -110,14 +125,7 @@ std::optional<Literal> ReadLenientNumber(std::string_view text, bool negative) {
   std::size_t at = 0;
   if (!ReadIntegerPart(text, at, literal.digits)) return std::nullopt;
   const std::size_t integer_digits = literal.digits.size();
-  std::int64_t fraction_digits = 0;
-  if (at < text.size() && text[at] == '.') {
-    ++at;
-    while (at < text.size() && IsDigit(text[at])) {
-      literal.digits.push_back(text[at++]);
-      ++fraction_digits;
-    }
-  }
+  const std::int64_t fraction_digits = ReadFraction(text, at, literal.digits);
   if (integer_digits == 0 && fraction_digits == 0) return std::nullopt;
   std::int64_t exponent = 0;
   if (!ReadExponent(text, at, exponent) || at != text.size()) return std::nullopt;
@@ -134,14 +142,7 @@ Literal ReadJsonNumber(std::string_view text) {
     ++at;
   }
   while (at < text.size() && IsDigit(text[at])) literal.digits.push_back(text[at++]);
-  std::int64_t fraction_digits = 0;
-  if (at < text.size() && text[at] == '.') {
-    ++at;
-    while (at < text.size() && IsDigit(text[at])) {
-      literal.digits.push_back(text[at++]);
-      ++fraction_digits;
-    }
-  }
+  const std::int64_t fraction_digits = ReadFraction(text, at, literal.digits);
   std::int64_t exponent = 0;
   ReadExponent(text, at, exponent);
   literal.power = exponent - fraction_digits;

@@ -96,7 +96,7 @@ std::size_t StepKeyHash::operator()(const StepKey& key) const {
   const std::size_t kind = static_cast<std::size_t>(key.kind);
   const std::size_t value = key.kind == StepKeyKind::kId ? std::hash<std::string>{}(key.id)
                                                          : std::hash<std::int64_t>{}(key.number);
-  return value ^ (kind * 0x9E3779B97F4A7C15ULL);
+  return value * 31 + kind;
 }
 
 }  // namespace job_detail
