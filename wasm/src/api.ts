@@ -1,0 +1,13 @@
+// The public API over the raw Embind module: JS values in, plain objects out.
+import { costJsonText } from './cost_input.js';
+import type { RawModule } from './job_detail_wasm.mjs';
+import type { CostInput, JobDetail } from './types.js';
+
+export function bindApi(raw: RawModule): JobDetail {
+  return {
+    parseCost: (value: CostInput) => raw.parseCostJson(costJsonText(value)),
+    formatCost: (value: CostInput) => raw.formatCostJson(costJsonText(value)),
+    parseCostJson: (jsonText: string) => raw.parseCostJson(jsonText),
+    totalCost: (values: readonly CostInput[]) => raw.totalCostJson(values.map(costJsonText)),
+  };
+}

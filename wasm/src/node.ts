@@ -1,0 +1,13 @@
+// Node entry (`exports["."].node`): Emscripten's web glue cannot read `file:` URLs, so the
+// bytes are read here and handed to the factory. Everything else is shared with the browser entry.
+import { readFile } from 'node:fs/promises';
+
+import { createLoader } from './instantiate.js';
+
+export * from './types.js';
+export { JobDetailError } from './errors.js';
+
+/** Loads the WebAssembly module once per process and returns the API bound to it. */
+export const loadJobDetail = createLoader(() =>
+  readFile(new URL('./job_detail_wasm.wasm', import.meta.url)),
+);
