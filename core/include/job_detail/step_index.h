@@ -1,0 +1,125 @@
+// StepIndex: streams the S3 steps document, validates it whole (RFC 8259 + UTF-8, as strictly as
+// the nlohmann decoder used for Step(i)), and indexes each step's byte span and list-row fields
+// while the bytes arrive. It never builds a DOM of the document: a step is decoded only when asked.
+//
+// Shapes: a top-level array of steps, or an object whose `execution_steps` (else `steps`) member is
+// the array. `execution_steps` wins over `steps` whatever the order (indexing restarts if it comes
+// second); other members are ignored; a repeated key restarts the index (the last one wins, as
+// in a parsed object). Anything else is kUnexpectedShape, reported at the byte where the shape
+// became certain (the top-level value's first byte, the steps member's value, or the closing `}`
+// of an object without either member).
+//
+// Errors: the first one, with the offset of the offending byte in the bytes fed (BOM included).
+// kTruncated at Finish() has the input length as offset; kTooLarge the first byte over max_bytes.
+// After an error Feed() does nothing, and every step indexed before it stays available.
+//
+// Memory: the document bytes once (one buffer; Reserve() when the size is known) plus
+// kStepRecordBytes per step (string fields are spans into the buffer, decoded on demand).
+#ifndef JOB_DETAIL_STEP_INDEX_H_
+#define JOB_DETAIL_STEP_INDEX_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <nlohmann/json_fwd.hpp>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "job_detail/cost.h"
+#include "job_detail/error.h"
+#include "job_detail/result.h"
+#include "job_detail/step_key.h"
+
+namespace job_detail {
+
+namespace detail {
+class JsonScanner;
+struct StepRecord;
+}  // namespace detail
+
+struct StepIndexOptions {
+  // Spans are 32-bit, so a document is at most 4 GiB - 1 bytes whatever this says.
+  std::uint64_t max_bytes = std::numeric_limits<std::uint64_t>::max();
+  std::uint32_t max_depth = 512;  // containers, the top-level one included
+};
+
+// A list row, decoded from the step's top-level members. Text fields hold a string member's
+// decoded content or a number member's JSON text; null, booleans, objects and arrays give nullopt.
+// Alternatives, first present wins: `step_name` then `name`; `started_at` then `start_time`;
+// `completed_at`, `ended_at`, then `end_time`. Token counts are read at the step's top level only
+// (not inside a `usage` object) and only when they are non-negative integers.
+struct StepSummary {
+  std::size_t index = 0;
+  bool is_object = true;  // false: an invalid entry (the document's element is not an object)
+  std::string problem;    // why the entry is invalid; empty for an object
+  std::uint64_t begin = 0;  // byte span [begin, end) of the step in the document
+  std::uint64_t end = 0;
+  StepKey key;  // the merge key (StepKeyFromJsonText over step_number, step_id, id, position)
+  std::optional<std::string> step_number;
+  std::optional<std::string> name;
+  std::optional<std::string> status;
+  std::optional<std::string> started_at;
+  std::optional<std::string> completed_at;
+  std::optional<std::string> duration_ms;
+  std::optional<std::string> model;
+  std::optional<std::uint64_t> input_tokens;
+  std::optional<std::uint64_t> output_tokens;
+  std::optional<std::uint64_t> total_tokens;
+  Cost cost;  // `cost_usd`; a non-object entry counts as kInvalid
+};
+
+class StepIndex {
+ public:
+  explicit StepIndex(StepIndexOptions options = {});
+  ~StepIndex();
+  StepIndex(StepIndex&&) noexcept;
+  StepIndex& operator=(StepIndex&&) noexcept;
+
+  // Grows the document buffer once when the caller knows the total size (Content-Length).
+  void Reserve(std::size_t bytes);
+  // Any chunking works, even inside a string, an escape or a UTF-8 sequence.
+  void Feed(std::span<const std::uint8_t> bytes);
+  void Feed(std::string_view bytes);
+  // Ends the input: returns the document's error (kTruncated when it is incomplete), or nullopt
+  // when it is a complete, valid steps document. Later Feed() calls do nothing.
+  const std::optional<Error>& Finish();
+
+  bool finished() const { return finished_; }
+  const std::optional<Error>& error() const { return error_; }
+  // Progress, available at any moment: completed steps and their running cost total.
+  std::size_t count() const;
+  const CostTotal& cost_total() const { return cost_total_; }
+  std::uint64_t bytes_fed() const { return document_.size(); }
+
+  // kInvalidArgument when i >= count().
+  Result<StepSummary> Summary(std::size_t i) const;
+  // Decodes step i in full (HTML output untruncated). A non-object entry decodes to its value.
+  Result<nlohmann::json> Step(std::size_t i) const;
+  // The step's raw JSON text (empty when i >= count()).
+  std::string_view StepJsonText(std::size_t i) const;
+
+  // Bytes held per step besides the document itself.
+  static const std::size_t kStepRecordBytes;
+
+ private:
+  class Tracker;
+
+  void Drain();
+  void Fail(Error error);
+
+  StepIndexOptions options_;
+  std::vector<std::uint8_t> document_;
+  std::unique_ptr<detail::JsonScanner> scanner_;
+  std::unique_ptr<Tracker> tracker_;
+  CostTotal cost_total_;
+  std::optional<Error> error_;
+  bool finished_ = false;
+};
+
+}  // namespace job_detail
+
+#endif  // JOB_DETAIL_STEP_INDEX_H_

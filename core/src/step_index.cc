@@ -1,0 +1,381 @@
+#include "job_detail/step_index.h"
+
+#include <algorithm>
+#include <charconv>
+#include <nlohmann/json.hpp>
+#include <utility>
+
+#include "job_detail/detail/json_scanner.h"
+#include "job_detail/detail/json_text.h"
+#include "job_detail/detail/step_record.h"
+
+namespace job_detail {
+
+using detail::JsonEvent;
+using detail::JsonEventKind;
+using detail::StepField;
+using detail::StepRecord;
+using detail::TextSpan;
+
+const std::size_t StepIndex::kStepRecordBytes = sizeof(StepRecord);
+
+namespace {
+
+// Spans are 32-bit: the document may not reach 4 GiB.
+constexpr std::uint64_t kMaxDocumentBytes = 0xFFFFFFFFu;
+constexpr std::uint8_t kNoField = 0xFF;
+
+bool IsBegin(JsonEventKind kind) {
+  return kind == JsonEventKind::kBeginObject || kind == JsonEventKind::kBeginArray;
+}
+bool IsEnd(JsonEventKind kind) {
+  return kind == JsonEventKind::kEndObject || kind == JsonEventKind::kEndArray;
+}
+bool IsScalar(JsonEventKind kind) { return kind >= JsonEventKind::kString; }
+
+TextSpan SpanOf(std::size_t begin, std::size_t end) {
+  return TextSpan{static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end - begin)};
+}
+
+std::string_view TextOf(std::span<const std::uint8_t> document, TextSpan span) {
+  return std::string_view(reinterpret_cast<const char*>(document.data()) + span.offset, span.length);
+}
+
+std::optional<std::string_view> FieldText(std::span<const std::uint8_t> document,
+                                          const StepRecord& record, StepField field) {
+  const TextSpan span = record.fields[static_cast<std::size_t>(field)];
+  if (span.length == 0) return std::nullopt;
+  return TextOf(document, span);
+}
+
+// A string member's decoded content or a number member's text; nullopt for anything else.
+std::optional<std::string> ScalarText(std::optional<std::string_view> text) {
+  if (!text || text->empty()) return std::nullopt;
+  const char first = text->front();
+  if (first == '"') return detail::DecodeJsonString(*text);
+  if (first == '-' || (first >= '0' && first <= '9')) return std::string(*text);
+  return std::nullopt;
+}
+
+std::optional<std::uint64_t> TokenCount(std::optional<std::string_view> text) {
+  if (!text || text->empty()) return std::nullopt;
+  std::uint64_t value = 0;
+  const char* const end = text->data() + text->size();
+  const auto [ptr, ec] = std::from_chars(text->data(), end, value);
+  if (ec != std::errc() || ptr != end) return std::nullopt;
+  return value;
+}
+
+Cost StepCost(std::span<const std::uint8_t> document, const StepRecord& record) {
+  if (!record.is_object) return Cost::Invalid();
+  const auto text = FieldText(document, record, StepField::kCostUsd);
+  return text ? ParseCostJsonText(*text) : Cost::None();
+}
+
+// A member name as text: raw bytes when it has no escapes (the usual case), decoded otherwise.
+std::string_view MemberName(std::span<const std::uint8_t> document, const JsonEvent& event,
+                            std::string* storage) {
+  const TextSpan quoted = SpanOf(event.begin, event.end);
+  const std::string_view text = TextOf(document, quoted);
+  if (!event.has_escapes) return text.substr(1, text.size() - 2);
+  *storage = detail::DecodeJsonString(text).value_or(std::string());
+  return *storage;
+}
+
+}  // namespace
+
+namespace detail {
+
+std::optional<FieldSlot> FieldForMemberName(std::string_view name) {
+  struct Entry {
+    std::string_view name;
+    FieldSlot slot;
+  };
+  static constexpr Entry kEntries[] = {
+      {"step_number", {StepField::kStepNumber, 0}},   {"step_id", {StepField::kStepId, 0}},
+      {"id", {StepField::kId, 0}},                    {"step_name", {StepField::kName, 0}},
+      {"name", {StepField::kName, 1}},                {"status", {StepField::kStatus, 0}},
+      {"started_at", {StepField::kStartedAt, 0}},     {"start_time", {StepField::kStartedAt, 1}},
+      {"completed_at", {StepField::kCompletedAt, 0}}, {"ended_at", {StepField::kCompletedAt, 1}},
+      {"end_time", {StepField::kCompletedAt, 2}},     {"duration_ms", {StepField::kDurationMs, 0}},
+      {"model", {StepField::kModel, 0}},              {"input_tokens", {StepField::kInputTokens, 0}},
+      {"output_tokens", {StepField::kOutputTokens, 0}},
+      {"total_tokens", {StepField::kTotalTokens, 0}}, {"cost_usd", {StepField::kCostUsd, 0}},
+  };
+  for (const Entry& entry : kEntries) {
+    if (entry.name == name) return entry.slot;
+  }
+  return std::nullopt;
+}
+
+}  // namespace detail
+
+// Follows the scanner's tokens to find the steps array, each step and its row members.
+class StepIndex::Tracker {
+ public:
+  std::vector<StepRecord> records;
+
+  // An error when the document's shape is wrong.
+  std::optional<Error> OnEvent(const JsonEvent& event, std::span<const std::uint8_t> document,
+                               CostTotal* total) {
+    const JsonEventKind kind = event.kind;
+    if (event.depth == 0) return OnTopLevel(event);
+    if (in_steps_) {
+      if (event.depth == element_depth_ - 1) {
+        in_steps_ = false;  // the steps array's closing bracket
+        return std::nullopt;
+      }
+      if (event.depth == element_depth_) {
+        if (IsBegin(kind)) {
+          current_ = StepRecord{};
+          current_.span.offset = static_cast<std::uint32_t>(event.begin);
+          current_.is_object = kind == JsonEventKind::kBeginObject;
+          pending_field_ = kNoField;
+          open_field_ = kNoField;
+        } else {
+          if (IsScalar(kind)) {
+            current_ = StepRecord{};
+            current_.span.offset = static_cast<std::uint32_t>(event.begin);
+          }
+          current_.span.length = static_cast<std::uint32_t>(event.end - current_.span.offset);
+          total->Add(StepCost(document, current_));
+          records.push_back(current_);
+        }
+        return std::nullopt;
+      }
+      if (current_.is_object && event.depth == element_depth_ + 1) OnStepMember(event, document);
+      return std::nullopt;
+    }
+    if (root_object_ && event.depth == 1) return OnRootMember(event, document, total);
+    return std::nullopt;
+  }
+
+ private:
+  std::optional<Error> OnTopLevel(const JsonEvent& event) {
+    if (event.kind == JsonEventKind::kBeginArray) {
+      StartSteps(1);
+      return std::nullopt;
+    }
+    if (event.kind == JsonEventKind::kBeginObject) {
+      root_object_ = true;
+      return std::nullopt;
+    }
+    if (event.kind == JsonEventKind::kEndObject && !found_steps_) {
+      return ShapeError(event.begin, "the object has no execution_steps or steps array");
+    }
+    if (IsEnd(event.kind)) return std::nullopt;
+    return ShapeError(event.begin,
+                      "expected an array of steps or an object with execution_steps or steps");
+  }
+
+  std::optional<Error> OnRootMember(const JsonEvent& event, std::span<const std::uint8_t> document,
+                                    CostTotal* total) {
+    if (event.kind == JsonEventKind::kKey) {
+      std::string storage;
+      const std::string_view name = MemberName(document, event, &storage);
+      pending_key_ = PendingKey::kNone;
+      if (name == "execution_steps") pending_key_ = PendingKey::kExecutionSteps;
+      if (name == "steps" && !seen_execution_steps_) pending_key_ = PendingKey::kSteps;
+      return std::nullopt;
+    }
+    if (pending_key_ == PendingKey::kNone || IsEnd(event.kind)) return std::nullopt;
+    const bool execution_steps = pending_key_ == PendingKey::kExecutionSteps;
+    pending_key_ = PendingKey::kNone;
+    if (event.kind != JsonEventKind::kBeginArray) {
+      return ShapeError(event.begin, execution_steps ? "execution_steps is not an array"
+                                                     : "steps is not an array");
+    }
+    // The last `execution_steps` wins, else the last `steps`: restart on a later one.
+    records.clear();
+    *total = CostTotal();
+    seen_execution_steps_ = seen_execution_steps_ || execution_steps;
+    StartSteps(2);
+    return std::nullopt;
+  }
+
+  void OnStepMember(const JsonEvent& event, std::span<const std::uint8_t> document) {
+    const JsonEventKind kind = event.kind;
+    if (kind == JsonEventKind::kKey) {
+      std::string storage;
+      const auto slot = detail::FieldForMemberName(MemberName(document, event, &storage));
+      pending_field_ = kNoField;
+      if (slot && TakesRank(slot->field, slot->rank)) {
+        pending_field_ = static_cast<std::uint8_t>(slot->field);
+        pending_rank_ = slot->rank;
+      }
+      return;
+    }
+    if (IsBegin(kind)) {
+      open_field_ = pending_field_;
+      open_rank_ = pending_rank_;
+      open_begin_ = event.begin;
+      pending_field_ = kNoField;
+      return;
+    }
+    if (IsEnd(kind)) {
+      if (open_field_ != kNoField) SetField(open_field_, open_rank_, open_begin_, event.end);
+      open_field_ = kNoField;
+      return;
+    }
+    if (pending_field_ != kNoField) SetField(pending_field_, pending_rank_, event.begin, event.end);
+    pending_field_ = kNoField;
+  }
+
+  // A member with a better (lower) or equal rank replaces the held one: the last duplicate wins.
+  bool TakesRank(StepField field, std::uint8_t rank) {
+    const std::uint8_t* held = RankSlot(field);
+    return held == nullptr || rank <= *held;
+  }
+  std::uint8_t* RankSlot(StepField field) {
+    switch (field) {
+      case StepField::kName:
+        return &current_.name_rank;
+      case StepField::kStartedAt:
+        return &current_.started_rank;
+      case StepField::kCompletedAt:
+        return &current_.completed_rank;
+      default:
+        return nullptr;
+    }
+  }
+  void SetField(std::uint8_t field, std::uint8_t rank, std::size_t begin, std::size_t end) {
+    current_.fields[field] = SpanOf(begin, end);
+    if (std::uint8_t* held = RankSlot(static_cast<StepField>(field))) *held = rank;
+  }
+
+  void StartSteps(std::uint32_t element_depth) {
+    in_steps_ = true;
+    found_steps_ = true;
+    element_depth_ = element_depth;
+  }
+
+  static Error ShapeError(std::size_t offset, const char* message) {
+    return Error{ErrorCode::kUnexpectedShape, offset, message};
+  }
+
+  enum class PendingKey : std::uint8_t { kNone, kSteps, kExecutionSteps };
+
+  bool root_object_ = false;
+  bool found_steps_ = false;
+  bool seen_execution_steps_ = false;
+  bool in_steps_ = false;
+  PendingKey pending_key_ = PendingKey::kNone;
+  std::uint32_t element_depth_ = 0;  // depth of the steps array's elements
+  StepRecord current_;
+  // The member whose value comes next (a key was just seen) and the container member being read.
+  std::uint8_t pending_field_ = kNoField;
+  std::uint8_t pending_rank_ = 0;
+  std::uint8_t open_field_ = kNoField;
+  std::uint8_t open_rank_ = 0;
+  std::size_t open_begin_ = 0;
+};
+
+StepIndex::StepIndex(StepIndexOptions options)
+    : options_(options),
+      scanner_(std::make_unique<detail::JsonScanner>(options.max_depth)),
+      tracker_(std::make_unique<Tracker>()) {}
+StepIndex::~StepIndex() = default;
+StepIndex::StepIndex(StepIndex&&) noexcept = default;
+StepIndex& StepIndex::operator=(StepIndex&&) noexcept = default;
+
+void StepIndex::Reserve(std::size_t bytes) {
+  const std::uint64_t limit = std::min(options_.max_bytes, kMaxDocumentBytes);
+  document_.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(bytes, limit)));
+}
+
+void StepIndex::Feed(std::string_view bytes) {
+  Feed(std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()));
+}
+
+void StepIndex::Feed(std::span<const std::uint8_t> bytes) {
+  if (error_ || finished_) return;
+  const std::uint64_t limit = std::min(options_.max_bytes, kMaxDocumentBytes);
+  const std::uint64_t room = limit - document_.size();
+  const std::size_t take =
+      bytes.size() <= room ? bytes.size() : static_cast<std::size_t>(room);
+  document_.insert(document_.end(), bytes.data(), bytes.data() + take);
+  Drain();
+  if (!error_ && take < bytes.size()) {
+    Fail(Error{ErrorCode::kTooLarge, limit, "the document exceeds the maximum size"});
+  }
+}
+
+const std::optional<Error>& StepIndex::Finish() {
+  if (!finished_) {
+    finished_ = true;
+    if (!error_) {
+      scanner_->EndInput();
+      Drain();
+    }
+  }
+  return error_;
+}
+
+void StepIndex::Drain() {
+  for (;;) {
+    const JsonEvent event = scanner_->Next(document_);
+    if (event.kind == JsonEventKind::kNeedMore || event.kind == JsonEventKind::kDone) return;
+    if (event.kind == JsonEventKind::kError) {
+      Fail(scanner_->error());
+      return;
+    }
+    if (auto shape_error = tracker_->OnEvent(event, document_, &cost_total_)) {
+      Fail(std::move(*shape_error));
+      return;
+    }
+  }
+}
+
+void StepIndex::Fail(Error error) { error_ = std::move(error); }
+
+std::size_t StepIndex::count() const { return tracker_->records.size(); }
+
+std::string_view StepIndex::StepJsonText(std::size_t i) const {
+  if (i >= count()) return {};
+  return TextOf(document_, tracker_->records[i].span);
+}
+
+Result<StepSummary> StepIndex::Summary(std::size_t i) const {
+  if (i >= count()) return Error{ErrorCode::kInvalidArgument, std::nullopt, "step index out of range"};
+  const StepRecord& record = tracker_->records[i];
+  StepSummary summary;
+  summary.index = i;
+  summary.is_object = record.is_object;
+  summary.begin = record.span.offset;
+  summary.end = static_cast<std::uint64_t>(record.span.offset) + record.span.length;
+  summary.cost = StepCost(document_, record);
+  if (!record.is_object) {
+    summary.problem = "step is not a JSON object";
+    summary.key = StepKeyFromJsonText(std::nullopt, std::nullopt, std::nullopt, i);
+    return summary;
+  }
+  auto field = [&](StepField f) { return FieldText(document_, record, f); };
+  summary.key = StepKeyFromJsonText(field(StepField::kStepNumber), field(StepField::kStepId),
+                                    field(StepField::kId), i);
+  summary.step_number = ScalarText(field(StepField::kStepNumber));
+  summary.name = ScalarText(field(StepField::kName));
+  summary.status = ScalarText(field(StepField::kStatus));
+  summary.started_at = ScalarText(field(StepField::kStartedAt));
+  summary.completed_at = ScalarText(field(StepField::kCompletedAt));
+  summary.duration_ms = ScalarText(field(StepField::kDurationMs));
+  summary.model = ScalarText(field(StepField::kModel));
+  summary.input_tokens = TokenCount(field(StepField::kInputTokens));
+  summary.output_tokens = TokenCount(field(StepField::kOutputTokens));
+  summary.total_tokens = TokenCount(field(StepField::kTotalTokens));
+  return summary;
+}
+
+Result<nlohmann::json> StepIndex::Step(std::size_t i) const {
+  if (i >= count()) return Error{ErrorCode::kInvalidArgument, std::nullopt, "step index out of range"};
+  const TextSpan span = tracker_->records[i].span;
+  const std::uint8_t* const begin = document_.data() + span.offset;
+  // Non-throwing parse; the span was validated (grammar, UTF-8, depth, finite numbers) already,
+  // and nlohmann parses iteratively, so a deep step cannot overflow the stack.
+  nlohmann::json step = nlohmann::json::parse(begin, begin + span.length, nullptr, false);
+  if (step.is_discarded()) {
+    return Error{ErrorCode::kInvalidJson, span.offset, "step could not be decoded"};
+  }
+  return step;
+}
+
+}  // namespace job_detail
