@@ -1,0 +1,232 @@
+#include "job_detail/step_index.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "json_scan_test_util.h"
+
+namespace job_detail {
+namespace {
+
+using testing::DescribeError;
+using testing::IndexOutcome;
+
+std::string Result(std::string_view doc, StepIndexOptions options = {}) {
+  StepIndex index(options);
+  index.Feed(doc);
+  const auto& error = index.Finish();
+  return error ? DescribeError(*error) : "ok";
+}
+
+const char kThreeSteps[] =
+    R"([{"step_number": 1, "step_name": "fetch", "name": "ignored", "status": "completed",)"
+    R"( "started_at": "2026-01-01T00:00:00Z", "completed_at": "2026-01-01T00:00:01Z",)"
+    R"( "duration_ms": 1000, "model": "gpt-x", "input_tokens": 10, "output_tokens": 5,)"
+    R"( "total_tokens": 15, "cost_usd": 0.1, "output": "<p>caf\u00e9 \"quoted\"</p>"},)"
+    R"( {"step_number": "2", "name": "r\u00e9sum\u00e9", "start_time": "a", "end_time": "b",)"
+    R"( "ended_at": "c", "cost_usd": "$0.2", "usage": {"input_tokens": 99}},)"
+    R"( {"id": "x", "cost_usd": null, "status": {"nested": true}, "input_tokens": -1}])";
+
+TEST(StepIndexTest, IndexesTheRowFieldsOfEachStep) {
+  StepIndex index;
+  index.Feed(kThreeSteps);
+  ASSERT_FALSE(index.Finish().has_value());
+  ASSERT_EQ(index.count(), 3u);
+
+  const StepSummary first = index.Summary(0).value();
+  EXPECT_TRUE(first.is_object);
+  EXPECT_EQ(first.begin, 1u);
+  EXPECT_EQ(first.step_number, "1");
+  EXPECT_EQ(first.name, "fetch");  // step_name wins over name
+  EXPECT_EQ(first.status, "completed");
+  EXPECT_EQ(first.started_at, "2026-01-01T00:00:00Z");
+  EXPECT_EQ(first.completed_at, "2026-01-01T00:00:01Z");
+  EXPECT_EQ(first.duration_ms, "1000");
+  EXPECT_EQ(first.model, "gpt-x");
+  EXPECT_EQ(first.input_tokens, 10u);
+  EXPECT_EQ(first.output_tokens, 5u);
+  EXPECT_EQ(first.total_tokens, 15u);
+  EXPECT_EQ(first.cost.kind, CostKind::kValid);
+  EXPECT_EQ(first.cost.value.ToCanonicalString(), "0.1");
+  EXPECT_EQ(first.key.kind, StepKeyKind::kStepNumber);
+  EXPECT_EQ(first.key.number, 1);
+
+  const StepSummary second = index.Summary(1).value();
+  EXPECT_EQ(second.step_number, "2");
+  EXPECT_EQ(second.name, "r\xC3\xA9sum\xC3\xA9");  // escapes decoded
+  EXPECT_EQ(second.started_at, "a");
+  EXPECT_EQ(second.completed_at, "c");  // ended_at ranks above end_time whatever the order
+  EXPECT_EQ(second.input_tokens, std::nullopt);  // only the step's top level counts
+  EXPECT_EQ(second.cost.value.ToCanonicalString(), "0.2");
+  EXPECT_EQ(second.key.kind, StepKeyKind::kStepNumber);
+  EXPECT_EQ(second.key.number, 2);
+
+  const StepSummary third = index.Summary(2).value();
+  EXPECT_EQ(third.status, std::nullopt);  // an object is not row text
+  EXPECT_EQ(third.input_tokens, std::nullopt);
+  EXPECT_EQ(third.cost.kind, CostKind::kNone);
+  EXPECT_EQ(third.key.kind, StepKeyKind::kId);
+  EXPECT_EQ(third.key.id, "x");
+
+  EXPECT_EQ(index.cost_total().canonical(), "0.3");
+  EXPECT_EQ(index.cost_total().no_cost(), 1u);
+  EXPECT_EQ(index.cost_total().invalid_cost(), 0u);
+  EXPECT_EQ(index.Summary(3).error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(index.Step(3).error().code, ErrorCode::kInvalidArgument);
+}
+
+TEST(StepIndexTest, DecodesAWholeStepOnDemand) {
+  StepIndex index;
+  index.Feed(kThreeSteps);
+  ASSERT_FALSE(index.Finish().has_value());
+  const auto step = index.Step(0);
+  ASSERT_TRUE(step.ok());
+  ASSERT_TRUE(step.value().is_object());
+  const auto& output = step.value()["output"];
+  ASSERT_TRUE(output.is_string());
+  EXPECT_EQ(output.get<std::string>(), "<p>caf\xC3\xA9 \"quoted\"</p>");
+  EXPECT_EQ(index.StepJsonText(2),
+            R"({"id": "x", "cost_usd": null, "status": {"nested": true}, "input_tokens": -1})");
+}
+
+TEST(StepIndexTest, KeepsLastDuplicateMembersAsADecodedObjectWould) {
+  StepIndex index;
+  index.Feed(R"([{"status": "a", "cost_usd": 1, "status": "b", "cost_usd": "x", "name": "n",)"
+             R"( "step_name": "s", "name": "m"}])");
+  ASSERT_FALSE(index.Finish().has_value());
+  const StepSummary summary = index.Summary(0).value();
+  EXPECT_EQ(summary.status, "b");
+  EXPECT_EQ(summary.cost.kind, CostKind::kInvalid);
+  EXPECT_EQ(summary.name, "s");
+  EXPECT_EQ(index.cost_total().invalid_cost(), 1u);
+}
+
+TEST(StepIndexTest, IndexesNonObjectStepsAsInvalidEntries) {
+  StepIndex index;
+  index.Feed(R"([1, {"cost_usd": 2}, "text", [3], null])");
+  ASSERT_FALSE(index.Finish().has_value());
+  ASSERT_EQ(index.count(), 5u);
+  const StepSummary number = index.Summary(0).value();
+  EXPECT_FALSE(number.is_object);
+  EXPECT_FALSE(number.problem.empty());
+  EXPECT_EQ(number.cost.kind, CostKind::kInvalid);
+  EXPECT_EQ(number.key.kind, StepKeyKind::kPosition);
+  EXPECT_TRUE(index.Summary(1).value().is_object);
+  EXPECT_EQ(index.StepJsonText(3), "[3]");
+  ASSERT_TRUE(index.Step(2).ok());
+  EXPECT_EQ(index.Step(2).value(), nlohmann::json("text"));
+  EXPECT_EQ(index.cost_total().canonical(), "2");
+  EXPECT_EQ(index.cost_total().invalid_cost(), 4u);
+}
+
+TEST(StepIndexTest, AcceptsTheWrapperShapes) {
+  EXPECT_EQ(IndexOutcome(R"({"job_id": "j", "execution_steps": [{"cost_usd": 1}]})", 1000),
+            "ok count=1 total=1 none=0 invalid=0 [36,51)");
+  EXPECT_EQ(IndexOutcome(R"({"steps": [{}, {}], "other": [1]})", 1000),
+            "ok count=2 total=0 none=2 invalid=0 [11,13) [15,17)");
+  // execution_steps wins over steps, before or after it.
+  EXPECT_EQ(IndexOutcome(R"({"steps": [{}, {}], "execution_steps": [{"cost_usd": 3}]})", 1000),
+            "ok count=1 total=3 none=0 invalid=0 [40,55)");
+  EXPECT_EQ(IndexOutcome(R"({"execution_steps": [{}], "steps": [{}, {}, {}]})", 1000),
+            "ok count=1 total=0 none=1 invalid=0 [21,23)");
+  // A member name written with escapes is the same name.
+  EXPECT_EQ(IndexOutcome(R"({"st\u0065ps": [{}]})", 1000),
+            "ok count=1 total=0 none=1 invalid=0 [16,18)");
+  EXPECT_EQ(Result(R"({"steps": []})"), "ok");
+  EXPECT_EQ(Result("[]"), "ok");
+}
+
+TEST(StepIndexTest, RejectsOtherShapesWhereTheyBecomeCertain) {
+  EXPECT_EQ(Result(R"({"a": 1})"), "unexpected_shape@7");
+  EXPECT_EQ(Result(R"({})"), "unexpected_shape@1");
+  EXPECT_EQ(Result(R"(  "steps")"), "unexpected_shape@2");
+  EXPECT_EQ(Result("42"), "unexpected_shape@0");
+  EXPECT_EQ(Result(R"({"execution_steps": {"a": []}})"), "unexpected_shape@20");
+  EXPECT_EQ(Result(R"({"steps": null})"), "unexpected_shape@10");
+  EXPECT_EQ(Result(R"({"x": {"steps": []}})"), "unexpected_shape@19");
+  // Invalid JSON before the shape is known is invalid JSON.
+  EXPECT_EQ(Result(R"({"a": tru})"), "invalid_json@9");
+}
+
+TEST(StepIndexTest, ReportsJsonErrorsAndKeepsWhatWasIndexed) {
+  StepIndex index;
+  index.Feed(R"([{"cost_usd": 1}, {"cost_usd": 2}, {"cost_usd": 3 x])");
+  const auto& error = index.Finish();
+  ASSERT_TRUE(error.has_value());
+  EXPECT_EQ(DescribeError(*error), "invalid_json@50");
+  EXPECT_EQ(index.count(), 2u);
+  EXPECT_EQ(index.cost_total().canonical(), "3");
+  index.Feed("]");  // a no-op after an error
+  EXPECT_EQ(index.count(), 2u);
+  EXPECT_TRUE(index.Step(1).ok());
+}
+
+TEST(StepIndexTest, ReportsTruncationAtEveryPrefix) {
+  const std::string doc = std::string("\xEF\xBB\xBF") + kThreeSteps;
+  std::size_t previous_count = 0;
+  for (std::size_t length = 0; length < doc.size(); ++length) {
+    StepIndex index;
+    index.Feed(std::string_view(doc).substr(0, length));
+    const auto& error = index.Finish();
+    ASSERT_TRUE(error.has_value()) << length;
+    EXPECT_EQ(DescribeError(*error), "truncated@" + std::to_string(length));
+    EXPECT_GE(index.count(), previous_count);
+    previous_count = index.count();
+  }
+  EXPECT_EQ(previous_count, 3u);  // a step counts from its closing brace on
+  EXPECT_EQ(Result(doc), "ok");
+}
+
+TEST(StepIndexTest, EnforcesTheByteLimit) {
+  StepIndexOptions options;
+  options.max_bytes = 20;
+  EXPECT_EQ(IndexOutcome(R"([{"cost_usd": 1}, {"cost_usd": 2}])", 7, options),
+            "too_large@20 count=1 total=1 none=0 invalid=0 [1,16)");
+  EXPECT_EQ(IndexOutcome(R"([1 2, {"cost_usd": 1}, {"cost_usd": 2}])", 100, options),
+            "invalid_json@3 count=1 total=0 none=0 invalid=1 [1,2)");
+  options.max_bytes = 35;  // exactly the document's size
+  EXPECT_EQ(Result(R"([{"cost_usd": 1}, {"cost_usd": 2}])", options), "ok");
+}
+
+TEST(StepIndexTest, StopsADepthBombInsideAStep) {
+  std::string doc = R"([{"ok": 1}, {"output": )";
+  doc += std::string(1'000'000, '[');
+  doc += std::string(1'000'000, ']');
+  doc += "}]";
+  StepIndex index;
+  for (std::size_t at = 0; at < doc.size(); at += 65536) {
+    index.Feed(std::string_view(doc).substr(at, 65536));
+  }
+  const auto& error = index.Finish();
+  ASSERT_TRUE(error.has_value());
+  // The step object is depth 2, so the 511th nested bracket would be depth 513.
+  EXPECT_EQ(DescribeError(*error), "too_deep@" + std::to_string(23 + 510));
+  EXPECT_EQ(index.count(), 1u);
+}
+
+TEST(StepIndexTest, DecodesADeepStepWithoutOverflowingTheStack) {
+  const int depth = 100'000;
+  std::string doc = R"([{"output": )" + std::string(depth, '[') + std::string(depth, ']') + "}]";
+  StepIndexOptions options;
+  options.max_depth = depth + 2;
+  StepIndex index(options);
+  index.Feed(doc);
+  ASSERT_FALSE(index.Finish().has_value());
+  const auto step = index.Step(0);
+  ASSERT_TRUE(step.ok());
+  EXPECT_TRUE(step.value()["output"].is_array());
+}
+
+TEST(StepIndexTest, ReservesAndReportsTheRecordSize) {
+  StepIndex index;
+  index.Reserve(1 << 20);
+  index.Feed(kThreeSteps);
+  EXPECT_FALSE(index.Finish().has_value());
+  EXPECT_EQ(index.bytes_fed(), sizeof(kThreeSteps) - 1);
+  EXPECT_LE(StepIndex::kStepRecordBytes, 128u);
+}
+
+}  // namespace
+}  // namespace job_detail
