@@ -1,0 +1,49 @@
+// The API's job JSON, parsed without throwing: the fields the detail view decides on, the DynamoDB
+// steps' keys and costs, and the whole object kept for the UI (unknown fields included).
+#ifndef JOB_DETAIL_JOB_H_
+#define JOB_DETAIL_JOB_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "job_detail/cost.h"
+#include "job_detail/result.h"
+#include "job_detail/step_key.h"
+
+namespace job_detail {
+
+// What the job says about `execution_steps`. kOtherType (a string, an object, ...) keeps the job
+// usable with no DynamoDB steps: the S3 list may still be there.
+enum class StepsField : std::uint8_t { kAbsent, kNull, kArray, kOtherType };
+
+struct Job {
+  nlohmann::json document;        // the whole object as received
+  std::optional<std::string> id;  // a string, or an integer id as decimal text
+  std::optional<std::string> status;
+  StepsField steps_field = StepsField::kAbsent;
+  std::vector<StepKey> step_keys;     // one per DynamoDB step, in list order
+  std::vector<Cost> step_costs;       // one per DynamoDB step, read from the JSON text
+  std::optional<std::string> s3_key;  // `execution_steps_s3_key` when a non-empty string
+  std::optional<std::string> s3_url;  // `execution_steps_s3_url` when a non-empty string
+
+  std::size_t step_count() const { return step_keys.size(); }
+  // The DynamoDB steps inside `document` (not a copy), or nullptr when steps_field != kArray.
+  const nlohmann::json* steps() const;
+};
+
+struct JobParseOptions {
+  std::size_t max_depth = 512;
+};
+
+// kInvalidJson (byte offset; NUL bytes included), kTooDeep, or kUnexpectedShape when the JSON is
+// not an object.
+Result<Job> ParseJob(std::string_view text, const JobParseOptions& options = {});
+
+}  // namespace job_detail
+
+#endif  // JOB_DETAIL_JOB_H_

@@ -1,0 +1,71 @@
+#include "job_detail/job.h"
+
+#include <utility>
+
+#include "job_detail/detail/json_dom.h"
+#include "job_detail/detail/step_costs.h"
+
+namespace job_detail {
+namespace {
+
+constexpr const char* kStepsMember = "execution_steps";
+
+std::optional<std::string> NonEmptyString(const nlohmann::json& object, const char* name) {
+  const auto member = object.find(name);
+  if (member == object.end() || !member->is_string()) return std::nullopt;
+  const auto& text = member->get_ref<const std::string&>();
+  if (text.empty()) return std::nullopt;
+  return text;
+}
+
+// Ids come as strings or integers depending on the writer; both are shown as text.
+std::optional<std::string> IdText(const nlohmann::json& object) {
+  const auto member = object.find("id");
+  if (member == object.end()) return std::nullopt;
+  if (member->is_string()) return member->get_ref<const std::string&>();
+  if (member->is_number_unsigned()) return std::to_string(member->get<std::uint64_t>());
+  if (member->is_number_integer()) return std::to_string(member->get<std::int64_t>());
+  return std::nullopt;
+}
+
+StepsField StepsFieldOf(const nlohmann::json& object) {
+  const auto member = object.find(kStepsMember);
+  if (member == object.end()) return StepsField::kAbsent;
+  if (member->is_null()) return StepsField::kNull;
+  return member->is_array() ? StepsField::kArray : StepsField::kOtherType;
+}
+
+}  // namespace
+
+const nlohmann::json* Job::steps() const {
+  if (steps_field != StepsField::kArray) return nullptr;
+  return &*document.find(kStepsMember);
+}
+
+Result<Job> ParseJob(std::string_view text, const JobParseOptions& options) {
+  detail::StepCostTexts cost_texts;
+  auto parsed = detail::ParseJsonDom(text, options.max_depth, cost_texts.Hook());
+  if (!parsed.ok()) return parsed.error();
+  if (!parsed.value().is_object()) {
+    return Error{ErrorCode::kUnexpectedShape, std::nullopt,
+                 std::string("job is a JSON ") + parsed.value().type_name() + ", not an object"};
+  }
+  Job job;
+  job.document = std::move(parsed).value();
+  const nlohmann::json& object = job.document;
+  job.id = IdText(object);
+  job.status = NonEmptyString(object, "status");
+  job.steps_field = StepsFieldOf(object);
+  job.s3_key = NonEmptyString(object, "execution_steps_s3_key");
+  job.s3_url = NonEmptyString(object, "execution_steps_s3_url");
+  if (const nlohmann::json* steps = job.steps()) {
+    job.step_keys.reserve(steps->size());
+    for (std::size_t i = 0; i < steps->size(); ++i) {
+      job.step_keys.push_back(StepKeyOf((*steps)[i], i));
+    }
+    job.step_costs = detail::StepCosts(*steps, cost_texts, kStepsMember);
+  }
+  return job;
+}
+
+}  // namespace job_detail

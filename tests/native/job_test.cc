@@ -1,0 +1,214 @@
+#include "job_detail/job.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "job_detail/detail/json_dom.h"
+
+namespace job_detail {
+namespace {
+
+using namespace std::string_literals;
+
+Job MustParse(std::string_view text) {
+  auto job = ParseJob(text);
+  EXPECT_TRUE(job.ok()) << text << " -> " << (job.ok() ? "" : job.error().message);
+  return job.ok() ? std::move(job).value() : Job{};
+}
+
+std::string Nested(std::size_t depth) { return std::string(depth, '[') + std::string(depth, ']'); }
+
+TEST(JobTest, ReadsTheFieldsTheViewDecidesOn) {
+  const Job job = MustParse(R"({"id":"job-1","status":"running",
+    "execution_steps":[{"step_number":1,"cost_usd":0.5},{"step_number":2,"cost_usd":"$1.25"}],
+    "execution_steps_s3_key":"jobs/job-1/steps.json",
+    "execution_steps_s3_url":"https://bucket.s3.amazonaws.com/jobs/job-1/steps.json?X-Amz-Expires=3600"})");
+  EXPECT_EQ(job.id, "job-1");
+  EXPECT_EQ(job.status, "running");
+  EXPECT_EQ(job.steps_field, StepsField::kArray);
+  ASSERT_EQ(job.step_count(), 2u);
+  EXPECT_EQ(StepKeyToString(job.step_keys[0]), "1");
+  EXPECT_EQ(StepKeyToString(job.step_keys[1]), "2");
+  ASSERT_EQ(job.step_costs.size(), 2u);
+  EXPECT_EQ(job.step_costs[0].value.ToCanonicalString(), "0.5");
+  EXPECT_EQ(job.step_costs[1].value.ToCanonicalString(), "1.25");
+  EXPECT_EQ(job.s3_key, "jobs/job-1/steps.json");
+  ASSERT_TRUE(job.s3_url.has_value());
+  EXPECT_EQ(job.s3_url->rfind("https://bucket", 0), 0u);
+  ASSERT_NE(job.steps(), nullptr);
+  EXPECT_EQ(job.steps()->size(), 2u);
+  EXPECT_EQ(job.steps(), &job.document["execution_steps"]);  // the list itself, not a copy
+}
+
+TEST(JobTest, StepsAbsentNullEmptyOrOtherType) {
+  const Job absent = MustParse(R"({"id":"a"})");
+  EXPECT_EQ(absent.steps_field, StepsField::kAbsent);
+  EXPECT_EQ(absent.step_count(), 0u);
+  EXPECT_EQ(absent.steps(), nullptr);
+
+  const Job null_steps = MustParse(R"({"id":"a","execution_steps":null})");
+  EXPECT_EQ(null_steps.steps_field, StepsField::kNull);
+  EXPECT_EQ(null_steps.steps(), nullptr);
+
+  const Job empty = MustParse(R"({"id":"a","execution_steps":[]})");
+  EXPECT_EQ(empty.steps_field, StepsField::kArray);
+  EXPECT_EQ(empty.step_count(), 0u);
+  ASSERT_NE(empty.steps(), nullptr);
+
+  const Job other = MustParse(R"({"id":"a","execution_steps":{"1":{}}})");
+  EXPECT_EQ(other.steps_field, StepsField::kOtherType);
+  EXPECT_EQ(other.step_count(), 0u);
+  EXPECT_EQ(other.steps(), nullptr);
+}
+
+TEST(JobTest, PartialDynamoDbListKeepsEveryStepAsIs) {
+  // The first 5 steps, as the API sends them when the item would pass 400 KB.
+  const Job job = MustParse(R"({"id":"j","execution_steps_s3_key":"k","execution_steps":[
+    {"step_number":1,"output":"<html>1</html>"},{"step_number":2},{"step_id":"s3"},{"id":7},
+    {"name":"no key"}]})");
+  ASSERT_EQ(job.step_count(), 5u);
+  EXPECT_EQ(StepKeyToString(job.step_keys[2]), "id:s3");
+  EXPECT_EQ(StepKeyToString(job.step_keys[3]), "id:7");
+  EXPECT_EQ(StepKeyToString(job.step_keys[4]), "#4");
+  EXPECT_EQ((*job.steps())[0]["output"], "<html>1</html>");
+  EXPECT_EQ(job.s3_key, "k");
+  EXPECT_FALSE(job.s3_url.has_value());
+}
+
+TEST(JobTest, UnknownFieldsAreKept) {
+  const Job job = MustParse(R"({"id":"j","owner":{"name":"ana"},"tags":["a","b"],"retries":3})");
+  EXPECT_EQ(job.document["owner"]["name"], "ana");
+  EXPECT_EQ(job.document["tags"].size(), 2u);
+  EXPECT_EQ(job.document["retries"], 3);
+}
+
+TEST(JobTest, IdStatusAndS3FieldsOfOtherTypes) {
+  EXPECT_EQ(MustParse(R"({"id":42})").id, "42");
+  EXPECT_EQ(MustParse(R"({"id":-4})").id, "-4");
+  EXPECT_FALSE(MustParse(R"({"id":null})").id.has_value());
+  EXPECT_FALSE(MustParse(R"({"id":1.5})").id.has_value());
+  EXPECT_FALSE(MustParse(R"({"status":7})").status.has_value());
+  EXPECT_FALSE(MustParse(R"({})").id.has_value());
+  const Job job = MustParse(R"({"execution_steps_s3_key":"","execution_steps_s3_url":null})");
+  EXPECT_FALSE(job.s3_key.has_value());
+  EXPECT_FALSE(job.s3_url.has_value());
+  EXPECT_FALSE(MustParse(R"({"execution_steps_s3_key":5})").s3_key.has_value());
+}
+
+TEST(JobTest, StepCostsComeFromTheJsonText) {
+  const Job job = MustParse(R"({"execution_steps":[
+    {"cost_usd":0.1},{"cost_usd":"0.2"},{"cost_usd":null},{},{"cost_usd":true},
+    {"cost_usd":0.00000000000050000001},{"cost_usd":999999999999.9999999999999},
+    {"cost_usd":[1]},"not an object",{"cost_usd":3,"cost_usd":"4"},{"cost_usd":"4","cost_usd":3.25},
+    {"cost_usd":-7},{"cost_usd":1E-3},{"nested":{"cost_usd":5}}]})");
+  ASSERT_EQ(job.step_costs.size(), 14u);
+  std::vector<std::string> seen;
+  for (const Cost& cost : job.step_costs) {
+    seen.push_back(cost.kind == CostKind::kValid  ? cost.value.ToCanonicalString()
+                   : cost.kind == CostKind::kNone ? "none"
+                                                  : "invalid");
+  }
+  const std::vector<std::string> expected = {
+      "0.1",     "0.2",  "none", "none", "invalid", "0.000000000001", "invalid",
+      "invalid", "none", "4",    "3.25", "-7",      "0.001",          "none"};
+  EXPECT_EQ(seen, expected);
+  // 0.1 exactly: a double's 0.1000000000000000055 would differ in the 12th digit once summed.
+  EXPECT_EQ(job.step_costs[0], Cost::Valid(Decimal::FromUnits(100'000'000'000)));
+}
+
+TEST(JobTest, CostTextsOfOtherListsDoNotLeakIntoSteps) {
+  const Job job = MustParse(R"({"other":[{"cost_usd":9}],"execution_steps":[{"cost_usd":1}],
+    "execution_steps_extra":[{"cost_usd":2}]})");
+  ASSERT_EQ(job.step_costs.size(), 1u);
+  EXPECT_EQ(job.step_costs[0].value.ToCanonicalString(), "1");
+}
+
+TEST(JobTest, MalformedJsonIsATypedErrorWithItsOffset) {
+  struct Case {
+    std::string text;
+    std::uint64_t offset;
+  };
+  const Case cases[] = {
+      {"", 0},     {"{", 1},   {R"({"id":})", 6}, {R"({"id":"a",})", 10},  {"[1,]", 3},
+      {"{} x", 3}, {"nul", 3}, {"\"abc", 4},      {"{\"a\":\"\x01\"}", 6}, {"{\"a\":1e400}", 9},
+  };
+  for (const auto& c : cases) {
+    const auto job = ParseJob(c.text);
+    ASSERT_FALSE(job.ok()) << c.text;
+    EXPECT_EQ(job.error().code, ErrorCode::kInvalidJson) << c.text;
+    EXPECT_EQ(job.error().offset, c.offset) << c.text << ": " << job.error().message;
+    EXPECT_FALSE(job.error().message.empty());
+    EXPECT_NE(job.error().message.front(), '[') << job.error().message;  // nlohmann's tag removed
+  }
+}
+
+TEST(JobTest, NulByteIsRejectedNotTakenAsTheEnd) {
+  // nlohmann alone would accept `{}` and ignore the rest.
+  const auto job = ParseJob("{}\0junk"s);
+  ASSERT_FALSE(job.ok());
+  EXPECT_EQ(job.error().code, ErrorCode::kInvalidJson);
+  EXPECT_EQ(job.error().offset, 2u);
+}
+
+TEST(JobTest, NonObjectIsUnexpectedShape) {
+  for (const char* text : {"[]", "null", "\"job\"", "42", "true", "[{\"id\":\"a\"}]"}) {
+    const auto job = ParseJob(text);
+    ASSERT_FALSE(job.ok()) << text;
+    EXPECT_EQ(job.error().code, ErrorCode::kUnexpectedShape) << text;
+    EXPECT_FALSE(job.error().offset.has_value());
+  }
+}
+
+TEST(JobTest, DepthLimit) {
+  const std::string at_limit = R"({"a":)" + Nested(511) + "}";  // 512 levels with the object
+  EXPECT_TRUE(ParseJob(at_limit).ok());
+  const std::string past_limit = R"({"a":)" + Nested(512) + "}";
+  const auto job = ParseJob(past_limit);
+  ASSERT_FALSE(job.ok());
+  EXPECT_EQ(job.error().code, ErrorCode::kTooDeep);
+  EXPECT_EQ(job.error().offset, 5u + 511u);  // the bracket that opens level 513
+
+  JobParseOptions shallow;
+  shallow.max_depth = 2;
+  EXPECT_FALSE(ParseJob(R"({"s":["[[[",{}]})", shallow).ok());  // `{}` is level 3
+  EXPECT_TRUE(ParseJob(R"({"s":["[[[{"]})", shallow).ok());  // brackets inside strings don't count
+  const auto strings = ParseJob(R"({"s":"{[\"","t":[[1]]})", shallow);
+  ASSERT_FALSE(strings.ok());
+  EXPECT_EQ(strings.error().offset, 17u);
+}
+
+TEST(JobTest, VeryDeepDocumentFailsCleanly) {
+  // Far past the limit: no stack overflow in the parse, and an error, not an abort.
+  const auto job = ParseJob(R"({"a":)" + Nested(200'000) + "}");
+  ASSERT_FALSE(job.ok());
+  EXPECT_EQ(job.error().code, ErrorCode::kTooDeep);
+}
+
+// The DOM parser agrees with the JSONTestSuite verdicts: every y_ file parses, every n_ file fails.
+TEST(JsonDomCorpusTest, JsonTestSuite) {
+  const std::filesystem::path dir =
+      std::filesystem::path(JOB_DETAIL_SHARED_DIR) / "corpora/JSONTestSuite/test_parsing";
+  if (!std::filesystem::is_directory(dir)) GTEST_SKIP() << "corpus missing at " << dir;
+  int checked = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    if (name[0] != 'y' && name[0] != 'n') continue;
+    std::ifstream file(entry.path(), std::ios::binary);
+    std::stringstream bytes;
+    bytes << file.rdbuf();
+    const auto parsed = detail::ParseJsonDom(bytes.str(), detail::kDefaultMaxJsonDepth, nullptr);
+    EXPECT_EQ(parsed.ok(), name[0] == 'y') << name;
+    if (!parsed.ok()) {
+      EXPECT_LE(*parsed.error().offset, bytes.str().size()) << name;
+    }
+    ++checked;
+  }
+  EXPECT_EQ(checked, 95 + 188);
+}
+
+}  // namespace
+}  // namespace job_detail
