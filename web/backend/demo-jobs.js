@@ -1,0 +1,211 @@
+// The demo jobs written at start. Every job is generated from a fixed seed and fixed times, so
+// two runs write the same bytes and tests can assert exact counts and totals (`expected`).
+import { formatMicroUsd, generateSteps, summarize, truncateCodePoints } from './step-generator.js';
+import { deleteStepsObject, planItem, writeItemOnly, writeJob } from './writer.js';
+
+export const DEMO_JOB_IDS = Object.freeze({
+  small: 'job-small-finished',
+  big: 'job-big-5000',
+  running: 'job-running',
+  missingS3: 'job-missing-s3',
+  flakyS3: 'job-flaky-s3',
+  legacy: 'job-legacy-truncated',
+});
+
+export const LEGACY_HTML_LIMIT = 5000;
+const BASE_TIME = Date.UTC(2026, 10, 2, 9, 0, 0);
+const HOUR = 3_600_000;
+
+/** The flaky job's S3 object answers 503 SlowDown to the first two requests of each presigned URL. */
+export const DEMO_FAULT_RULES = Object.freeze([
+  Object.freeze({
+    mode: 'storm503',
+    jobId: DEMO_JOB_IDS.flakyS3,
+    times: 2,
+    perUrl: true,
+    chunkBytes: 16 * 1024,
+    intervalMs: 20,
+    cutAtBytes: null,
+  }),
+]);
+
+/**
+ * @param {string} jobId
+ * @param {string} name
+ * @param {string} status
+ * @param {{steps: Record<string, unknown>[], micro: bigint, noCost: number, invalidCost: number}} generated
+ * @param {number} createdMs
+ */
+function jobRecord(jobId, name, status, generated, createdMs) {
+  const last = generated.steps.at(-1);
+  const finished = status === 'completed' || status === 'failed';
+  return {
+    job_id: jobId,
+    name,
+    status,
+    created_at: new Date(createdMs).toISOString(),
+    updated_at: typeof last?.completed_at === 'string' ? last.completed_at : new Date(createdMs).toISOString(),
+    ...(finished && typeof last?.completed_at === 'string' ? { completed_at: last.completed_at } : {}),
+    total_cost_usd: formatMicroUsd(generated.micro),
+  };
+}
+
+/**
+ * @typedef {object} ExpectedJob
+ * @property {string} job_id
+ * @property {string} status
+ * @property {'dynamodb' | 'partial+s3'} storage
+ * @property {number} dynamodb_steps  steps inside the DynamoDB item
+ * @property {boolean} s3_object  the key's object exists
+ * @property {import('./step-generator.js').StepSummary} summary  of the complete list
+ */
+
+/**
+ * @param {import('./writer.js').Storage} storage
+ * @param {{big?: boolean}} [options]
+ * @returns {Promise<Record<string, ExpectedJob>>}
+ */
+export async function writeStaticDemoJobs(storage, options = {}) {
+  /** @type {Record<string, ExpectedJob>} */
+  const expected = {};
+
+  // Small, finished, fits in DynamoDB: no key, no URL. One HTML step carries the inert probe script.
+  expected[DEMO_JOB_IDS.small] = await writeGenerated(storage, DEMO_JOB_IDS.small, 'Landing page, small', 101, BASE_TIME, {
+    count: 6,
+    htmlEvery: 3,
+    htmlBytes: 6_000,
+    textBytes: 400,
+    probeSteps: [3],
+  });
+
+  if (options.big !== false) {
+    expected[DEMO_JOB_IDS.big] = await writeGenerated(storage, DEMO_JOB_IDS.big, 'Site rebuild, 5,000 steps', 202, BASE_TIME + HOUR, { count: 5000 });
+  }
+
+  // Too big for DynamoDB, then its object disappears: the API still presigns, S3 answers 404.
+  const oversized = { count: 40, htmlEvery: 2, htmlBytes: 30_000 };
+  const missing = await writeGenerated(storage, DEMO_JOB_IDS.missingS3, 'Report whose S3 object is gone', 303, BASE_TIME + 2 * HOUR, oversized);
+  await deleteStepsObject(storage, DEMO_JOB_IDS.missingS3);
+  expected[DEMO_JOB_IDS.missingS3] = { ...missing, s3_object: false };
+
+  // Too big for DynamoDB; the proxy answers 503 twice per presigned URL (DEMO_FAULT_RULES).
+  expected[DEMO_JOB_IDS.flakyS3] = await writeGenerated(storage, DEMO_JOB_IDS.flakyS3, 'Report behind a throttled bucket', 404, BASE_TIME + 3 * HOUR, oversized);
+
+  // Written by the worker before the S3 optimization: DynamoDB only, HTML cut at 5,000 characters.
+  const legacyTime = Date.UTC(2025, 5, 12, 14, 0, 0);
+  const legacy = generateSteps({ jobId: DEMO_JOB_IDS.legacy, seed: 505, count: 12, startTimeMs: legacyTime, htmlEvery: 3, htmlBytes: 20_000, textBytes: 600 });
+  const legacySteps = legacy.steps.map((step) =>
+    step.output_type === 'html' && typeof step.output === 'string'
+      ? { ...step, output: truncateCodePoints(step.output, LEGACY_HTML_LIMIT) }
+      : step,
+  );
+  const legacyPlan = planItem(
+    jobRecord(DEMO_JOB_IDS.legacy, 'Legacy job (HTML cut at 5,000 characters)', 'completed', legacy, legacyTime),
+    legacySteps,
+  );
+  if (legacyPlan.partial) throw new Error('legacy demo job must fit in one DynamoDB item');
+  await writeItemOnly(storage, legacyPlan.item);
+  expected[DEMO_JOB_IDS.legacy] = {
+    job_id: DEMO_JOB_IDS.legacy,
+    status: 'completed',
+    storage: 'dynamodb',
+    dynamodb_steps: legacySteps.length,
+    s3_object: false,
+    summary: summarize(legacy, legacySteps.length),
+  };
+  return expected;
+}
+
+/**
+ * Generates a finished job's steps and writes them with the storage rule.
+ * @param {import('./writer.js').Storage} storage
+ * @param {string} jobId
+ * @param {string} name
+ * @param {number} seed
+ * @param {number} startTimeMs
+ * @param {Omit<import('./step-generator.js').StepOptions, 'jobId' | 'seed' | 'startTimeMs'>} shape
+ * @returns {Promise<ExpectedJob>}
+ */
+async function writeGenerated(storage, jobId, name, seed, startTimeMs, shape) {
+  const generated = generateSteps({ ...shape, jobId, seed, startTimeMs });
+  const plan = await writeJob(storage, jobRecord(jobId, name, 'completed', generated, startTimeMs), generated.steps);
+  const steps = /** @type {unknown[]} */ (plan.item.execution_steps);
+  return {
+    job_id: jobId,
+    status: 'completed',
+    storage: plan.partial ? 'partial+s3' : 'dynamodb',
+    dynamodb_steps: steps.length,
+    s3_object: true,
+    summary: summarize(generated, generated.steps.length),
+  };
+}
+
+export const RUNNING_JOB_TOTAL_STEPS = 24;
+
+/**
+ * The running job: starts with 3 steps, gains one per advance(), and completes after
+ * RUNNING_JOB_TOTAL_STEPS. Every other step writes a 40 KB HTML page, so the item outgrows
+ * DynamoDB partway through and the job switches to "first 5 + S3 key" while it runs.
+ * Writes are serialized; each advance() resolves after its write.
+ * @param {import('./writer.js').Storage} storage
+ * @param {{startTimeMs: number}} options
+ */
+export function createRunningJob(storage, { startTimeMs }) {
+  const jobId = DEMO_JOB_IDS.running;
+  let count = 3;
+  /** @type {Promise<unknown>} */
+  let chain = Promise.resolve();
+
+  function snapshot() {
+    const generated = generateSteps({ jobId, seed: 606, count, startTimeMs, htmlEvery: 2, htmlBytes: 40_000 });
+    const done = count >= RUNNING_JOB_TOTAL_STEPS;
+    const steps = generated.steps.map((step, index) =>
+      !done && index === generated.steps.length - 1
+        ? { ...step, status: 'running', completed_at: null, duration_ms: null }
+        : step,
+    );
+    return { generated, steps, status: done ? 'completed' : 'running' };
+  }
+
+  function write() {
+    const { generated, steps, status } = snapshot();
+    return writeJob(storage, jobRecord(jobId, 'Nightly crawl (running)', status, generated, startTimeMs), steps);
+  }
+
+  return {
+    jobId,
+    get count() {
+      return count;
+    },
+    get done() {
+      return count >= RUNNING_JOB_TOTAL_STEPS;
+    },
+    /** Writes the current state (call once at start). */
+    start() {
+      chain = chain.then(write);
+      return chain;
+    },
+    /** Adds a step (the last one completes the job). Resolves to the step count. */
+    advance() {
+      const next = chain.then(async () => {
+        if (count < RUNNING_JOB_TOTAL_STEPS) {
+          count += 1;
+          await write();
+        }
+        return count;
+      });
+      chain = next.catch(() => undefined);
+      return next;
+    },
+    /** Back to 3 steps and running. */
+    restart() {
+      const next = chain.then(async () => {
+        count = 3;
+        await write();
+        return count;
+      });
+      chain = next.catch(() => undefined);
+      return next;
+    },
+  };
+}

@@ -1,0 +1,166 @@
+// Composes the local backend: storage (stand-ins or AWS), the fault proxy, the demo jobs, the
+// running job's timer and the API. `startBackend({port: 0, s3Port: 0})` is what tests call.
+import { resolveConfig } from './config.js';
+import { createRunningJob, DEMO_FAULT_RULES, writeStaticDemoJobs } from './demo-jobs.js';
+import { FAULT_MODES, FaultTable, parseFaultRule, parseFaultSwitch } from './faults.js';
+import { startS3Proxy } from './s3-proxy.js';
+import { createDynamoClients, createS3Client, ensureJobsTable, startStandIns } from './storage.js';
+import { startApi } from './api.js';
+
+/**
+ * @param {import('./config.js').BackendOptions} [options]
+ * @param {NodeJS.ProcessEnv} [env]
+ */
+export async function startBackend(options = {}, env = process.env) {
+  const config = resolveConfig(options, env);
+  /** @type {(() => Promise<void>)[]} */
+  const stops = [];
+  const stopAll = async () => {
+    for (const stop of stops.splice(0).reverse()) await stop();
+  };
+  try {
+    const initialRules = config.faults.map((spec) => {
+      const parsed = parseFaultSwitch(spec);
+      if (!parsed.ok) throw new Error(parsed.message);
+      return parsed.rule;
+    });
+
+    let storage;
+    let presignS3;
+    let proxy = null;
+    let faults = null;
+    let s3Url;
+    let dynamoUrl;
+    if (config.mode === 'local') {
+      const standIns = await startStandIns({ host: config.host, bucket: config.bucket, corsOrigins: config.corsOrigins });
+      stops.push(standIns.stop);
+      const s3 = createS3Client({ region: config.region, endpoint: standIns.s3Url, credentials: standIns.credentials });
+      const dynamo = createDynamoClients({ region: config.region, endpoint: standIns.dynamoUrl, credentials: standIns.credentials });
+      stops.push(async () => {
+        s3.destroy();
+        dynamo.client.destroy();
+      });
+      await ensureJobsTable(dynamo.client, config.table);
+      storage = { ddb: dynamo.documents, s3, table: config.table, bucket: config.bucket };
+      faults = new FaultTable(config.demo ? DEMO_FAULT_RULES.map((rule) => ({ ...rule })) : []);
+      for (const rule of initialRules) faults.set(rule);
+      proxy = await startS3Proxy({
+        host: config.host,
+        port: config.s3Port,
+        upstreamUrl: standIns.s3Url,
+        bucket: config.bucket,
+        corsOrigins: config.corsOrigins,
+        faults,
+      });
+      stops.push(proxy.stop);
+      // Signed for the proxy's host: that is the URL the browser will fetch.
+      presignS3 = createS3Client({ region: config.region, endpoint: proxy.url, credentials: standIns.credentials });
+      stops.push(async () => presignS3.destroy());
+      s3Url = proxy.url;
+      dynamoUrl = standIns.dynamoUrl;
+    } else {
+      if (initialRules.length > 0) throw new Error('--fault needs the local stand-ins (the fault proxy runs only there)');
+      const s3 = createS3Client({ region: config.region, endpoint: config.s3Endpoint });
+      const dynamo = createDynamoClients({ region: config.region, endpoint: config.dynamoEndpoint });
+      stops.push(async () => {
+        s3.destroy();
+        dynamo.client.destroy();
+      });
+      if (config.mode === 'endpoints') await ensureJobsTable(dynamo.client, config.table);
+      storage = { ddb: dynamo.documents, s3, table: config.table, bucket: config.bucket };
+      presignS3 = s3;
+      s3Url = config.s3Endpoint ?? `https://s3.${config.region}.amazonaws.com`;
+      dynamoUrl = config.dynamoEndpoint ?? `https://dynamodb.${config.region}.amazonaws.com`;
+    }
+
+    /** @type {Record<string, import('./demo-jobs.js').ExpectedJob>} */
+    let expected = {};
+    let running = null;
+    if (config.demo) {
+      expected = await writeStaticDemoJobs(storage, { big: config.demo.big });
+      if (config.demo.running) {
+        running = createRunningJob(storage, { startTimeMs: Date.now() - 60_000 });
+        await running.start();
+        if (config.runningIntervalMs > 0) {
+          const runningJob = running;
+          const timer = setInterval(() => {
+            if (runningJob.done) {
+              clearInterval(timer);
+              return;
+            }
+            runningJob.advance().catch((error) => console.error('[demo] running job write failed:', error));
+          }, config.runningIntervalMs);
+          timer.unref();
+          stops.push(async () => clearInterval(timer));
+        }
+      }
+    }
+
+    /**
+     * @param {string} method
+     * @param {string} path
+     * @param {unknown} body
+     * @returns {Promise<{status: number, body: unknown}>}
+     */
+    async function admin(method, path, body) {
+      if (!faults || !proxy) return { status: 404, body: { error: { code: 'not_found', message: 'no fault proxy' } } };
+      if (path === '/__admin/fault' && method === 'POST') {
+        const parsed = parseFaultRule(body);
+        if (!parsed.ok) return { status: 400, body: { error: { code: 'bad_request', message: parsed.message } } };
+        faults.set(parsed.rule);
+        return { status: 200, body: { rules: faults.list() } };
+      }
+      if (path === '/__admin/fault' && method === 'GET') return { status: 200, body: { rules: faults.list(), modes: FAULT_MODES } };
+      if (path === '/__admin/requests' && method === 'GET') return { status: 200, body: { objects: proxy.requests() } };
+      if (path === '/__admin/requests' && (method === 'DELETE' || method === 'POST')) {
+        proxy.resetRequests();
+        return { status: 200, body: { objects: {} } };
+      }
+      if (path === '/__admin/reset' && method === 'POST') {
+        faults.reset();
+        proxy.resetRequests();
+        return { status: 200, body: { rules: faults.list() } };
+      }
+      if (path === '/__admin/running/advance' && method === 'POST' && running) {
+        return { status: 200, body: { step_count: await running.advance(), done: running.done } };
+      }
+      if (path === '/__admin/running/restart' && method === 'POST' && running) {
+        return { status: 200, body: { step_count: await running.restart(), done: running.done } };
+      }
+      if (path === '/__admin/expected' && method === 'GET') return { status: 200, body: { jobs: expected } };
+      return { status: 404, body: { error: { code: 'not_found', message: `no admin route ${method} ${path}` } } };
+    }
+
+    const api = await startApi({
+      host: config.host,
+      port: config.apiPort,
+      ddb: storage.ddb,
+      presignS3,
+      table: config.table,
+      bucket: config.bucket,
+      corsOrigins: config.corsOrigins,
+      presignExpiresSeconds: config.presignExpiresSeconds,
+      admin: config.admin ? admin : null,
+      log: config.log,
+    });
+    stops.push(api.stop);
+
+    return {
+      config,
+      apiUrl: api.url,
+      s3Url,
+      dynamoUrl,
+      storage,
+      presignS3,
+      /** What the demo jobs hold (counts, exact totals), keyed by job id. */
+      expected,
+      runningJob: running,
+      faults,
+      proxy,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

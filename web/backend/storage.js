@@ -1,0 +1,132 @@
+// Storage wiring: in-process stand-ins (dynalite, s3rver) and AWS SDK v3 clients for any mode.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import dynalite from 'dynalite';
+import S3rver from 's3rver';
+
+// s3rver does not verify signatures; any static pair works for both stand-ins.
+const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+export const EXPOSED_HEADERS = ['ETag', 'Content-Length', 'Date'];
+
+/**
+ * The Access-Control-Allow-Origin value for a request's Origin, or null when not allowed.
+ * @param {string[]} allowed  origins, or '*'
+ * @param {string | undefined} origin
+ */
+export function allowOriginFor(allowed, origin) {
+  if (!origin) return null;
+  if (allowed.includes('*')) return '*';
+  return allowed.includes(origin) ? origin : null;
+}
+
+/** @param {string[]} origins */
+export function bucketCorsXml(origins) {
+  const allowed = origins.map((origin) => `<AllowedOrigin>${origin}</AllowedOrigin>`).join('');
+  const exposed = EXPOSED_HEADERS.map((header) => `<ExposeHeader>${header}</ExposeHeader>`).join('');
+  return (
+    '<CORSConfiguration><CORSRule>' +
+    allowed +
+    '<AllowedMethod>GET</AllowedMethod><AllowedMethod>HEAD</AllowedMethod>' +
+    '<AllowedHeader>*</AllowedHeader>' +
+    exposed +
+    '<MaxAgeSeconds>600</MaxAgeSeconds></CORSRule></CORSConfiguration>'
+  );
+}
+
+/** @param {import('node:net').AddressInfo | string | null} address @param {string} host */
+export function urlOf(address, host) {
+  if (address === null || typeof address === 'string') throw new Error('server is not listening on TCP');
+  return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+}
+
+/**
+ * Starts dynalite (in memory) and s3rver (on a fresh temporary directory) on ephemeral ports.
+ * @param {{host: string, bucket: string, corsOrigins: string[]}} options
+ */
+export async function startStandIns({ host, bucket, corsOrigins }) {
+  const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  dynamo.listen(0, host);
+  await once(dynamo, 'listening');
+  const directory = await mkdtemp(join(tmpdir(), 'jobdash-s3-'));
+  const s3rver = new S3rver({
+    address: host,
+    port: 0,
+    silent: true,
+    directory,
+    resetOnClose: true,
+    configureBuckets: [{ name: bucket, configs: [bucketCorsXml(corsOrigins)] }],
+  });
+  const s3Address = await s3rver.run();
+  return {
+    dynamoUrl: urlOf(dynamo.address(), host),
+    s3Url: urlOf(s3Address, host),
+    credentials: LOCAL_CREDENTIALS,
+    async stop() {
+      dynamo.closeAllConnections?.();
+      await Promise.all([
+        new Promise((resolve) => dynamo.close(() => resolve(undefined))),
+        new Promise((resolve) => {
+          s3rver.httpServer?.closeAllConnections?.();
+          s3rver.close(() => resolve(undefined));
+        }),
+      ]);
+      await rm(directory, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * @param {{region: string, endpoint?: string, credentials?: {accessKeyId: string, secretAccessKey: string}}} options
+ */
+export function createS3Client({ region, endpoint, credentials }) {
+  return new S3Client({
+    region,
+    ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
+    ...(credentials ? { credentials } : {}),
+    // s3rver stores aws-chunked framing inside the object otherwise (see TOOLCHAIN.md).
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+}
+
+/**
+ * @param {{region: string, endpoint?: string, credentials?: {accessKeyId: string, secretAccessKey: string}}} options
+ */
+export function createDynamoClients({ region, endpoint, credentials }) {
+  const client = new DynamoDBClient({
+    region,
+    ...(endpoint ? { endpoint } : {}),
+    ...(credentials ? { credentials } : {}),
+  });
+  const documents = DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return { client, documents };
+}
+
+/**
+ * Creates the jobs table (partition key `job_id`) unless it exists.
+ * @param {DynamoDBClient} client
+ * @param {string} table
+ */
+export async function ensureJobsTable(client, table) {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: table }));
+    return;
+  } catch (error) {
+    if (/** @type {{name?: string}} */ (error).name !== 'ResourceNotFoundException') throw error;
+  }
+  await client.send(
+    new CreateTableCommand({
+      TableName: table,
+      AttributeDefinitions: [{ AttributeName: 'job_id', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'job_id', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+}
