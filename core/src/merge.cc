@@ -1,0 +1,83 @@
+#include "job_detail/merge.h"
+
+#include <algorithm>
+#include <unordered_set>
+
+namespace job_detail {
+namespace {
+
+void AppendAll(const std::vector<StepKey>& keys, StepOrigin origin, std::vector<MergedEntry>& out) {
+  for (std::size_t i = 0; i < keys.size(); ++i) out.push_back({origin, i, keys[i]});
+}
+
+void SortByStepNumberWhenAllHaveOne(std::vector<MergedEntry>& entries) {
+  const bool all_numbered = std::all_of(entries.begin(), entries.end(), [](const MergedEntry& e) {
+    return e.key.kind == StepKeyKind::kStepNumber;
+  });
+  if (!all_numbered) return;
+  std::stable_sort(entries.begin(), entries.end(), [](const MergedEntry& a, const MergedEntry& b) {
+    return a.key.number < b.key.number;
+  });
+}
+
+}  // namespace
+
+std::string_view StepsSourceName(StepsSource source) {
+  switch (source) {
+    case StepsSource::kS3:
+      return "s3";
+    case StepsSource::kDynamoDb:
+      return "dynamodb";
+    case StepsSource::kDynamoDbFallback:
+      break;
+  }
+  return "dynamodb_fallback";
+}
+
+std::string_view StepOriginName(StepOrigin origin) {
+  return origin == StepOrigin::kS3 ? "s3" : "dynamodb";
+}
+
+MergedList MergeSteps(const DynamoDbSteps& dynamodb, const S3Outcome& s3) {
+  MergedList merged;
+  switch (s3.kind) {
+    case S3Outcome::Kind::kSteps: {
+      merged.source = StepsSource::kS3;
+      merged.complete = true;
+      merged.entries.reserve(s3.keys.size() + dynamodb.keys.size());
+      AppendAll(s3.keys, StepOrigin::kS3, merged.entries);
+      const std::unordered_set<StepKey, StepKeyHash> in_s3(s3.keys.begin(), s3.keys.end());
+      for (std::size_t i = 0; i < dynamodb.keys.size(); ++i) {
+        if (in_s3.count(dynamodb.keys[i]) == 0) {
+          merged.entries.push_back({StepOrigin::kDynamoDb, i, dynamodb.keys[i]});
+        }
+      }
+      break;
+    }
+    case S3Outcome::Kind::kFailure:
+      merged.source = StepsSource::kDynamoDbFallback;
+      merged.complete = false;
+      merged.reason = s3.reason;
+      AppendAll(dynamodb.keys, StepOrigin::kDynamoDb, merged.entries);
+      break;
+    case S3Outcome::Kind::kNotRequested:
+      if (dynamodb.has_s3_key && !dynamodb.has_s3_url) {
+        merged.source = StepsSource::kDynamoDbFallback;
+        merged.reason = ErrorCode::kS3UrlMissing;
+      } else {
+        merged.source = StepsSource::kDynamoDb;
+      }
+      merged.complete = !dynamodb.has_s3_key;
+      AppendAll(dynamodb.keys, StepOrigin::kDynamoDb, merged.entries);
+      break;
+  }
+  SortByStepNumberWhenAllHaveOne(merged.entries);
+  return merged;
+}
+
+MergedList MergeSteps(const Job& job, const S3Outcome& s3) {
+  return MergeSteps(DynamoDbSteps{job.step_keys, job.s3_key.has_value(), job.s3_url.has_value()},
+                    s3);
+}
+
+}  // namespace job_detail
