@@ -61,6 +61,52 @@ function jobRecord(jobId, name, status, generated, createdMs) {
  */
 
 /**
+ * @typedef {object} GeneratedJobDefinition
+ * @property {string} jobId
+ * @property {string} name
+ * @property {number} seed
+ * @property {number} startTimeMs
+ * @property {Omit<import('./step-generator.js').StepOptions, 'jobId' | 'seed' | 'startTimeMs'>} shape
+ */
+
+/** Jobs generated and written with the storage rule; `generateSteps(demoStepOptions(def))` re-creates their steps. */
+export const GENERATED_DEMO_JOBS = /** @type {Readonly<Record<'small' | 'big' | 'missingS3' | 'flakyS3', GeneratedJobDefinition>>} */ (
+  Object.freeze({
+    // Small, finished, fits in DynamoDB: no key, no URL. One HTML step carries the inert probe script.
+    small: {
+      jobId: DEMO_JOB_IDS.small,
+      name: 'Landing page, small',
+      seed: 101,
+      startTimeMs: BASE_TIME,
+      shape: { count: 6, htmlEvery: 3, htmlBytes: 6_000, textBytes: 400, probeSteps: [3] },
+    },
+    // 5,000 steps, a 50 KB HTML page every 10th step: about 31 MB in S3, first 5 in DynamoDB.
+    big: { jobId: DEMO_JOB_IDS.big, name: 'Site rebuild, 5,000 steps', seed: 202, startTimeMs: BASE_TIME + HOUR, shape: { count: 5000 } },
+    // Too big for DynamoDB, then its object disappears: the API still presigns, S3 answers 404.
+    missingS3: {
+      jobId: DEMO_JOB_IDS.missingS3,
+      name: 'Report whose S3 object is gone',
+      seed: 303,
+      startTimeMs: BASE_TIME + 2 * HOUR,
+      shape: { count: 40, htmlEvery: 2, htmlBytes: 30_000 },
+    },
+    // Too big for DynamoDB; the proxy answers 503 twice per presigned URL (DEMO_FAULT_RULES).
+    flakyS3: {
+      jobId: DEMO_JOB_IDS.flakyS3,
+      name: 'Report behind a throttled bucket',
+      seed: 404,
+      startTimeMs: BASE_TIME + 3 * HOUR,
+      shape: { count: 40, htmlEvery: 2, htmlBytes: 30_000 },
+    },
+  })
+);
+
+/** @param {GeneratedJobDefinition} definition */
+export function demoStepOptions(definition) {
+  return { ...definition.shape, jobId: definition.jobId, seed: definition.seed, startTimeMs: definition.startTimeMs };
+}
+
+/**
  * @param {import('./writer.js').Storage} storage
  * @param {{big?: boolean}} [options]
  * @returns {Promise<Record<string, ExpectedJob>>}
@@ -68,28 +114,12 @@ function jobRecord(jobId, name, status, generated, createdMs) {
 export async function writeStaticDemoJobs(storage, options = {}) {
   /** @type {Record<string, ExpectedJob>} */
   const expected = {};
-
-  // Small, finished, fits in DynamoDB: no key, no URL. One HTML step carries the inert probe script.
-  expected[DEMO_JOB_IDS.small] = await writeGenerated(storage, DEMO_JOB_IDS.small, 'Landing page, small', 101, BASE_TIME, {
-    count: 6,
-    htmlEvery: 3,
-    htmlBytes: 6_000,
-    textBytes: 400,
-    probeSteps: [3],
-  });
-
-  if (options.big !== false) {
-    expected[DEMO_JOB_IDS.big] = await writeGenerated(storage, DEMO_JOB_IDS.big, 'Site rebuild, 5,000 steps', 202, BASE_TIME + HOUR, { count: 5000 });
+  for (const [key, definition] of Object.entries(GENERATED_DEMO_JOBS)) {
+    if (key === 'big' && options.big === false) continue;
+    expected[definition.jobId] = await writeGenerated(storage, definition);
   }
-
-  // Too big for DynamoDB, then its object disappears: the API still presigns, S3 answers 404.
-  const oversized = { count: 40, htmlEvery: 2, htmlBytes: 30_000 };
-  const missing = await writeGenerated(storage, DEMO_JOB_IDS.missingS3, 'Report whose S3 object is gone', 303, BASE_TIME + 2 * HOUR, oversized);
   await deleteStepsObject(storage, DEMO_JOB_IDS.missingS3);
-  expected[DEMO_JOB_IDS.missingS3] = { ...missing, s3_object: false };
-
-  // Too big for DynamoDB; the proxy answers 503 twice per presigned URL (DEMO_FAULT_RULES).
-  expected[DEMO_JOB_IDS.flakyS3] = await writeGenerated(storage, DEMO_JOB_IDS.flakyS3, 'Report behind a throttled bucket', 404, BASE_TIME + 3 * HOUR, oversized);
+  expected[DEMO_JOB_IDS.missingS3].s3_object = false;
 
   // Written by the worker before the S3 optimization: DynamoDB only, HTML cut at 5,000 characters.
   const legacyTime = Date.UTC(2025, 5, 12, 14, 0, 0);
@@ -119,15 +149,12 @@ export async function writeStaticDemoJobs(storage, options = {}) {
 /**
  * Generates a finished job's steps and writes them with the storage rule.
  * @param {import('./writer.js').Storage} storage
- * @param {string} jobId
- * @param {string} name
- * @param {number} seed
- * @param {number} startTimeMs
- * @param {Omit<import('./step-generator.js').StepOptions, 'jobId' | 'seed' | 'startTimeMs'>} shape
+ * @param {GeneratedJobDefinition} definition
  * @returns {Promise<ExpectedJob>}
  */
-async function writeGenerated(storage, jobId, name, seed, startTimeMs, shape) {
-  const generated = generateSteps({ ...shape, jobId, seed, startTimeMs });
+async function writeGenerated(storage, definition) {
+  const { jobId, name, startTimeMs } = definition;
+  const generated = generateSteps(demoStepOptions(definition));
   const plan = await writeJob(storage, jobRecord(jobId, name, 'completed', generated, startTimeMs), generated.steps);
   const steps = /** @type {unknown[]} */ (plan.item.execution_steps);
   return {

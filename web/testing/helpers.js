@@ -1,0 +1,70 @@
+// Shared by web/test/*.test.js (kept outside web/test/ so `node --test web/test/` does not run it).
+import http from 'node:http';
+import { startBackend } from '../backend/start-backend.js';
+
+export const DASHBOARD_ORIGIN = 'http://dashboard.test:3000';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+/**
+ * A local backend on ephemeral ports, isolated from the caller's AWS variables.
+ * @param {import('../backend/config.js').BackendOptions} [options]
+ */
+export function startTestBackend(options = {}) {
+  return startBackend(
+    { port: 0, s3Port: 0, corsOrigins: [DASHBOARD_ORIGIN], runningIntervalMs: 0, ...options },
+    {},
+  );
+}
+
+/**
+ * @param {{apiUrl: string}} backend
+ * @param {string} method
+ * @param {string} path
+ * @param {unknown} [body]
+ */
+export async function admin(backend, method, path, body) {
+  const response = await fetch(`${backend.apiUrl}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+/** @param {{apiUrl: string}} backend @param {string} jobId */
+export async function fetchJob(backend, jobId) {
+  const response = await fetch(`${backend.apiUrl}/api/jobs/${encodeURIComponent(jobId)}`);
+  if (response.status !== 200) throw new Error(`GET job ${jobId}: ${response.status}`);
+  return /** @type {Record<string, any>} */ (await response.json());
+}
+
+/**
+ * A GET that reports what arrived even when the connection breaks (fetch hides that).
+ * @param {string} url
+ * @param {Record<string, string>} [headers]
+ * @param {string} [method]
+ * @returns {Promise<{status: number | null, headers: import('node:http').IncomingHttpHeaders, body: Buffer, chunks: number, error: string | null}>}
+ */
+export function rawRequest(url, headers = {}, method = 'GET') {
+  return new Promise((resolve) => {
+    /** @type {Buffer[]} */
+    const chunks = [];
+    const request = http.request(url, { method, headers, agent: false }, (response) => {
+      response.on('data', (chunk) => chunks.push(chunk));
+      const finish = (/** @type {string | null} */ error) =>
+        resolve({ status: response.statusCode ?? null, headers: response.headers, body: Buffer.concat(chunks), chunks: chunks.length, error });
+      response.on('end', () => finish(null));
+      response.on('aborted', () => finish('aborted'));
+      response.on('error', (error) => finish(error.message));
+    });
+    request.on('error', (error) => resolve({ status: null, headers: {}, body: Buffer.alloc(0), chunks: 0, error: error.message }));
+    request.end();
+  });
+}
+
+/** @param {string} xml @param {string} tag */
+export function xmlValue(xml, tag) {
+  const match = new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(xml);
+  return match ? match[1] : null;
+}
