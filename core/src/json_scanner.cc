@@ -200,7 +200,9 @@ JsonEvent JsonScanner::StartValue(const std::uint8_t* data, std::size_t size) {
       if (c == '-' || IsDigit(c)) {
         mode_ = Mode::kNumber;
         ++pos_;
-        number_state_ = c == '-' ? NumberState::kMinus : c == '0' ? NumberState::kZero : NumberState::kInt;
+        number_state_ = c == '-'   ? NumberState::kMinus
+                        : c == '0' ? NumberState::kZero
+                                   : NumberState::kInt;
         return ScanNumber(data, size);
       }
       return Fail(ErrorCode::kInvalidJson, pos_, "expected a JSON value");
@@ -208,7 +210,9 @@ JsonEvent JsonScanner::StartValue(const std::uint8_t* data, std::size_t size) {
 }
 
 JsonEvent JsonScanner::ScanLiteral(const std::uint8_t* data, std::size_t size) {
-  const char* word = data[token_begin_] == 't' ? "true" : data[token_begin_] == 'f' ? "false" : "null";
+  const char* word = data[token_begin_] == 't'   ? "true"
+                     : data[token_begin_] == 'f' ? "false"
+                                                 : "null";
   const std::size_t length = std::strlen(word);
   for (std::size_t i = 1; i < length; ++i) {
     const std::size_t at = token_begin_ + i;
@@ -460,7 +464,8 @@ JsonEvent JsonScanner::Next(std::span<const std::uint8_t> document) {
         mode_ = Mode::kString;
         return ScanString(data, size);
       case Mode::kColon:
-        if (c != ':') return Fail(ErrorCode::kInvalidJson, pos_, "expected ':' after a member name");
+        if (c != ':')
+          return Fail(ErrorCode::kInvalidJson, pos_, "expected ':' after a member name");
         ++pos_;
         mode_ = Mode::kValue;
         continue;

@@ -38,7 +38,8 @@ TextSpan SpanOf(std::size_t begin, std::size_t end) {
 }
 
 std::string_view TextOf(std::span<const std::uint8_t> document, TextSpan span) {
-  return std::string_view(reinterpret_cast<const char*>(document.data()) + span.offset, span.length);
+  return std::string_view(reinterpret_cast<const char*>(document.data()) + span.offset,
+                          span.length);
 }
 
 std::optional<std::string_view> FieldText(std::span<const std::uint8_t> document,
@@ -92,15 +93,23 @@ std::optional<FieldSlot> FieldForMemberName(std::string_view name) {
     FieldSlot slot;
   };
   static constexpr Entry kEntries[] = {
-      {"step_number", {StepField::kStepNumber, 0}},   {"step_id", {StepField::kStepId, 0}},
-      {"id", {StepField::kId, 0}},                    {"step_name", {StepField::kName, 0}},
-      {"name", {StepField::kName, 1}},                {"status", {StepField::kStatus, 0}},
-      {"started_at", {StepField::kStartedAt, 0}},     {"start_time", {StepField::kStartedAt, 1}},
-      {"completed_at", {StepField::kCompletedAt, 0}}, {"ended_at", {StepField::kCompletedAt, 1}},
-      {"end_time", {StepField::kCompletedAt, 2}},     {"duration_ms", {StepField::kDurationMs, 0}},
-      {"model", {StepField::kModel, 0}},              {"input_tokens", {StepField::kInputTokens, 0}},
+      {"step_number", {StepField::kStepNumber, 0}},
+      {"step_id", {StepField::kStepId, 0}},
+      {"id", {StepField::kId, 0}},
+      {"step_name", {StepField::kName, 0}},
+      {"name", {StepField::kName, 1}},
+      {"status", {StepField::kStatus, 0}},
+      {"started_at", {StepField::kStartedAt, 0}},
+      {"start_time", {StepField::kStartedAt, 1}},
+      {"completed_at", {StepField::kCompletedAt, 0}},
+      {"ended_at", {StepField::kCompletedAt, 1}},
+      {"end_time", {StepField::kCompletedAt, 2}},
+      {"duration_ms", {StepField::kDurationMs, 0}},
+      {"model", {StepField::kModel, 0}},
+      {"input_tokens", {StepField::kInputTokens, 0}},
       {"output_tokens", {StepField::kOutputTokens, 0}},
-      {"total_tokens", {StepField::kTotalTokens, 0}}, {"cost_usd", {StepField::kCostUsd, 0}},
+      {"total_tokens", {StepField::kTotalTokens, 0}},
+      {"cost_usd", {StepField::kCostUsd, 0}},
   };
   for (const Entry& entry : kEntries) {
     if (entry.name == name) return entry.slot;
@@ -291,8 +300,7 @@ void StepIndex::Feed(std::span<const std::uint8_t> bytes) {
   if (error_ || finished_) return;
   const std::uint64_t limit = std::min(options_.max_bytes, kMaxDocumentBytes);
   const std::uint64_t room = limit - document_.size();
-  const std::size_t take =
-      bytes.size() <= room ? bytes.size() : static_cast<std::size_t>(room);
+  const std::size_t take = bytes.size() <= room ? bytes.size() : static_cast<std::size_t>(room);
   document_.insert(document_.end(), bytes.data(), bytes.data() + take);
   Drain();
   if (!error_ && take < bytes.size()) {
@@ -336,7 +344,8 @@ std::string_view StepIndex::StepJsonText(std::size_t i) const {
 }
 
 Result<StepSummary> StepIndex::Summary(std::size_t i) const {
-  if (i >= count()) return Error{ErrorCode::kInvalidArgument, std::nullopt, "step index out of range"};
+  if (i >= count())
+    return Error{ErrorCode::kInvalidArgument, std::nullopt, "step index out of range"};
   const StepRecord& record = tracker_->records[i];
   StepSummary summary;
   summary.index = i;
@@ -366,7 +375,8 @@ Result<StepSummary> StepIndex::Summary(std::size_t i) const {
 }
 
 Result<nlohmann::json> StepIndex::Step(std::size_t i) const {
-  if (i >= count()) return Error{ErrorCode::kInvalidArgument, std::nullopt, "step index out of range"};
+  if (i >= count())
+    return Error{ErrorCode::kInvalidArgument, std::nullopt, "step index out of range"};
   const TextSpan span = tracker_->records[i].span;
   const std::uint8_t* const begin = document_.data() + span.offset;
   // Non-throwing parse; the span was validated (grammar, UTF-8, depth, finite numbers) already,

@@ -32,10 +32,10 @@ TEST(JsonScannerTest, AcceptsEveryKindOfValue) {
 
 TEST(JsonScannerTest, AcceptsValidUtf8AtEveryLength) {
   // U+0080, U+07FF, U+0800, U+FFFF, U+10000, U+10FFFF, and the edges around the surrogates.
-  const std::string doc = "\"" + Bytes({0xC2, 0x80, 0xDF, 0xBF, 0xE0, 0xA0, 0x80, 0xEF, 0xBF,
-                                        0xBF, 0xF0, 0x90, 0x80, 0x80, 0xF4, 0x8F, 0xBF, 0xBF,
-                                        0xED, 0x9F, 0xBF, 0xEE, 0x80, 0x80}) +
-                          "\"";
+  const std::string doc =
+      "\"" + Bytes({0xC2, 0x80, 0xDF, 0xBF, 0xE0, 0xA0, 0x80, 0xEF, 0xBF, 0xBF, 0xF0, 0x90,
+                    0x80, 0x80, 0xF4, 0x8F, 0xBF, 0xBF, 0xED, 0x9F, 0xBF, 0xEE, 0x80, 0x80}) +
+      "\"";
   EXPECT_EQ(ScanResult(doc), "ok");
 }
 
@@ -48,10 +48,11 @@ TEST(JsonScannerTest, ReportsTokensWithDepthsAndSpans) {
            std::to_string(begin) + "-" + std::to_string(end) + (escapes ? "e" : "");
   };
   const std::vector<std::string> expected = {
-      token(K::kBeginObject, 0, 0, 1), token(K::kKey, 1, 1, 4),     token(K::kBeginArray, 1, 5, 6),
-      token(K::kNumber, 2, 6, 7),      token(K::kString, 2, 8, 13, true),
-      token(K::kTrue, 2, 14, 18),      token(K::kEndArray, 1, 18, 19), token(K::kKey, 1, 20, 23),
-      token(K::kNull, 1, 24, 28),      token(K::kEndObject, 0, 28, 29)};
+      token(K::kBeginObject, 0, 0, 1),   token(K::kKey, 1, 1, 4),
+      token(K::kBeginArray, 1, 5, 6),    token(K::kNumber, 2, 6, 7),
+      token(K::kString, 2, 8, 13, true), token(K::kTrue, 2, 14, 18),
+      token(K::kEndArray, 1, 18, 19),    token(K::kKey, 1, 20, 23),
+      token(K::kNull, 1, 24, 28),        token(K::kEndObject, 0, 28, 29)};
   EXPECT_EQ(outcome.tokens, expected);
 }
 
@@ -171,7 +172,8 @@ TEST(JsonScannerTest, TheSameTokensAtEveryChunkBoundary) {
 }
 
 TEST(JsonScannerTest, LongStringsAndNumbersResumeWithoutRescanning) {
-  // A 1 MB string and a 100 KB number (a long fraction: finite) fed in 7-byte chunks: linear, and the same tokens.
+  // A 1 MB string and a 100 KB number (a long fraction: finite) fed in 7-byte chunks: linear, and
+  // the same tokens.
   std::string doc = "[\"";
   for (int i = 0; i < 100'000; ++i) doc += i % 3 == 0 ? "caf\xC3\xA9 abc" : "0123456789";
   doc += "\", 0.";

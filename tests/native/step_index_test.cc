@@ -57,7 +57,7 @@ TEST(StepIndexTest, IndexesTheRowFieldsOfEachStep) {
   EXPECT_EQ(second.step_number, "2");
   EXPECT_EQ(second.name, "r\xC3\xA9sum\xC3\xA9");  // escapes decoded
   EXPECT_EQ(second.started_at, "a");
-  EXPECT_EQ(second.completed_at, "c");  // ended_at ranks above end_time whatever the order
+  EXPECT_EQ(second.completed_at, "c");           // ended_at ranks above end_time whatever the order
   EXPECT_EQ(second.input_tokens, std::nullopt);  // only the step's top level counts
   EXPECT_EQ(second.cost.value.ToCanonicalString(), "0.2");
   EXPECT_EQ(second.key.kind, StepKeyKind::kStepNumber);

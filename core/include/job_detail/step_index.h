@@ -54,8 +54,8 @@ struct StepIndexOptions {
 // (not inside a `usage` object) and only when they are non-negative integers.
 struct StepSummary {
   std::size_t index = 0;
-  bool is_object = true;  // false: an invalid entry (the document's element is not an object)
-  std::string problem;    // why the entry is invalid; empty for an object
+  bool is_object = true;    // false: an invalid entry (the document's element is not an object)
+  std::string problem;      // why the entry is invalid; empty for an object
   std::uint64_t begin = 0;  // byte span [begin, end) of the step in the document
   std::uint64_t end = 0;
   StepKey key;  // the merge key (StepKeyFromJsonText over step_number, step_id, id, position)
