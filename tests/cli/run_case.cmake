@@ -1,0 +1,41 @@
+# Runs one case of contract.json against a job-detail binary and checks its stdout and exit status.
+# cmake -DBIN=<job-detail> -DCONTRACT=<contract.json> -DCASE=<index> -P run_case.cmake
+file(READ "${CONTRACT}" contract)
+string(JSON case GET "${contract}" cases ${CASE})
+string(JSON name GET "${case}" name)
+string(JSON expected_exit GET "${case}" exit)
+string(JSON arg_count LENGTH "${case}" args)
+set(args "")
+if(arg_count GREATER 0)
+  math(EXPR last "${arg_count} - 1")
+  foreach(i RANGE ${last})
+    string(JSON arg GET "${case}" args ${i})
+    list(APPEND args "${arg}")
+  endforeach()
+endif()
+get_filename_component(folder "${CONTRACT}" DIRECTORY)
+string(JSON stdin_file ERROR_VARIABLE no_stdin GET "${case}" stdin)
+if(no_stdin)
+  set(stdin_path "/dev/null")
+else()
+  set(stdin_path "${folder}/${stdin_file}")
+endif()
+execute_process(COMMAND "${BIN}" ${args}
+                WORKING_DIRECTORY "${folder}"
+                INPUT_FILE "${stdin_path}"
+                OUTPUT_VARIABLE out
+                ERROR_VARIABLE err
+                RESULT_VARIABLE status)
+if(NOT status STREQUAL expected_exit)
+  message(FATAL_ERROR "${name}: exit ${status}, expected ${expected_exit}\nstdout: ${out}\nstderr: ${err}")
+endif()
+string(JSON expected ERROR_VARIABLE no_exact GET "${case}" stdout)
+if(no_exact)
+  string(JSON prefix GET "${case}" stdout_prefix)
+  string(FIND "${out}" "${prefix}" at)
+  if(NOT at EQUAL 0)
+    message(FATAL_ERROR "${name}: stdout does not start with\n${prefix}\ngot\n${out}")
+  endif()
+elseif(NOT out STREQUAL expected)
+  message(FATAL_ERROR "${name}: stdout\n${out}\nexpected\n${expected}")
+endif()
