@@ -76,6 +76,7 @@ export function parseFaultRule(input) {
 /**
  * `--fault mode[:jobId][*times]`, e.g. `--fault expired`, `--fault storm503:job-big-5000*2`.
  * @param {string} spec
+ * @returns {ReturnType<typeof parseFaultRule>}
  */
 export function parseFaultSwitch(spec) {
   const match = /^([a-z_0-9]+)(?::([^*]+))?(?:\*(\d+))?$/.exec(spec.trim());

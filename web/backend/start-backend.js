@@ -25,11 +25,17 @@ export async function startBackend(options = {}, env = process.env) {
       return parsed.rule;
     });
 
+    /** @type {import('./writer.js').Storage} */
     let storage;
+    /** @type {import('@aws-sdk/client-s3').S3Client} */
     let presignS3;
+    /** @type {Awaited<ReturnType<typeof startS3Proxy>> | null} */
     let proxy = null;
+    /** @type {FaultTable | null} */
     let faults = null;
+    /** @type {string} */
     let s3Url;
+    /** @type {string} */
     let dynamoUrl;
     if (config.mode === 'local') {
       const standIns = await startStandIns({ host: config.host, bucket: config.bucket, corsOrigins: config.corsOrigins });
@@ -75,6 +81,7 @@ export async function startBackend(options = {}, env = process.env) {
 
     /** @type {Record<string, import('./demo-jobs.js').ExpectedJob>} */
     let expected = {};
+    /** @type {ReturnType<typeof createRunningJob> | null} */
     let running = null;
     if (config.demo) {
       expected = await writeStaticDemoJobs(storage, { big: config.demo.big });

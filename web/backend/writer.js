@@ -86,6 +86,7 @@ export function itemSize(item) {
 export function planItem(job, steps, options = {}) {
   const limit = options.limitBytes ?? DYNAMODB_ITEM_LIMIT_BYTES;
   const s3Key = options.s3Key ?? stepsObjectKey(job.job_id);
+  /** @type {Record<string, unknown>} */
   const base = { ...job, step_count: steps.length };
   if (options.recordS3Key === 'always') base.execution_steps_s3_key = s3Key;
   const full = { ...base, execution_steps: steps };

@@ -72,7 +72,7 @@ describe('item size and the 400 KB rule', () => {
     const huge = generateSteps({ jobId: 'h', seed: 3, count: 6, startTimeMs: 0, htmlEvery: 1, htmlBytes: 150_000 });
     const plan = planItem({ job_id: 'h', status: 'completed' }, huge.steps);
     assert.equal(plan.partial, true);
-    assert.equal(plan.item.execution_steps.length, 2);
+    assert.equal(/** @type {unknown[]} */ (plan.item.execution_steps).length, 2);
     assert.ok(plan.itemBytes <= DYNAMODB_ITEM_LIMIT_BYTES);
   });
 
