@@ -1,7 +1,8 @@
 // The public API over the raw Embind module: JS values in, plain objects out.
 import { costJsonText } from './cost_input.js';
 import type { RawModule } from './job_detail_wasm.mjs';
-import type { CostInput, JobDetail } from './types.js';
+import { createStepIndex, indexSteps } from './step_index.js';
+import type { CostInput, JobDetail, StepIndexOptions } from './types.js';
 
 export function bindApi(raw: RawModule): JobDetail {
   return {
@@ -9,5 +10,8 @@ export function bindApi(raw: RawModule): JobDetail {
     formatCost: (value: CostInput) => raw.formatCostJson(costJsonText(value)),
     parseCostJson: (jsonText: string) => raw.parseCostJson(jsonText),
     totalCost: (values: readonly CostInput[]) => raw.totalCostJson(values.map(costJsonText)),
+    createStepIndex: (options?: StepIndexOptions) => createStepIndex(raw, options),
+    indexSteps: (bytes: Uint8Array | ArrayBuffer, options?: StepIndexOptions) =>
+      indexSteps(raw, bytes, options),
   };
 }

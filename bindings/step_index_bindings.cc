@@ -1,0 +1,86 @@
+// step_index.h for JS: the class handle behind the facade's createStepIndex/indexSteps.
+#include <emscripten/bind.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+
+#include "convert.h"
+#include "job_detail/step_index.h"
+#include "step_convert.h"
+#include "transfer_buffer.h"
+
+namespace job_detail::bindings {
+namespace {
+
+// `options`: {maxBytes?: number, maxDepth?: number}, already checked by the facade (non-negative
+// integers); absent members keep the core's defaults.
+StepIndexOptions OptionsFromJs(const emscripten::val& options) {
+  StepIndexOptions out;
+  if (options.isUndefined() || options.isNull()) return out;
+  const emscripten::val max_bytes = options["maxBytes"];
+  if (max_bytes.isNumber()) out.max_bytes = static_cast<std::uint64_t>(max_bytes.as<double>());
+  const emscripten::val max_depth = options["maxDepth"];
+  if (max_depth.isNumber()) out.max_depth = static_cast<std::uint32_t>(max_depth.as<double>());
+  return out;
+}
+
+// {count, bytes, totalCostUsd, totalCostDisplay, noCost, invalidCost, error}
+emscripten::val ProgressToJs(const StepIndex& index) {
+  emscripten::val out = emscripten::val::object();
+  out.set("count", static_cast<double>(index.count()));
+  out.set("bytes", static_cast<double>(index.bytes_fed()));
+  SetTotals(out, index.cost_total());
+  out.set("error", ToJs(index.error()));
+  return out;
+}
+
+class JsStepIndex {
+ public:
+  explicit JsStepIndex(const emscripten::val& options) : index_(OptionsFromJs(options)) {}
+
+  void Reserve(double bytes) { index_.Reserve(static_cast<std::size_t>(bytes)); }
+  // Feeds the first `length` bytes the facade wrote through transferView(length).
+  void FeedTransfer(std::size_t length) { index_.Feed(TransferBytes(length)); }
+
+  // {ok: true, count, totals...} | {ok: false, error, count, totals...}: totals of what was
+  // indexed.
+  emscripten::val Finish() {
+    const std::optional<Error>& error = index_.Finish();
+    emscripten::val out = emscripten::val::object();
+    out.set("ok", !error.has_value());
+    if (error) out.set("error", ToJs(*error));
+    out.set("count", static_cast<double>(index_.count()));
+    SetTotals(out, index_.cost_total());
+    return out;
+  }
+
+  std::size_t Count() const { return index_.count(); }
+  bool Finished() const { return index_.finished(); }
+  emscripten::val Progress() const { return ProgressToJs(index_); }
+  emscripten::val Summary(std::size_t i) const { return ResultToJs(index_.Summary(i)); }
+  emscripten::val StepText(std::size_t i) const { return StepTextToJs(index_, i); }
+
+ private:
+  StepIndex index_;
+};
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(job_detail_step_index) {
+  emscripten::function("transferView", &TransferView);
+  emscripten::constant("transferChunkBytes", kTransferChunkBytes);
+  emscripten::constant("stepRecordBytes", StepIndex::kStepRecordBytes);
+  emscripten::class_<JsStepIndex>("StepIndex")
+      .constructor<const emscripten::val&>()
+      .function("reserve", &JsStepIndex::Reserve)
+      .function("feedTransfer", &JsStepIndex::FeedTransfer)
+      .function("finish", &JsStepIndex::Finish)
+      .function("count", &JsStepIndex::Count)
+      .function("finished", &JsStepIndex::Finished)
+      .function("progress", &JsStepIndex::Progress)
+      .function("summary", &JsStepIndex::Summary)
+      .function("stepText", &JsStepIndex::StepText);
+}
+
+}  // namespace job_detail::bindings

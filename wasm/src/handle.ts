@@ -1,0 +1,69 @@
+// Ownership of Embind handles for objects users hold: dispose() frees at once, `using` works where
+// Symbol.dispose exists, and a FinalizationRegistry frees what was dropped without dispose().
+import { JobDetailError } from './errors.js';
+import type { RawHandle } from './job_detail_wasm.mjs';
+
+const registry =
+  typeof FinalizationRegistry === 'function'
+    ? new FinalizationRegistry<RawHandle>((handle) => {
+        if (!handle.isDeleted()) handle.delete();
+      })
+    : undefined;
+
+/** The well-known dispose symbol, when the runtime has one (Node >= 20.4, recent browsers). */
+export const disposeSymbol: symbol | undefined =
+  typeof Symbol === 'function' && typeof Symbol.dispose === 'symbol' ? Symbol.dispose : undefined;
+
+/** Holds one raw handle for `owner`; `get()` throws once disposed. */
+export class OwnedHandle<T extends RawHandle> {
+  #handle: T | undefined;
+  readonly #what: string;
+
+  constructor(owner: object, handle: T, what: string) {
+    this.#handle = handle;
+    this.#what = what;
+    registry?.register(owner, handle, this);
+  }
+
+  get disposed(): boolean {
+    return this.#handle === undefined;
+  }
+
+  get(): T {
+    if (this.#handle === undefined) {
+      throw new JobDetailError({
+        code: 'invalid_argument',
+        offset: null,
+        message: `${this.#what} was used after dispose()`,
+      });
+    }
+    return this.#handle;
+  }
+
+  dispose(): void {
+    const handle = this.#handle;
+    if (handle === undefined) return;
+    this.#handle = undefined;
+    registry?.unregister(this);
+    handle.delete();
+  }
+}
+
+/** Gives `proto` a `[Symbol.dispose]` that calls `dispose()`, where the symbol exists. */
+export function installDispose(proto: { dispose(): void }): void {
+  if (disposeSymbol === undefined) return;
+  Object.defineProperty(proto, disposeSymbol, {
+    value: function (this: { dispose(): void }) {
+      this.dispose();
+    },
+    writable: true,
+    configurable: true,
+  });
+}
+
+/** Throws JobDetailError `invalid_argument` unless `i` is a non-negative integer. */
+export function checkIndex(i: number): void {
+  if (!Number.isSafeInteger(i) || i < 0) {
+    throw new JobDetailError({ code: 'invalid_argument', offset: null, message: `index ${String(i)} is not a non-negative integer` });
+  }
+}
