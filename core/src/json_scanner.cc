@@ -418,7 +418,7 @@ JsonEvent JsonScanner::Next(std::span<const std::uint8_t> document) {
   for (;;) {
     switch (mode_) {
       case Mode::kError:
-        return JsonEvent{JsonEventKind::kError, 0, false, *error_.offset, *error_.offset};
+        return JsonEvent{JsonEventKind::kError, 0, false, pos_, pos_};
       case Mode::kString:
         return ScanString(data, size);
       case Mode::kNumber:
