@@ -80,6 +80,16 @@ export function resolveConfig(options = {}, env = process.env) {
     table: options.table ?? env.JOBS_TABLE ?? DEFAULTS.table,
     bucket: options.bucket ?? env.EXECUTION_STEPS_BUCKET ?? DEFAULTS.bucket,
     region: options.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? DEFAULTS.region,
+    // Taken from `env` explicitly so a caller-supplied environment is honoured; otherwise the
+    // SDK's default chain (profiles, web identity, containers) applies.
+    credentials:
+      env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
+        ? {
+            accessKeyId: env.AWS_ACCESS_KEY_ID,
+            secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+            ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+          }
+        : undefined,
     s3Endpoint: mode === 'endpoints' ? s3Endpoint : undefined,
     dynamoEndpoint: mode === 'endpoints' ? dynamoEndpoint : undefined,
     corsOrigins: origins,

@@ -4,7 +4,7 @@ import { resolveConfig } from './config.js';
 import { createRunningJob, DEMO_FAULT_RULES, writeStaticDemoJobs } from './demo-jobs.js';
 import { FAULT_MODES, FaultTable, parseFaultRule, parseFaultSwitch } from './faults.js';
 import { startS3Proxy } from './s3-proxy.js';
-import { createDynamoClients, createS3Client, ensureJobsTable, startStandIns } from './storage.js';
+import { createDynamoClients, createS3Client, ensureBucket, ensureJobsTable, startStandIns } from './storage.js';
 import { startApi } from './api.js';
 
 /**
@@ -66,13 +66,16 @@ export async function startBackend(options = {}, env = process.env) {
       dynamoUrl = standIns.dynamoUrl;
     } else {
       if (initialRules.length > 0) throw new Error('--fault needs the local stand-ins (the fault proxy runs only there)');
-      const s3 = createS3Client({ region: config.region, endpoint: config.s3Endpoint });
-      const dynamo = createDynamoClients({ region: config.region, endpoint: config.dynamoEndpoint });
+      const s3 = createS3Client({ region: config.region, endpoint: config.s3Endpoint, credentials: config.credentials });
+      const dynamo = createDynamoClients({ region: config.region, endpoint: config.dynamoEndpoint, credentials: config.credentials });
       stops.push(async () => {
         s3.destroy();
         dynamo.client.destroy();
       });
-      if (config.mode === 'endpoints') await ensureJobsTable(dynamo.client, config.table);
+      if (config.mode === 'endpoints') {
+        await ensureJobsTable(dynamo.client, config.table);
+        if (config.s3Endpoint) await ensureBucket(s3, config.bucket, config.corsOrigins);
+      }
       storage = { ddb: dynamo.documents, s3, table: config.table, bucket: config.bucket };
       presignS3 = s3;
       s3Url = config.s3Endpoint ?? `https://s3.${config.region}.amazonaws.com`;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, HeadBucketCommand, PutBucketCorsCommand, S3Client } from '@aws-sdk/client-s3';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
 
@@ -81,7 +81,7 @@ export async function startStandIns({ host, bucket, corsOrigins }) {
 }
 
 /**
- * @param {{region: string, endpoint?: string, credentials?: {accessKeyId: string, secretAccessKey: string}}} options
+ * @param {{region: string, endpoint?: string, credentials?: {accessKeyId: string, secretAccessKey: string, sessionToken?: string}}} options
  */
 export function createS3Client({ region, endpoint, credentials }) {
   return new S3Client({
@@ -95,7 +95,7 @@ export function createS3Client({ region, endpoint, credentials }) {
 }
 
 /**
- * @param {{region: string, endpoint?: string, credentials?: {accessKeyId: string, secretAccessKey: string}}} options
+ * @param {{region: string, endpoint?: string, credentials?: {accessKeyId: string, secretAccessKey: string, sessionToken?: string}}} options
  */
 export function createDynamoClients({ region, endpoint, credentials }) {
   const client = new DynamoDBClient({
@@ -127,6 +127,40 @@ export async function ensureJobsTable(client, table) {
       AttributeDefinitions: [{ AttributeName: 'job_id', AttributeType: 'S' }],
       KeySchema: [{ AttributeName: 'job_id', KeyType: 'HASH' }],
       BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+}
+
+/**
+ * Creates the bucket, with CORS for the dashboard origins, unless it exists (emulators only:
+ * a real bucket is provisioned, not created by the app).
+ * @param {S3Client} s3
+ * @param {string} bucket
+ * @param {string[]} corsOrigins
+ */
+export async function ensureBucket(s3, bucket, corsOrigins) {
+  try {
+    await s3.send(new HeadBucketCommand({ Bucket: bucket }));
+    return;
+  } catch (error) {
+    const status = /** @type {{$metadata?: {httpStatusCode?: number}}} */ (error).$metadata?.httpStatusCode;
+    if (status !== 404) throw error;
+  }
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  await s3.send(
+    new PutBucketCorsCommand({
+      Bucket: bucket,
+      CORSConfiguration: {
+        CORSRules: [
+          {
+            AllowedOrigins: corsOrigins,
+            AllowedMethods: ['GET', 'HEAD'],
+            AllowedHeaders: ['*'],
+            ExposeHeaders: EXPOSED_HEADERS,
+            MaxAgeSeconds: 600,
+          },
+        ],
+      },
     }),
   );
 }
