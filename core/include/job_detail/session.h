@@ -1,0 +1,121 @@
+// Session: the sans-I/O state machine behind one job detail view (quinn-proto / h11 style).
+//
+// The host feeds it events (responses, chunks, timer expiries, visibility and connectivity, all
+// with the current time as epoch milliseconds) and drains effects with PollEffect(): fetches to
+// start, requests and timers to cancel, timers to arm, metrics. It reads no clock, performs no I/O
+// and draws no random numbers of its own accord, so every scenario is a deterministic test.
+//
+// What it decides:
+// - classification of every way a fetch ends (FetchOutcome), retries with full-jitter backoff and
+//   Retry-After, paused while the page is hidden or offline and resumed when it returns;
+// - presigned URL expiry on the server's clock (skew from the API's Date header), a single job
+//   re-fetch for a fresh URL when one expired (before the fetch, or on S3's 403), then final;
+// - polling the job while its status is not terminal; the S3 steps are fetched again only when the
+//   URL's object (StepsCacheKey) changed, or, with If-None-Match, when the DynamoDB step count
+//   grew, the job status changed or the user asked (Refetch); a 304 keeps the index untouched;
+// - the step list to show (Merge), keeping DynamoDB steps visible whenever S3 failed;
+// - a request timeout (no response or no new bytes for request_timeout_ms): cancel, then retry.
+// Responses, chunks and timers with an id the session no longer waits for are ignored.
+#ifndef JOB_DETAIL_SESSION_H_
+#define JOB_DETAIL_SESSION_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "job_detail/error.h"
+#include "job_detail/fetch_outcome.h"
+#include "job_detail/job.h"
+#include "job_detail/merge.h"
+#include "job_detail/presigned_url.h"
+#include "job_detail/retry_policy.h"
+#include "job_detail/session_effect.h"
+#include "job_detail/session_snapshot.h"
+#include "job_detail/step_index.h"
+
+namespace job_detail {
+
+struct SessionConfig {
+  // The job is fetched from `<api_base_url>/jobs/<percent-encoded id>`.
+  std::string api_base_url;
+  RetryConfig retry;
+  std::int64_t poll_interval_ms = 5'000;
+  // A request with no response, or a body with no new bytes, for this long is cancelled and counts
+  // as a timeout (retried).
+  std::int64_t request_timeout_ms = 30'000;
+  std::int64_t expiry_margin_ms = kPresignedExpiryMarginMs;
+  // A presigned URL without a readable expiry is used only this long after the API gave it; after
+  // that (a retry, a resume) it is refreshed through the job like an expired one.
+  std::int64_t unknown_expiry_ttl_ms = 60'000;
+  // When non-empty, S3 URLs must point at one of these hosts (see CheckFetchAllowed).
+  std::vector<std::string> allowed_hosts;
+  StepIndexOptions steps_limits;
+  // Seeds the fallback generator used for a backoff when the host gave no SetRandom value.
+  std::uint64_t random_seed = 0x9E3779B97F4A7C15u;
+};
+
+class Session {
+ public:
+  explicit Session(SessionConfig config = {});
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // --- Inputs ---
+  // Begins (or restarts, cancelling everything in flight) loading job `job_id`.
+  void Start(std::string_view job_id, std::int64_t now_ms);
+  // Cancels all requests and timers; the snapshot stays as it is.
+  void Stop(std::int64_t now_ms);
+  void OnJobResponse(std::uint64_t request_id, int status, const HttpHeaders& headers,
+                     std::string_view body, std::int64_t now_ms);
+  void OnStepsResponseStart(std::uint64_t request_id, int status, const HttpHeaders& headers,
+                            std::int64_t now_ms);
+  void OnStepsChunk(std::uint64_t request_id, std::span<const std::uint8_t> bytes,
+                    std::int64_t now_ms);
+  void OnStepsChunk(std::uint64_t request_id, std::string_view bytes, std::int64_t now_ms);
+  void OnStepsEnd(std::uint64_t request_id, std::int64_t now_ms);
+  void OnTransportError(std::uint64_t request_id, TransportErrorKind kind, std::int64_t now_ms);
+  void OnTimer(std::uint64_t timer_id, std::int64_t now_ms);
+  void SetPageVisible(bool visible, std::int64_t now_ms);
+  void SetOnline(bool online, std::int64_t now_ms);
+  // Fetch the job again now (and the steps, conditionally): cancels what is in flight, resets the
+  // retry budget, restarts polling after a final error. Ignored before Start.
+  void Refetch(std::int64_t now_ms);
+  // The random number in [0, 1) for the next backoff. Used once; without one the session draws
+  // from a generator seeded by SessionConfig::random_seed (still deterministic).
+  void SetRandom(double random);
+
+  // --- Outputs ---
+  std::optional<SessionEffect> PollEffect();
+  // The earliest armed timer, or nullopt when the session waits for nothing but responses.
+  std::optional<std::int64_t> NextDeadline() const;
+  // The same object (same version) until something in it changes.
+  const SessionSnapshot& Snapshot() const { return snapshot_; }
+  std::uint64_t version() const { return snapshot_.version; }
+  // The S3 steps of the shown list (the last complete, valid document), or nullptr.
+  const StepIndex* steps_index() const;
+  // The document being downloaded right now (for progress rows), or nullptr.
+  const StepIndex* streaming_steps_index() const;
+  // The list to show (S3 and DynamoDB merged), or nullptr before the job is known.
+  const MergedList* merged() const;
+  // The last successfully parsed job, or nullptr.
+  const Job* job() const;
+
+ private:
+  struct State;
+  // Rebuilds the snapshot from the state; bumps the version only when a field changed.
+  void Publish();
+
+  std::unique_ptr<State> state_;
+  SessionSnapshot snapshot_;
+};
+
+}  // namespace job_detail
+
+#endif  // JOB_DETAIL_SESSION_H_

@@ -1,0 +1,965 @@
+// Scripted scenarios for the session with virtual time: every input carries `now`, timers fire by
+// jumping `now` to NextDeadline(), and every assertion is on effects and snapshots. No sleeps.
+#include "job_detail/session.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "job_detail/detail/civil_time.h"
+
+namespace job_detail {
+namespace {
+
+// Sun, 29 Nov 2026 14:00:00 GMT.
+constexpr std::int64_t kT0 = 1'795'960'800'000;
+constexpr std::int64_t kHour = 3'600'000;
+
+std::string TwoDigits(std::int64_t v) { return (v < 10 ? "0" : "") + std::to_string(v); }
+
+// `X-Amz-Date` text for an epoch time (the test side of the parser under test, written plainly).
+std::string IsoBasic(std::int64_t ms) {
+  std::int64_t seconds = ms / 1000;
+  std::int64_t days = seconds / 86400;
+  const std::int64_t rem = seconds % 86400;
+  // Civil from days (Hinnant), inverse of the parser's arithmetic.
+  days += 719468;
+  const std::int64_t era = days / 146097;
+  const std::int64_t doe = days - era * 146097;
+  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  std::int64_t year = yoe + era * 400;
+  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const std::int64_t mp = (5 * doy + 2) / 153;
+  const std::int64_t day = doy - (153 * mp + 2) / 5 + 1;
+  const std::int64_t month = mp < 10 ? mp + 3 : mp - 9;
+  year += month <= 2 ? 1 : 0;
+  return std::to_string(year) + TwoDigits(month) + TwoDigits(day) + "T" + TwoDigits(rem / 3600) +
+         TwoDigits(rem / 60 % 60) + TwoDigits(rem % 60) + "Z";
+}
+
+std::string HttpDate(std::int64_t ms) {
+  static const char* kDays[] = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};
+  static const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  const std::string iso = IsoBasic(ms);  // YYYYMMDDTHHMMSSZ
+  const std::int64_t days = ms / 86'400'000;
+  return std::string(kDays[days % 7]) + ", " + iso.substr(6, 2) + " " +
+         kMonths[std::stoi(iso.substr(4, 2)) - 1] + " " + iso.substr(0, 4) + " " +
+         iso.substr(9, 2) + ":" + iso.substr(11, 2) + ":" + iso.substr(13, 2) + " GMT";
+}
+
+std::string PresignedUrl(std::string_view key, std::int64_t signed_at_ms, int expires_s = 3600,
+                         std::string_view host = "https://bucket.s3.amazonaws.com") {
+  return std::string(host) + "/" + std::string(key) +
+         "?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIASECRET%2F20261129%2Fus-east-1"
+         "%2Fs3%2Faws4_request&X-Amz-Date=" +
+         IsoBasic(signed_at_ms) + "&X-Amz-Expires=" + std::to_string(expires_s) +
+         "&X-Amz-SignedHeaders=host&X-Amz-Signature=sig" + std::to_string(signed_at_ms);
+}
+
+// A job as the API returns it: `dynamo_steps` steps numbered from 1, each costing 0.25.
+std::string JobJson(std::string_view status, int dynamo_steps,
+                    std::optional<std::string> s3_url = std::nullopt,
+                    std::optional<std::string> s3_key = std::string("jobs/j1/steps.json")) {
+  std::string steps = "[";
+  for (int i = 1; i <= dynamo_steps; ++i) {
+    if (i > 1) steps += ",";
+    steps += "{\"step_number\":" + std::to_string(i) + ",\"cost_usd\":0.25}";
+  }
+  steps += "]";
+  std::string json =
+      "{\"id\":\"j1\",\"status\":\"" + std::string(status) + "\",\"execution_steps\":" + steps;
+  if (s3_url) {
+    if (s3_key) json += ",\"execution_steps_s3_key\":\"" + *s3_key + "\"";
+    json += ",\"execution_steps_s3_url\":\"" + *s3_url + "\"";
+  }
+  return json + "}";
+}
+
+// The S3 document: `count` steps numbered from 1, each costing "0.5".
+std::string StepsJson(int count) {
+  std::string json = "{\"execution_steps\":[";
+  for (int i = 1; i <= count; ++i) {
+    if (i > 1) json += ",";
+    json += "{\"step_number\":" + std::to_string(i) +
+            ",\"step_name\":\"s\",\"output\":\"<html>…</html>\",\"cost_usd\":\"0.5\"}";
+  }
+  return json + "]}";
+}
+
+std::string S3ErrorXml(std::string_view code, std::string_view message,
+                       std::string_view extra = "") {
+  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + std::string(code) +
+         "</Code><Message>" + std::string(message) + "</Message>" + std::string(extra) +
+         "<RequestId>R</RequestId></Error>";
+}
+
+std::string MetricText(const Metric& metric, std::string_view field) {
+  const MetricValue* value = metric.Find(field);
+  if (value == nullptr) return "<missing>";
+  if (const auto* s = std::get_if<std::string>(value)) return *s;
+  if (const auto* b = std::get_if<bool>(value)) return *b ? "true" : "false";
+  return std::to_string(std::get<std::int64_t>(*value));
+}
+
+// Drives a Session like a host would: drains effects, keeps the armed timers, jumps virtual time.
+class Script {
+ public:
+  explicit Script(SessionConfig config = DefaultConfig()) : session(std::move(config)) {}
+
+  static SessionConfig DefaultConfig() {
+    SessionConfig config;
+    config.api_base_url = "https://api.example/v1/";
+    return config;
+  }
+
+  // Drains the session's effects into the lists below.
+  void Drain() {
+    while (auto effect = session.PollEffect()) {
+      if (auto* f = std::get_if<FetchJob>(&*effect)) {
+        job_fetches.push_back(*f);
+      } else if (auto* s = std::get_if<FetchSteps>(&*effect)) {
+        steps_fetches.push_back(*s);
+      } else if (auto* c = std::get_if<Cancel>(&*effect)) {
+        cancels.push_back(c->id);
+        timers.erase(c->id);
+      } else if (auto* t = std::get_if<StartTimer>(&*effect)) {
+        timers[t->id] = t->at_ms;
+      } else {
+        metrics.push_back(std::get<Metric>(*effect));
+      }
+    }
+  }
+
+  void Start(std::int64_t at = kT0) {
+    now = at;
+    session.Start("j1", now);
+    Drain();
+  }
+
+  // Answers the latest job fetch.
+  void JobResponds(int status, const std::string& body, HttpHeaders headers = {}) {
+    ASSERT_FALSE(job_fetches.empty());
+    session.OnJobResponse(job_fetches.back().id, status, headers, body, now);
+    Drain();
+  }
+
+  // Answers the latest steps fetch with a whole body in chunks of `chunk` bytes.
+  void StepsRespond(int status, const std::string& body, HttpHeaders headers = {},
+                    std::size_t chunk = 7) {
+    ASSERT_FALSE(steps_fetches.empty());
+    const std::uint64_t id = steps_fetches.back().id;
+    session.OnStepsResponseStart(id, status, headers, now);
+    for (std::size_t at = 0; at < body.size(); at += chunk) {
+      session.OnStepsChunk(id, std::string_view(body).substr(at, chunk), now);
+    }
+    session.OnStepsEnd(id, now);
+    Drain();
+  }
+
+  void JobFails(TransportErrorKind kind) {
+    session.OnTransportError(job_fetches.back().id, kind, now);
+    Drain();
+  }
+
+  void StepsFail(TransportErrorKind kind) {
+    session.OnTransportError(steps_fetches.back().id, kind, now);
+    Drain();
+  }
+
+  // Jumps to the next deadline and fires every timer due then, like a host's event loop.
+  void AdvanceToNextDeadline() {
+    const auto deadline = session.NextDeadline();
+    ASSERT_TRUE(deadline.has_value());
+    ASSERT_GE(*deadline, now);
+    now = *deadline;
+    FireDue();
+  }
+
+  void AdvanceTo(std::int64_t at) {
+    now = at;
+    FireDue();
+  }
+
+  void FireDue() {
+    std::vector<std::uint64_t> due;
+    for (const auto& [id, at] : timers) {
+      if (at <= now) due.push_back(id);
+    }
+    for (std::uint64_t id : due) {
+      if (timers.erase(id) == 0) continue;
+      session.OnTimer(id, now);
+      Drain();
+    }
+  }
+
+  std::vector<Metric> MetricsNamed(std::string_view name) const {
+    std::vector<Metric> out;
+    for (const Metric& m : metrics) {
+      if (m.name == name) out.push_back(m);
+    }
+    return out;
+  }
+
+  const SessionSnapshot& snap() const { return session.Snapshot(); }
+
+  Session session;
+  std::int64_t now = kT0;
+  std::vector<FetchJob> job_fetches;
+  std::vector<FetchSteps> steps_fetches;
+  std::vector<std::uint64_t> cancels;
+  std::map<std::uint64_t, std::int64_t> timers;
+  std::vector<Metric> metrics;
+};
+
+const std::string kUrl = PresignedUrl("jobs/j1/steps.json", kT0);
+
+std::string Source(const SessionSnapshot& snap) {
+  return snap.steps ? std::string(StepsSourceName(snap.steps->source)) : "<none>";
+}
+
+std::string Reason(const SessionSnapshot& snap) {
+  return snap.steps && snap.steps->reason ? std::string(ErrorCodeName(*snap.steps->reason))
+                                          : "<none>";
+}
+
+// Start, answer the job with `job_body`, return the script ready for the steps fetch.
+void LoadJob(Script& s, const std::string& job_body, HttpHeaders headers = {}) {
+  s.Start();
+  ASSERT_EQ(s.job_fetches.size(), 1u);
+  s.JobResponds(200, job_body, std::move(headers));
+}
+
+TEST(SessionTest, IdleBeforeStart) {
+  Script s;
+  EXPECT_EQ(s.snap().status, SessionStatus::kIdle);
+  EXPECT_EQ(s.snap().version, 0u);
+  EXPECT_FALSE(s.session.NextDeadline().has_value());
+  EXPECT_FALSE(s.session.PollEffect().has_value());
+}
+
+TEST(SessionTest, JobWithoutS3ListUsesDynamoDbAndStopsAtTerminalStatus) {
+  Script s;
+  s.Start();
+  ASSERT_EQ(s.job_fetches.size(), 1u);
+  EXPECT_EQ(s.job_fetches[0].url, "https://api.example/v1/jobs/j1");
+  EXPECT_EQ(s.snap().status, SessionStatus::kLoading);
+  EXPECT_TRUE(s.snap().fetching);
+  s.JobResponds(200, JobJson("completed", 3));
+  EXPECT_EQ(s.snap().status, SessionStatus::kReady);
+  EXPECT_TRUE(s.steps_fetches.empty());
+  EXPECT_EQ(Source(s.snap()), "dynamodb");
+  EXPECT_TRUE(s.snap().steps->complete);
+  EXPECT_EQ(s.snap().steps->count, 3u);
+  EXPECT_EQ(s.snap().steps->total_cost_usd, "0.75");
+  ASSERT_TRUE(s.snap().job.has_value());
+  EXPECT_EQ(s.snap().job->id, "j1");
+  EXPECT_TRUE(s.snap().job->terminal);
+  // Terminal: no poll, no timers left.
+  EXPECT_FALSE(s.session.NextDeadline().has_value());
+  EXPECT_TRUE(s.timers.empty());
+}
+
+TEST(SessionTest, JobIdIsPercentEncodedIntoTheUrl) {
+  Script s;
+  s.session.Start("a b/ç?", kT0);
+  s.Drain();
+  ASSERT_EQ(s.job_fetches.size(), 1u);
+  EXPECT_EQ(s.job_fetches[0].url, "https://api.example/v1/jobs/a%20b%2F%C3%A7%3F");
+}
+
+TEST(SessionTest, S3ListWinsAndStreamsWithProgress) {
+  Script s;
+  LoadJob(s, JobJson("completed", 2, kUrl));
+  ASSERT_EQ(s.steps_fetches.size(), 1u);
+  EXPECT_EQ(s.steps_fetches[0].url, kUrl);
+  EXPECT_TRUE(s.steps_fetches[0].headers.empty());
+  // The job is known, the steps are not: still loading, showing the DynamoDB steps meanwhile.
+  EXPECT_EQ(s.snap().status, SessionStatus::kLoading);
+  ASSERT_TRUE(s.snap().job.has_value());
+  const std::string body = StepsJson(8);
+  const std::uint64_t id = s.steps_fetches[0].id;
+  s.session.OnStepsResponseStart(
+      id, 200, {{"content-length", std::to_string(body.size())}, {"ETag", "\"v1\""}}, s.now);
+  ASSERT_TRUE(s.snap().progress.has_value());
+  EXPECT_EQ(s.snap().progress->bytes, 0u);
+  EXPECT_EQ(s.snap().progress->total, body.size());
+  const std::uint64_t before = s.session.version();
+  s.session.OnStepsChunk(id, std::string_view(body).substr(0, 100), s.now);
+  EXPECT_GT(s.session.version(), before);
+  EXPECT_EQ(s.snap().progress->bytes, 100u);
+  ASSERT_NE(s.session.streaming_steps_index(), nullptr);
+  s.session.OnStepsChunk(id, std::string_view(body).substr(100), s.now);
+  s.session.OnStepsEnd(id, s.now);
+  s.Drain();
+  EXPECT_EQ(s.snap().status, SessionStatus::kReady);
+  EXPECT_FALSE(s.snap().progress.has_value());
+  EXPECT_EQ(Source(s.snap()), "s3");
+  EXPECT_TRUE(s.snap().steps->complete);
+  EXPECT_EQ(s.snap().steps->count, 8u);
+  EXPECT_EQ(s.snap().steps->total_cost_usd, "4");
+  EXPECT_EQ(s.snap().steps->total_cost_display, "$4.00");
+  ASSERT_NE(s.session.steps_index(), nullptr);
+  EXPECT_EQ(s.session.steps_index()->count(), 8u);
+  EXPECT_EQ(s.session.streaming_steps_index(), nullptr);
+  EXPECT_FALSE(s.snap().error.has_value());
+  EXPECT_FALSE(s.session.NextDeadline().has_value());
+}
+
+TEST(SessionTest, SnapshotVersionChangesExactlyWhenTheSnapshotDoes) {
+  Script s;
+  s.Start();
+  const std::uint64_t v = s.session.version();
+  const SessionSnapshot copy = s.snap();
+  // A response to an id nobody asked for changes nothing.
+  s.session.OnJobResponse(999, 200, {}, JobJson("completed", 1), s.now);
+  s.session.OnTimer(12345, s.now);
+  s.Drain();
+  EXPECT_EQ(s.session.version(), v);
+  EXPECT_EQ(s.snap(), copy);
+  s.JobResponds(200, JobJson("completed", 1));
+  EXPECT_EQ(s.session.version(), v + 1);
+}
+
+// --- Classification: every retryable row, then final after the budget (3 attempts). ---
+
+struct RetryRow {
+  const char* name;
+  int status;  // 0: transport error
+  std::string body;
+  TransportErrorKind kind;
+  ErrorCode final_code;
+};
+
+class RetryableTest : public ::testing::TestWithParam<RetryRow> {};
+
+void FailSteps(Script& s, const RetryRow& row) {
+  if (row.status == 0) {
+    s.StepsFail(row.kind);
+  } else {
+    s.StepsRespond(row.status, row.body);
+  }
+}
+
+TEST_P(RetryableTest, RetriedThenFinalWithDynamoDbFallback) {
+  const RetryRow& row = GetParam();
+  Script s;
+  LoadJob(s, JobJson("completed", 2, kUrl));
+  for (int attempt = 1; attempt <= 3; ++attempt) {
+    ASSERT_EQ(s.steps_fetches.size(), static_cast<std::size_t>(attempt));
+    EXPECT_EQ(s.snap().attempt, attempt);
+    s.session.SetRandom(1.0);
+    FailSteps(s, row);
+    if (attempt < 3) {
+      // Full jitter with random 1: the upper bound, 250 ms then 500 ms.
+      const std::int64_t delay = attempt == 1 ? 250 : 500;
+      ASSERT_EQ(s.snap().next_retry_at, s.now + delay) << row.name;
+      EXPECT_EQ(Source(s.snap()), "dynamodb");
+      s.AdvanceToNextDeadline();
+    }
+  }
+  EXPECT_EQ(s.steps_fetches.size(), 3u);
+  EXPECT_EQ(s.snap().status, SessionStatus::kReady);
+  EXPECT_EQ(Source(s.snap()), "dynamodb_fallback");
+  EXPECT_FALSE(s.snap().steps->complete);
+  EXPECT_EQ(Reason(s.snap()), ErrorCodeName(row.final_code));
+  EXPECT_EQ(s.snap().steps->count, 2u);  // DynamoDB steps stay visible
+  ASSERT_TRUE(s.snap().error.has_value());
+  EXPECT_EQ(s.snap().error->code, row.final_code);
+  EXPECT_FALSE(s.snap().next_retry_at.has_value());
+  const auto ends = s.MetricsNamed("fetch_end");
+  ASSERT_FALSE(ends.empty());
+  EXPECT_EQ(MetricText(ends.back(), "fell_back"), "true");
+  EXPECT_EQ(MetricText(ends.back(), "attempt"), "3");
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Rows, RetryableTest,
+    ::testing::Values(
+        RetryRow{"network", 0, "", TransportErrorKind::kNetwork, ErrorCode::kNetwork},
+        RetryRow{"timeout", 0, "", TransportErrorKind::kTimeout, ErrorCode::kTimeout},
+        RetryRow{"s408", 408, "", {}, ErrorCode::kTimeout},
+        RetryRow{"s429", 429, "", {}, ErrorCode::kHttpError},
+        RetryRow{"s500", 500, S3ErrorXml("InternalError", "x"), {}, ErrorCode::kServerError},
+        RetryRow{"s502", 502, "<html>bad gateway</html>", {}, ErrorCode::kServerError},
+        RetryRow{"s503",
+                 503,
+                 S3ErrorXml("SlowDown", "Reduce your request rate."),
+                 {},
+                 ErrorCode::kServerError},
+        RetryRow{"s504", 504, "", {}, ErrorCode::kServerError},
+        RetryRow{"s400_request_timeout",
+                 400,
+                 S3ErrorXml("RequestTimeout", "Idle"),
+                 {},
+                 ErrorCode::kTimeout},
+        RetryRow{"truncated", 200, StepsJson(3).substr(0, 50), {}, ErrorCode::kTruncated}),
+    [](const auto& row) { return std::string(row.param.name); });
+
+struct FinalRow {
+  const char* name;
+  int status;
+  std::string body;
+  ErrorCode code;
+};
+
+class FinalTest : public ::testing::TestWithParam<FinalRow> {};
+
+TEST_P(FinalTest, NoRetryAndDynamoDbFallback) {
+  const FinalRow& row = GetParam();
+  SessionConfig config = Script::DefaultConfig();
+  config.steps_limits.max_bytes = 4096;
+  config.steps_limits.max_depth = 16;
+  Script s(config);
+  LoadJob(s, JobJson("completed", 2, kUrl));
+  s.StepsRespond(row.status, row.body);
+  EXPECT_EQ(s.steps_fetches.size(), 1u);
+  EXPECT_EQ(s.job_fetches.size(), 1u);
+  EXPECT_EQ(s.snap().status, SessionStatus::kReady);
+  EXPECT_EQ(Source(s.snap()), "dynamodb_fallback");
+  EXPECT_EQ(Reason(s.snap()), ErrorCodeName(row.code));
+  EXPECT_EQ(s.snap().steps->count, 2u);
+  EXPECT_FALSE(s.session.NextDeadline().has_value());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Rows, FinalTest,
+    ::testing::Values(
+        FinalRow{"access_denied", 403, S3ErrorXml("AccessDenied", "Access Denied"),
+                 ErrorCode::kForbidden},
+        FinalRow{"signature", 403, S3ErrorXml("SignatureDoesNotMatch", "no"),
+                 ErrorCode::kForbidden},
+        FinalRow{"skewed", 403, S3ErrorXml("RequestTimeTooSkewed", "too large"),
+                 ErrorCode::kForbidden},
+        FinalRow{"no_such_key", 404, S3ErrorXml("NoSuchKey", "gone"), ErrorCode::kNotFound},
+        FinalRow{"invalid_json", 200, "<html>error page</html>", ErrorCode::kInvalidJson},
+        FinalRow{"unexpected_shape", 200, "{\"a\":1}", ErrorCode::kUnexpectedShape},
+        FinalRow{"too_large", 200, StepsJson(200), ErrorCode::kTooLarge},
+        FinalRow{"too_deep", 200, "[" + std::string(40, '[') + std::string(40, ']') + "]",
+                 ErrorCode::kTooDeep}),
+    [](const auto& row) { return std::string(row.param.name); });
+
+TEST(SessionTest, InvalidDocumentAbortsTheDownloadEarly) {
+  Script s;
+  LoadJob(s, JobJson("completed", 1, kUrl));
+  const std::uint64_t id = s.steps_fetches[0].id;
+  s.session.OnStepsResponseStart(id, 200, {}, s.now);
+  s.session.OnStepsChunk(id, std::string_view("[{\"step_number\":1},!"), s.now);
+  s.Drain();
+  EXPECT_NE(std::find(s.cancels.begin(), s.cancels.end(), id), s.cancels.end());
+  EXPECT_EQ(Reason(s.snap()), "invalid_json");
+  // The rest of the body arrives anyway (the host was slow to abort): ignored.
+  const std::uint64_t v = s.session.version();
+  s.session.OnStepsChunk(id, std::string_view("more"), s.now);
+  s.session.OnStepsEnd(id, s.now);
+  EXPECT_EQ(s.session.version(), v);
+}
+
+// --- Backoff and Retry-After ---
+
+TEST(SessionTest, BackoffWithRandomZeroRetriesImmediately) {
+  Script s;
+  LoadJob(s, JobJson("completed", 1, kUrl));
+  s.session.SetRandom(0.0);
+  s.StepsRespond(503, S3ErrorXml("SlowDown", "x"));
+  EXPECT_EQ(s.snap().next_retry_at, s.now);
+  s.AdvanceToNextDeadline();
+  EXPECT_EQ(s.steps_fetches.size(), 2u);
+}
+
+TEST(SessionTest, BackoffUsesTheGivenRandomOnce) {
+  Script s;
+  LoadJob(s, JobJson("completed", 1, kUrl));
+  s.session.SetRandom(0.5);
+  s.StepsFail(TransportErrorKind::kNetwork);
+  EXPECT_EQ(s.snap().next_retry_at, s.now + 125);
+  s.AdvanceToNextDeadline();
+  s.session.SetRandom(0.5);
+  s.StepsFail(TransportErrorKind::kNetwork);
+  EXPECT_EQ(s.snap().next_retry_at, s.now + 250);
+}
+
+TEST(SessionTest, WithoutSetRandomTheSeededGeneratorStaysWithinBounds) {
+  SessionConfig a_config = Script::DefaultConfig();
+  Script a(a_config), b(a_config);
+  for (Script* s : {&a, &b}) {
+    LoadJob(*s, JobJson("completed", 1, kUrl));
+    s->StepsFail(TransportErrorKind::kNetwork);
+  }
+  ASSERT_TRUE(a.snap().next_retry_at.has_value());
+  EXPECT_GE(*a.snap().next_retry_at, a.now);
+  EXPECT_LE(*a.snap().next_retry_at, a.now + 250);
+  EXPECT_EQ(a.snap().next_retry_at, b.snap().next_retry_at);  // deterministic
+}
+
+TEST(SessionTest, RetryAfterSecondsIsHonoured) {
+  Script s;
+  LoadJob(s, JobJson("completed", 1, kUrl));
+  s.session.SetRandom(1.0);
+  s.StepsRespond(503, S3ErrorXml("SlowDown", "x"), {{"Retry-After", "7"}});
+  EXPECT_EQ(s.snap().next_retry_at, s.now + 7'000);
+  s.AdvanceTo(s.now + 6'999);
+  EXPECT_EQ(s.steps_fetches.size(), 1u);
+  s.AdvanceToNextDeadline();
+  EXPECT_EQ(s.steps_fetches.size(), 2u);
+}
+
+TEST(SessionTest, RetryAfterHttpDateIsHonouredOnTheServerClock) {
+  Script s;
+  // The API's clock is 2 s ahead of ours.
+  LoadJob(s, JobJson("completed", 1, kUrl), {{"Date", HttpDate(kT0 + 2'000)}});
+  s.session.SetRandom(0.0);
+  s.StepsRespond(503, "", {{"Retry-After", HttpDate(kT0 + 12'000)}});
+  EXPECT_EQ(s.snap().next_retry_at, kT0 + 10'000);
+}
+
+TEST(SessionTest, JobRequestRetriesWithRetryAfterToo) {
+  Script s;
+  s.Start();
+  s.session.SetRandom(0.0);
+  s.JobResponds(429, "", {{"Retry-After", "3"}});
+  EXPECT_EQ(s.snap().next_retry_at, kT0 + 3'000);
+  EXPECT_EQ(s.snap().attempt, 1);
+  s.AdvanceToNextDeadline();
+  ASSERT_EQ(s.job_fetches.size(), 2u);
+  EXPECT_EQ(s.snap().attempt, 2);
+  s.JobResponds(200, JobJson("completed", 1));
+  EXPECT_EQ(s.snap().status, SessionStatus::kReady);
+  EXPECT_EQ(s.snap().attempt, 0);
+}
+
+// --- Pause and resume ---
+
+TEST(SessionTest, RetriesWaitWhileHiddenAndRunOnReturn) {
+  Script s;
+  LoadJob(s, JobJson("completed", 1, kUrl));
+  s.session.SetPageVisible(false, s.now);
+  s.session.SetRandom(1.0);
+  s.StepsFail(TransportErrorKind::kNetwork);
+  s.AdvanceToNextDeadline();
+  EXPECT_EQ(s.steps_fetches.size(), 1u);  // due, but the page is hidden
+  EXPECT_TRUE(s.snap().retry_paused);
+  EXPECT_FALSE(s.session.NextDeadline().has_value());
+  s.now += 60'000;
+  s.session.SetPageVisible(true, s.now);
+  s.Drain();
+  ASSERT_EQ(s.steps_fetches.size(), 2u);
+  EXPECT_FALSE(s.snap().retry_paused);
+  s.StepsRespond(200, StepsJson(2));
+  EXPECT_EQ(Source(s.snap()), "s3");
+}
+
+TEST(SessionTest, NothingStartsOfflineAndEverythingResumesOnline) {
+  Script s;
+  s.session.SetOnline(false, kT0);
+  s.Start();
+  EXPECT_TRUE(s.job_fetches.empty());
+  EXPECT_EQ(s.snap().status, SessionStatus::kLoading);
+  EXPECT_TRUE(s.snap().retry_paused);
+  s.now += 5'000;
+  s.session.SetOnline(true, s.now);
+  s.Drain();
+  ASSERT_EQ(s.job_fetches.size(), 1u);
+  s.JobResponds(200, JobJson("completed", 1, kUrl));
+  ASSERT_EQ(s.steps_fetches.size(), 1u);
+  s.session.SetOnline(false, s.now);
+  s.session.SetRandom(0.0);
+  s.StepsFail(TransportErrorKind::kNetwork);
+  s.AdvanceToNextDeadline();
+  EXPECT_EQ(s.steps_fetches.size(), 1u);
+  s.session.SetOnline(true, s.now);
+  s.Drain();
+  EXPECT_EQ(s.steps_fetches.size(), 2u);
+}
+
+TEST(SessionTest, FirstFetchRunsEvenWhenHidden) {
+  Script s;
+  s.session.SetPageVisible(false, kT0);
+  s.Start();
+  EXPECT_EQ(s.job_fetches.size(), 1u);
+}
+
+TEST(SessionTest, PollingWaitsWhileHidden) {
+  Script s;
+  LoadJob(s, JobJson("running", 1));
+  s.session.SetPageVisible(false, s.now);
+  s.AdvanceToNextDeadline();  // the poll is due
+  EXPECT_EQ(s.job_fetches.size(), 1u);
+  s.session.SetPageVisible(true, s.now + 1'000);
+  s.Drain();
+  EXPECT_EQ(s.job_fetches.size(), 2u);
+}
+
+// --- Presigned URL expiry ---
+
+TEST(SessionTest, ExpiredBeforeFetchRefreshesTheJobFirst) {
+  Script s;
+  s.Start(kT0 + kHour - 30'000);  // inside the 30 s margin
+  s.JobResponds(200, JobJson("completed", 2, kUrl));
+  EXPECT_TRUE(s.steps_fetches.empty());
+  ASSERT_EQ(s.job_fetches.size(), 2u);
+  ASSERT_EQ(s.MetricsNamed("url_expired").size(), 1u);
+  const std::string fresh = PresignedUrl("jobs/j1/steps.json", s.now);
+  s.JobResponds(200, JobJson("completed", 2, fresh));
+  ASSERT_EQ(s.steps_fetches.size(), 1u);
+  EXPECT_EQ(s.steps_fetches[0].url, fresh);
+  s.StepsRespond(200, StepsJson(4));
+  EXPECT_EQ(Source(s.snap()), "s3");
+  EXPECT_EQ(s.snap().steps->count, 4u);
+}
+
+TEST(SessionTest, ExpiredOn403RefetchesTheJobOnceThenSucceeds) {
+  Script s;
+  LoadJob(s, JobJson("completed", 2, kUrl));
+  s.StepsRespond(403, S3ErrorXml("AccessDenied", "Request has expired"));
+  ASSERT_EQ(s.job_fetches.size(), 2u);
+  EXPECT_EQ(s.steps_fetches.size(), 1u);
+  const std::string fresh = PresignedUrl("jobs/j1/steps.json", s.now + 1'000);
+  s.JobResponds(200, JobJson("completed", 2, fresh));
+  ASSERT_EQ(s.steps_fetches.size(), 2u);
+  EXPECT_EQ(s.steps_fetches[1].url, fresh);
+  s.StepsRespond(200, StepsJson(3));
+  EXPECT_EQ(Source(s.snap()), "s3");
+  EXPECT_FALSE(s.snap().error.has_value());
+}
+
+TEST(SessionTest, SecondExpiryInARowIsFinal) {
+  Script s;
+  LoadJob(s, JobJson("completed", 2, kUrl));
+  s.StepsRespond(403, S3ErrorXml("AccessDenied", "Request has expired"));
+  s.JobResponds(200, JobJson("completed", 2, PresignedUrl("jobs/j1/steps.json", s.now)));
+  ASSERT_EQ(s.steps_fetches.size(), 2u);
+  s.StepsRespond(403, S3ErrorXml("AccessDenied", "Request has expired"));
+  EXPECT_EQ(s.job_fetches.size(), 2u);  // no third job fetch
+  EXPECT_EQ(s.steps_fetches.size(), 2u);
+  EXPECT_EQ(Source(s.snap()), "dynamodb_fallback");
+  EXPECT_EQ(Reason(s.snap()), "expired");
+  EXPECT_EQ(s.snap().steps->count, 2u);
+}
+
+TEST(SessionTest, RefreshedUrlAlreadyExpiredIsFinal) {
+  Script s;
+  s.Start(kT0 + 2 * kHour);
+  s.JobResponds(200, JobJson("completed", 1, kUrl));
+  ASSERT_EQ(s.job_fetches.size(), 2u);
+  s.JobResponds(200, JobJson("completed", 1, kUrl));  // the API handed out the same stale URL
+  EXPECT_TRUE(s.steps_fetches.empty());
+  EXPECT_EQ(Reason(s.snap()), "expired");
+}
+
+TEST(SessionTest, ServerClockAheadMakesTheUrlExpireSooner) {
+  Script s;
+  // Local clock: 10 min before expiry minus 20 s. Server clock is 10 min ahead: 20 s before expiry.
+  const std::int64_t local = kT0 + kHour - 600'000 - 20'000;
+  s.Start(local);
+  s.JobResponds(200, JobJson("completed", 1, kUrl), {{"Date", HttpDate(local + 600'000)}});
+  EXPECT_TRUE(s.steps_fetches.empty());
+  EXPECT_EQ(s.job_fetches.size(), 2u);  // refresh
+}
+
+TEST(SessionTest, ServerClockBehindKeepsTheUrlValidLonger) {
+  Script s;
+  // Local clock says it expired 5 min ago; the server is 10 min behind: 5 min left.
+  const std::int64_t local = kT0 + kHour + 300'000;
+  s.Start(local);
+  s.JobResponds(200, JobJson("completed", 1, kUrl), {{"Date", HttpDate(local - 600'000)}});
+  ASSERT_EQ(s.steps_fetches.size(), 1u);
+  EXPECT_EQ(s.job_fetches.size(), 1u);
+}
+
+TEST(SessionTest, ExpiryResponseServerTimeCorrectsTheSkew) {
+  Script s;
+  LoadJob(s, JobJson("completed", 1, kUrl));
+  // S3 says it is already past expiry although our clock says kT0: S3's clock wins from now on.
+  s.StepsRespond(403, S3ErrorXml("AccessDenied", "Request has expired",
+                                 "<ServerTime>2026-11-29T15:00:05Z</ServerTime>"));
+  ASSERT_EQ(s.job_fetches.size(), 2u);
+  // A URL signed "now" by our clock lives one hour on S3's clock: still fresh, fetched.
+  s.JobResponds(200, JobJson("completed", 1, PresignedUrl("jobs/j1/steps.json", kT0 + kHour)));
+  EXPECT_EQ(s.steps_fetches.size(), 2u);
+}
+
+TEST(SessionTest, UnknownExpiryIsUsedAtOnceButRefreshedWhenOld) {
+  Script s;
+  const std::string plain = "https://bucket.s3.amazonaws.com/jobs/j1/steps.json";
+  LoadJob(s, JobJson("completed", 1, plain));
+  ASSERT_EQ(s.steps_fetches.size(), 1u);
+  s.session.SetRandom(1.0);
+  s.StepsFail(TransportErrorKind::kNetwork);
+  s.session.SetPageVisible(false, s.now);
+  s.AdvanceToNextDeadline();
+  s.now += 120'000;  // back after two minutes: the URL's age is past unknown_expiry_ttl_ms
+  s.session.SetPageVisible(true, s.now);
+  s.Drain();
+  EXPECT_EQ(s.steps_fetches.size(), 1u);
+  EXPECT_EQ(s.job_fetches.size(), 2u);
+}
+
+// --- Stale responses and cancellation ---
+
+TEST(SessionTest, RefetchCancelsInFlightRequestsAndIgnoresTheirAnswers) {
+  Script s;
+  LoadJob(s, JobJson("running", 2, kUrl));
+  ASSERT_EQ(s.steps_fetches.size(), 1u);
+  const std::uint64_t old_steps = s.steps_fetches[0].id;
+  s.session.Refetch(s.now);
+  s.Drain();
+  EXPECT_NE(std::find(s.cancels.begin(), s.cancels.end(), old_steps), s.cancels.end());
+  ASSERT_EQ(s.job_fetches.size(), 2u);
+  const std::uint64_t old_job = s.job_fetches[1].id;
+  s.session.Refetch(s.now);
+  s.Drain();
+  EXPECT_NE(std::find(s.cancels.begin(), s.cancels.end(), old_job), s.cancels.end());
+  ASSERT_EQ(s.job_fetches.size(), 3u);
+  // Late answers to the cancelled requests change nothing.
+  const std::uint64_t v = s.session.version();
+  s.session.OnJobResponse(old_job, 200, {}, JobJson("completed", 9), s.now);
+  s.session.OnStepsResponseStart(old_steps, 200, {}, s.now);
+  s.session.OnStepsChunk(old_steps, std::string_view(StepsJson(5)), s.now);
+  s.session.OnStepsEnd(old_steps, s.now);
+  s.session.OnTransportError(old_steps, TransportErrorKind::kAborted, s.now);
+  s.Drain();
+  EXPECT_EQ(s.session.version(), v);
+  EXPECT_EQ(s.steps_fetches.size(), 1u);
+  s.JobResponds(200, JobJson("completed", 2, kUrl));
+  ASSERT_EQ(s.steps_fetches.size(), 2u);
+  s.StepsRespond(200, StepsJson(6));
+  EXPECT_EQ(s.snap().steps->count, 6u);
+}
+
+TEST(SessionTest, StartingAnotherJobCancelsEverything) {
+  Script s;
+  LoadJob(s, JobJson("running", 2, kUrl));
+  const std::uint64_t steps_id = s.steps_fetches[0].id;
+  const std::size_t armed = s.timers.size();
+  ASSERT_GT(armed, 0u);
+  s.session.Start("j2", s.now);
+  s.Drain();
+  EXPECT_NE(std::find(s.cancels.begin(), s.cancels.end(), steps_id), s.cancels.end());
+  EXPECT_EQ(s.job_fetches.back().url, "https://api.example/v1/jobs/j2");
+  EXPECT_EQ(s.snap().status, SessionStatus::kLoading);
+  EXPECT_FALSE(s.snap().job.has_value());
+  EXPECT_EQ(s.session.steps_index(), nullptr);
+}
+
+TEST(SessionTest, RequestWithoutAnswerTimesOutAndIsRetried) {
+  Script s;
+  s.Start();
+  const std::uint64_t first = s.job_fetches[0].id;
+  s.session.SetRandom(0.0);
+  s.AdvanceToNextDeadline();  // the 30 s request timeout
+  EXPECT_EQ(s.now, kT0 + 30'000);
+  EXPECT_NE(std::find(s.cancels.begin(), s.cancels.end(), first), s.cancels.end());
+  s.AdvanceToNextDeadline();  // the retry (random 0: at once)
+  EXPECT_EQ(s.job_fetches.size(), 2u);
+}
+
+TEST(SessionTest, SlowDownloadIsNotATimeoutWhileBytesArrive) {
+  Script s;
+  LoadJob(s, JobJson("completed", 1, kUrl));
+  const std::uint64_t id = s.steps_fetches[0].id;
+  const std::string body = StepsJson(3);
+  s.session.OnStepsResponseStart(id, 200, {}, s.now);
+  for (char c : body) {
+    s.AdvanceTo(s.now + 20'000);  // one byte every 20 s: slow, but never 30 s without progress
+    s.session.OnStepsChunk(id, std::string_view(&c, 1), s.now);
+  }
+  s.session.OnStepsEnd(id, s.now);
+  s.Drain();
+  EXPECT_EQ(s.steps_fetches.size(), 1u);
+  EXPECT_EQ(Source(s.snap()), "s3");
+}
+
+// --- Polling, conditional re-fetch, 304, key change ---
+
+TEST(SessionTest, PollsUntilTerminalAndRefetchesStepsConditionally) {
+  Script s;
+  LoadJob(s, JobJson("running", 2, kUrl));
+  s.StepsRespond(200, StepsJson(2), {{"ETag", "\"e1\""}});
+  const StepIndex* first_index = s.session.steps_index();
+  ASSERT_NE(first_index, nullptr);
+  // Poll 1: nothing changed: no steps request.
+  s.AdvanceToNextDeadline();
+  EXPECT_EQ(s.now, kT0 + 5'000);
+  ASSERT_EQ(s.job_fetches.size(), 2u);
+  s.JobResponds(200, JobJson("running", 2, PresignedUrl("jobs/j1/steps.json", s.now)));
+  EXPECT_EQ(s.steps_fetches.size(), 1u);
+  // Poll 2: more DynamoDB steps: conditional request; 304 keeps the very same index.
+  s.AdvanceToNextDeadline();
+  s.JobResponds(200, JobJson("running", 3, PresignedUrl("jobs/j1/steps.json", s.now)));
+  ASSERT_EQ(s.steps_fetches.size(), 2u);
+  ASSERT_EQ(s.steps_fetches[1].headers.size(), 1u);
+  EXPECT_EQ(s.steps_fetches[1].headers[0].first, "If-None-Match");
+  EXPECT_EQ(s.steps_fetches[1].headers[0].second, "\"e1\"");
+  s.StepsRespond(304, "");
+  EXPECT_EQ(s.session.steps_index(), first_index);
+  EXPECT_EQ(Source(s.snap()), "s3");
+  EXPECT_EQ(MetricText(s.MetricsNamed("fetch_end").back(), "from_304"), "true");
+  // Poll 3: the job completed: conditional request, new document, polling stops.
+  s.AdvanceToNextDeadline();
+  s.JobResponds(200, JobJson("completed", 3, PresignedUrl("jobs/j1/steps.json", s.now)));
+  ASSERT_EQ(s.steps_fetches.size(), 3u);
+  EXPECT_EQ(s.steps_fetches[2].headers.size(), 1u);
+  s.StepsRespond(200, StepsJson(7), {{"ETag", "\"e2\""}});
+  EXPECT_EQ(s.snap().steps->count, 7u);
+  EXPECT_TRUE(s.snap().job->terminal);
+  EXPECT_FALSE(s.session.NextDeadline().has_value());
+  EXPECT_EQ(s.job_fetches.size(), 4u);
+}
+
+TEST(SessionTest, S3KeyChangeFetchesTheNewDocumentUnconditionally) {
+  Script s;
+  LoadJob(s, JobJson("running", 2, kUrl));
+  s.StepsRespond(200, StepsJson(2), {{"ETag", "\"e1\""}});
+  s.AdvanceToNextDeadline();
+  s.JobResponds(200, JobJson("running", 2, PresignedUrl("jobs/j1/steps-v2.json", s.now),
+                             std::string("jobs/j1/steps-v2.json")));
+  ASSERT_EQ(s.steps_fetches.size(), 2u);
+  EXPECT_TRUE(s.steps_fetches[1].headers.empty());
+  // Until the new document is complete, the old one stays on screen.
+  EXPECT_EQ(s.snap().steps->count, 2u);
+  s.StepsRespond(200, StepsJson(5));
+  EXPECT_EQ(s.snap().steps->count, 5u);
+}
+
+TEST(SessionTest, RefetchAsksS3AgainConditionally) {
+  Script s;
+  LoadJob(s, JobJson("completed", 2, kUrl));
+  s.StepsRespond(200, StepsJson(2), {{"ETag", "\"e1\""}});
+  s.session.Refetch(s.now);
+  s.Drain();
+  s.JobResponds(200, JobJson("completed", 2, kUrl));
+  ASSERT_EQ(s.steps_fetches.size(), 2u);
+  EXPECT_EQ(s.steps_fetches[1].headers.at(0).second, "\"e1\"");
+}
+
+TEST(SessionTest, ShownS3ListSurvivesAFailedRefresh) {
+  Script s;
+  LoadJob(s, JobJson("completed", 2, kUrl));
+  s.StepsRespond(200, StepsJson(6), {{"ETag", "\"e1\""}});
+  s.session.Refetch(s.now);
+  s.Drain();
+  s.JobResponds(200, JobJson("completed", 2, kUrl));
+  s.StepsRespond(404, S3ErrorXml("NoSuchKey", "gone"));
+  EXPECT_EQ(Source(s.snap()), "s3");
+  EXPECT_EQ(s.snap().steps->count, 6u);
+  ASSERT_TRUE(s.snap().error.has_value());
+  EXPECT_EQ(s.snap().error->code, ErrorCode::kNotFound);
+}
+
+TEST(SessionTest, JobFailureAfterDataKeepsWhatWasShown) {
+  Script s;
+  LoadJob(s, JobJson("running", 2));
+  s.AdvanceToNextDeadline();  // poll
+  for (int attempt = 1; attempt <= 3; ++attempt) {
+    s.session.SetRandom(0.0);
+    s.JobResponds(500, "");
+    if (attempt < 3) s.AdvanceToNextDeadline();
+  }
+  EXPECT_EQ(s.job_fetches.size(), 4u);
+  EXPECT_EQ(s.snap().status, SessionStatus::kError);
+  ASSERT_TRUE(s.snap().error.has_value());
+  EXPECT_EQ(s.snap().error->code, ErrorCode::kServerError);
+  ASSERT_TRUE(s.snap().job.has_value());
+  EXPECT_EQ(s.snap().steps->count, 2u);
+  EXPECT_FALSE(s.session.NextDeadline().has_value());  // polling stopped
+  s.session.Refetch(s.now);
+  s.Drain();
+  EXPECT_EQ(s.job_fetches.size(), 5u);
+  s.JobResponds(200, JobJson("running", 2));
+  EXPECT_EQ(s.snap().status, SessionStatus::kReady);
+  EXPECT_TRUE(s.session.NextDeadline().has_value());  // polling again
+}
+
+TEST(SessionTest, JobErrorsThatAreFinal) {
+  for (auto [status, body, code] :
+       {std::tuple{404, std::string(""), ErrorCode::kNotFound},
+        std::tuple{403, std::string(""), ErrorCode::kForbidden},
+        std::tuple{200, std::string("[1,2]"), ErrorCode::kUnexpectedShape},
+        std::tuple{200, std::string("{\"id\":"), ErrorCode::kInvalidJson}}) {
+    Script s;
+    s.Start();
+    s.JobResponds(status, body);
+    EXPECT_EQ(s.job_fetches.size(), 1u) << status << body;
+    EXPECT_EQ(s.snap().status, SessionStatus::kError);
+    EXPECT_EQ(s.snap().error->code, code);
+    EXPECT_FALSE(s.snap().job.has_value());
+  }
+}
+
+// --- URL policy and redaction ---
+
+TEST(SessionTest, PlainHttpS3UrlIsForbiddenWithoutARequest) {
+  Script s;
+  LoadJob(s, JobJson("completed", 2, PresignedUrl("k", kT0, 3600, "http://bucket.example")));
+  EXPECT_TRUE(s.steps_fetches.empty());
+  EXPECT_EQ(Source(s.snap()), "dynamodb_fallback");
+  EXPECT_EQ(Reason(s.snap()), "forbidden");
+  EXPECT_EQ(s.snap().status, SessionStatus::kReady);
+}
+
+TEST(SessionTest, LoopbackHttpIsFetchedAndAllowedHostsApply) {
+  Script s;
+  LoadJob(s, JobJson("completed", 1, PresignedUrl("b/k", kT0, 3600, "http://127.0.0.1:4569")));
+  EXPECT_EQ(s.steps_fetches.size(), 1u);
+  SessionConfig config = Script::DefaultConfig();
+  config.allowed_hosts = {"my-bucket.s3.amazonaws.com"};
+  Script t(config);
+  LoadJob(t, JobJson("completed", 1, kUrl));
+  EXPECT_TRUE(t.steps_fetches.empty());
+  EXPECT_EQ(Reason(t.snap()), "forbidden");
+}
+
+TEST(SessionTest, MissingUrlForAnS3KeyIsSaidOutLoud) {
+  Script s;
+  LoadJob(s,
+          "{\"id\":\"j1\",\"status\":\"completed\",\"execution_steps\":[{\"step_number\":1}],"
+          "\"execution_steps_s3_key\":\"jobs/j1/steps.json\"}");
+  EXPECT_TRUE(s.steps_fetches.empty());
+  EXPECT_EQ(Source(s.snap()), "dynamodb_fallback");
+  EXPECT_EQ(Reason(s.snap()), "s3_url_missing");
+  EXPECT_EQ(s.snap().steps->count, 1u);
+}
+
+TEST(SessionTest, MetricsCarryRedactedUrlsAndFetchFacts) {
+  Script s;
+  LoadJob(s, JobJson("completed", 1, kUrl));
+  s.now += 40;
+  s.StepsRespond(200, StepsJson(2));
+  const auto starts = s.MetricsNamed("fetch_start");
+  const auto ends = s.MetricsNamed("fetch_end");
+  ASSERT_EQ(starts.size(), 2u);
+  ASSERT_EQ(ends.size(), 2u);
+  const Metric& steps_end = ends[1];
+  EXPECT_EQ(MetricText(steps_end, "target"), "steps");
+  EXPECT_EQ(MetricText(steps_end, "status"), "200");
+  EXPECT_EQ(MetricText(steps_end, "outcome"), "success");
+  EXPECT_EQ(MetricText(steps_end, "bytes"), std::to_string(StepsJson(2).size()));
+  EXPECT_EQ(MetricText(steps_end, "duration_ms"), "40");
+  EXPECT_EQ(MetricText(steps_end, "attempt"), "1");
+  EXPECT_EQ(MetricText(steps_end, "fell_back"), "false");
+  EXPECT_EQ(MetricText(steps_end, "from_304"), "false");
+  for (const Metric& m : s.metrics) {
+    const std::string url = MetricText(m, "url");
+    EXPECT_EQ(url.find("sig"), std::string::npos) << url;
+    EXPECT_EQ(url.find("AKIASECRET"), std::string::npos) << url;
+  }
+  EXPECT_NE(MetricText(steps_end, "url").find("X-Amz-Signature=REDACTED"), std::string::npos);
+}
+
+TEST(SessionTest, StopCancelsEverythingArmed) {
+  Script s;
+  LoadJob(s, JobJson("running", 1, kUrl));
+  ASSERT_FALSE(s.timers.empty());
+  s.session.Stop(s.now);
+  s.Drain();
+  EXPECT_TRUE(s.timers.empty());
+  EXPECT_FALSE(s.session.NextDeadline().has_value());
+  EXPECT_EQ(s.snap().steps->count, 1u);  // what was shown stays
+}
+
+}  // namespace
+}  // namespace job_detail
