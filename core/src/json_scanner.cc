@@ -346,6 +346,18 @@ JsonEvent JsonScanner::ScanString(const std::uint8_t* data, std::size_t size) {
     if (c >= 0x80) {
       // Consume a whole run of multi-byte characters here: non-ASCII text is mostly such runs.
       do {
+        // Fast path for the common 2- and 3-byte forms whose second byte has no special range.
+        if (end - p >= 3 && (p[1] & 0xC0) == 0x80) {
+          const std::uint8_t lead = *p;
+          if (lead >= 0xC2 && lead <= 0xDF) {
+            p += 2;
+            continue;
+          }
+          if (lead >= 0xE1 && lead <= 0xEF && lead != 0xED && (p[2] & 0xC0) == 0x80) {
+            p += 3;
+            continue;
+          }
+        }
         const Utf8Sequence seq = CheckUtf8Sequence(p, static_cast<std::size_t>(end - p));
         if (seq.check == Utf8Check::kValid) {
           p += seq.length;
