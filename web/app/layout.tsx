@@ -1,0 +1,19 @@
+import type { Metadata, Viewport } from 'next';
+import type { ReactNode } from 'react';
+
+export const metadata: Metadata = {
+  title: 'Jobs · jobdash',
+  description: 'Job dashboard: jobs and their execution steps.',
+};
+
+export const viewport: Viewport = { width: 'device-width', initialScale: 1 };
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body style={{ fontFamily: 'system-ui, sans-serif', margin: 0, color: '#1a1a1a', background: '#fafafa' }}>
+        {children}
+      </body>
+    </html>
+  );
+}
