@@ -224,6 +224,13 @@ export function createRunningJob(storage, { startTimeMs }) {
       chain = next.catch(() => undefined);
       return next;
     },
+    /** Resolves when no write is in flight (used before shutting storage down). */
+    settled() {
+      return chain.then(
+        () => undefined,
+        () => undefined,
+      );
+    },
     /** Back to 3 steps and running. */
     restart() {
       const next = chain.then(async () => {

@@ -89,7 +89,8 @@ export async function startBackend(options = {}, env = process.env) {
     if (config.demo) {
       expected = await writeStaticDemoJobs(storage, { big: config.demo.big });
       if (config.demo.running) {
-        running = createRunningJob(storage, { startTimeMs: Date.now() - 60_000 });
+        // Far enough back that every generated timestamp (all 24 steps) lies in the past.
+        running = createRunningJob(storage, { startTimeMs: Date.now() - 15 * 60_000 });
         await running.start();
         if (config.runningIntervalMs > 0) {
           const runningJob = running;
@@ -101,7 +102,10 @@ export async function startBackend(options = {}, env = process.env) {
             runningJob.advance().catch((error) => console.error('[demo] running job write failed:', error));
           }, config.runningIntervalMs);
           timer.unref();
-          stops.push(async () => clearInterval(timer));
+          stops.push(async () => {
+            clearInterval(timer);
+            await runningJob.settled();
+          });
         }
       }
     }
