@@ -19,13 +19,19 @@ std::optional<std::string> NonEmptyString(const nlohmann::json& object, const ch
 }
 
 // Ids come as strings or integers depending on the writer; both are shown as text.
-std::optional<std::string> IdText(const nlohmann::json& object) {
-  const auto member = object.find("id");
+std::optional<std::string> IdMemberText(const nlohmann::json& object, std::string_view name) {
+  const auto member = object.find(name);
   if (member == object.end()) return std::nullopt;
   if (member->is_string()) return member->get_ref<const std::string&>();
   if (member->is_number_unsigned()) return std::to_string(member->get<std::uint64_t>());
   if (member->is_number_integer()) return std::to_string(member->get<std::int64_t>());
   return std::nullopt;
+}
+
+// The API returns the DynamoDB item as stored, keyed by `job_id`; other APIs say `id`.
+std::optional<std::string> IdText(const nlohmann::json& object) {
+  if (auto id = IdMemberText(object, "id")) return id;
+  return IdMemberText(object, "job_id");
 }
 
 StepsField StepsFieldOf(const nlohmann::json& object) {

@@ -86,6 +86,13 @@ TEST(JobTest, UnknownFieldsAreKept) {
   EXPECT_EQ(job.document["retries"], 3);
 }
 
+TEST(JobTest, IdComesFromIdElseFromTheDynamoDbKeyJobId) {
+  EXPECT_EQ(MustParse(R"({"job_id":"job-big-5000"})").id, "job-big-5000");
+  EXPECT_EQ(MustParse(R"({"job_id":7})").id, "7");
+  EXPECT_EQ(MustParse(R"({"id":"a","job_id":"b"})").id, "a");
+  EXPECT_EQ(MustParse(R"({"id":null,"job_id":"b"})").id, "b");
+}
+
 TEST(JobTest, IdStatusAndS3FieldsOfOtherTypes) {
   EXPECT_EQ(MustParse(R"({"id":42})").id, "42");
   EXPECT_EQ(MustParse(R"({"id":-4})").id, "-4");

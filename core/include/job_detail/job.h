@@ -22,8 +22,9 @@ namespace job_detail {
 enum class StepsField : std::uint8_t { kAbsent, kNull, kArray, kOtherType };
 
 struct Job {
-  nlohmann::json document;        // the whole object as received
-  std::optional<std::string> id;  // a string, or an integer id as decimal text
+  nlohmann::json document;  // the whole object as received
+  std::optional<std::string>
+      id;  // `id`, else `job_id` (the DynamoDB key): a string or integer text
   std::optional<std::string> status;
   StepsField steps_field = StepsField::kAbsent;
   std::vector<StepKey> step_keys;     // one per DynamoDB step, in list order
