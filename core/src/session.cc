@@ -664,6 +664,7 @@ void Session::State::Remerge() {
       outcome = S3Outcome::NotRequested();
       break;
     case S3State::kLoaded: {
+      if (!index) break;  // kLoaded always comes with an index; stay safe if that ever changes
       std::vector<StepKey> keys;
       keys.reserve(index->count());
       for (std::size_t i = 0; i < index->count(); ++i) {

@@ -673,11 +673,22 @@ TEST(SessionTest, ServerClockBehindKeepsTheUrlValidLonger) {
 TEST(SessionTest, ExpiryResponseServerTimeCorrectsTheSkew) {
   Script s;
   LoadJob(s, JobJson("completed", 1, kUrl));
-  // S3 says it is already past expiry although our clock says kT0: S3's clock wins from now on.
+  // S3 says it is 15:00:05 although our clock (and the API, which sent no Date) says 14:00.
   s.StepsRespond(403, S3ErrorXml("AccessDenied", "Request has expired",
                                  "<ServerTime>2026-11-29T15:00:05Z</ServerTime>"));
   ASSERT_EQ(s.job_fetches.size(), 2u);
-  // A URL signed "now" by our clock lives one hour on S3's clock: still fresh, fetched.
+  // A URL signed at 14:00 for one hour is fresh on our clock but expired on S3's: it is not
+  // fetched, and as the second expiry in a row it is final.
+  s.JobResponds(200, JobJson("completed", 1, PresignedUrl("jobs/j1/steps.json", kT0)));
+  EXPECT_EQ(s.steps_fetches.size(), 1u);
+  EXPECT_EQ(Reason(s.snap()), "expired");
+}
+
+TEST(SessionTest, UrlSignedOnTheServerClockIsFreshAfterTheSkewCorrection) {
+  Script s;
+  LoadJob(s, JobJson("completed", 1, kUrl));
+  s.StepsRespond(403, S3ErrorXml("AccessDenied", "Request has expired",
+                                 "<ServerTime>2026-11-29T15:00:05Z</ServerTime>"));
   s.JobResponds(200, JobJson("completed", 1, PresignedUrl("jobs/j1/steps.json", kT0 + kHour)));
   EXPECT_EQ(s.steps_fetches.size(), 2u);
 }
