@@ -1,0 +1,231 @@
+// The step index benchmark (issue 3): the package's WebAssembly index against the baseline the
+// dashboard would otherwise run (`new TextDecoder().decode(bytes)` + `JSON.parse` + summing
+// `cost_usd` in JS), on the generated ~30 MB documents (non-ASCII and ASCII-only).
+//
+//   node --expose-gc bench/run.mjs [--runs N] [--memory-runs N] [--no-browser]
+//
+// Time: in this one process, runs interleaved (wasm whole, wasm 64 KB chunks, baseline, ...),
+// medians. The clock runs from bytes in memory to an indexed list with the exact total; each run's
+// total is checked against the generator's.
+// Memory: one child process per measurement (sides interleaved, median), because wasm memory never
+// shrinks and V8's heap keeps garbage from earlier runs: a fresh process starts both sides from the
+// same state (module loaded, document bytes in memory, full GC). The figure is the growth of
+// heapUsed + external right after the work, without a GC, while the result is alive: for the
+// baseline the decoded string and the parsed tree (still referenced), for wasm the live index.
+// In Node 20 `external` counts wasm memory and ArrayBuffers (arrayBuffers is a subset of it), so
+// nothing is counted twice; the child checks that wasm growth is inside `external`.
+// Size: gzip (zlib, level 9) of the .wasm, the Emscripten glue and the facade's JS files.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+import { generateStepsDocument } from './generate.mjs';
+import { baselineIndex, captureWasmMemories, checkBaseline, checkWasm, wasmIndexChunked } from './workloads.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+const dist = join(root, 'wasm', 'dist');
+const outDir = join(here, 'out');
+
+export const GOALS = {
+  timeRatio: 0.1,
+  memoryRatio: 0.5,
+  longestTaskMs: 50,
+  gzipBytes: 100 * 1024,
+};
+
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function timeIt(fn) {
+  const start = performance.now();
+  fn();
+  return performance.now() - start;
+}
+
+async function measureTime(jd, doc, runs) {
+  const whole = [];
+  const chunked = [];
+  const base = [];
+  for (let r = -1; r < runs; r++) {
+    // Run -1 warms up (JIT, wasm memory growth); its figures are dropped.
+    const a = timeIt(() => checkWasm(jd.indexSteps(doc.bytes), doc, 'indexSteps'));
+    const b = timeIt(() => {
+      const { index, result } = wasmIndexChunked(jd, doc.bytes);
+      index.dispose();
+      checkWasm(result, doc, 'createStepIndex');
+    });
+    const c = timeIt(() => checkBaseline(baselineIndex(doc.bytes), doc));
+    if (r >= 0) {
+      whole.push(a);
+      chunked.push(b);
+      base.push(c);
+    }
+  }
+  return { wasmWholeMs: median(whole), wasmChunkedMs: median(chunked), baselineMs: median(base) };
+}
+
+// ---- memory: child mode ----
+async function memoryChild(side, path, expectedTotal) {
+  const wasmMemories = captureWasmMemories();
+  const { loadJobDetail } = await import(join(dist, 'node.js'));
+  const bytes = new Uint8Array(readFileSync(path));
+  const jd = await loadJobDetail();
+  const doc = { steps: 5000, expectedTotalUsd: expectedTotal };
+  globalThis.gc();
+  globalThis.gc();
+  const wasmBefore = wasmMemories[0].buffer.byteLength;
+  const before = process.memoryUsage();
+  let keep;
+  if (side === 'baseline') {
+    keep = baselineIndex(bytes);
+  } else if (side === 'wasm') {
+    keep = wasmIndexChunked(jd, bytes);
+    checkWasm(keep.result, doc, 'createStepIndex');
+  } else {
+    keep = jd.indexSteps(bytes);
+    checkWasm(keep, doc, 'indexSteps');
+  }
+  const after = process.memoryUsage();
+  const wasmGrowth = wasmMemories[0].buffer.byteLength - wasmBefore;
+  const heap = after.heapUsed - before.heapUsed;
+  const external = after.external - before.external;
+  if (side === 'baseline') checkBaseline(keep, doc);
+  process.stdout.write(
+    JSON.stringify({ bytes: heap + external, heap, external, wasmGrowth, wasmCounted: external >= wasmGrowth }),
+  );
+}
+
+function measureMemoryInChildren(docPath, expectedTotal, runs) {
+  const samples = { baseline: [], wasm: [], indexSteps: [] };
+  for (let r = 0; r < runs; r++) {
+    for (const side of Object.keys(samples)) {
+      const child = spawnSync(
+        process.execPath,
+        ['--expose-gc', fileURLToPath(import.meta.url), '--memory-child', side, docPath, expectedTotal],
+        { encoding: 'utf8', maxBuffer: 1 << 20 },
+      );
+      if (child.status !== 0) throw new Error(`memory child ${side} failed: ${child.stderr}`);
+      const sample = JSON.parse(child.stdout);
+      if (!sample.wasmCounted) throw new Error(`memory child ${side}: wasm memory not inside external`);
+      samples[side].push(sample);
+    }
+  }
+  const pick = (list) => median(list.map((s) => s.bytes));
+  return {
+    baselineBytes: pick(samples.baseline),
+    wasmChunkedBytes: pick(samples.wasm),
+    wasmWholeBytes: pick(samples.indexSteps),
+    wasmChunkedWasmGrowth: median(samples.wasm.map((s) => s.wasmGrowth)),
+  };
+}
+
+export function packageFiles() {
+  const files = readdirSync(dist).filter((f) => f === 'job_detail_wasm.wasm' || f.endsWith('.mjs') || f.endsWith('.js'));
+  // The node entry is not shipped to browsers; everything else is.
+  return files.filter((f) => f !== 'node.js').map((f) => join(dist, f));
+}
+
+function measureSize() {
+  let gzip = 0;
+  let raw = 0;
+  const files = packageFiles();
+  for (const file of files) {
+    const bytes = readFileSync(file);
+    raw += bytes.length;
+    gzip += gzipSync(bytes, { level: 9 }).length;
+  }
+  return { rawBytes: raw, gzipBytes: gzip, files: files.map((f) => f.slice(root.length + 1)) };
+}
+
+// ---- report ----
+const mb = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
+const ms = (value) => `${value.toFixed(1)} ms`;
+
+function row(figure, wasm, baseline, ratio, goal, met) {
+  return { figure, wasm, baseline, ratio: ratio === null ? '' : ratio.toFixed(3), goal, met: met ? 'yes' : 'NO' };
+}
+
+export function printTable(rows) {
+  const heads = ['figure', 'wasm', 'baseline', 'ratio', 'goal', 'met?'];
+  const keys = ['figure', 'wasm', 'baseline', 'ratio', 'goal', 'met'];
+  const widths = heads.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[keys[i]]).length)));
+  const line = (cells) => cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ');
+  console.log(line(heads));
+  console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
+  for (const r of rows) console.log(line(keys.map((k) => r[k])));
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  const option = (name, fallback) => {
+    const at = args.indexOf(name);
+    return at >= 0 ? Number(args[at + 1]) : fallback;
+  };
+  const runs = option('--runs', 9);
+  const memoryRuns = option('--memory-runs', 3);
+  if (typeof globalThis.gc !== 'function') throw new Error('run with node --expose-gc');
+
+  mkdirSync(outDir, { recursive: true });
+  const { loadJobDetail } = await import(join(dist, 'node.js'));
+  const jd = await loadJobDetail();
+  const size = measureSize();
+  const results = { date: new Date().toISOString(), node: process.version, runs, memoryRuns, size, variants: {} };
+  const rows = [];
+  const docs = {};
+  for (const [name, nonAscii] of [['non-ASCII', true], ['ASCII', false]]) {
+    const doc = generateStepsDocument({ nonAscii });
+    const path = join(outDir, `steps-${nonAscii ? 'non-ascii' : 'ascii'}.json`);
+    writeFileSync(path, doc.bytes);
+    docs[name] = { ...doc, path };
+    console.error(`${name}: ${mb(doc.bytes.length)}, ${doc.steps} steps, total ${doc.expectedTotalUsd} USD`);
+    const time = await measureTime(jd, doc, runs);
+    const memory = measureMemoryInChildren(path, doc.expectedTotalUsd, memoryRuns);
+    results.variants[name] = { bytes: doc.bytes.length, steps: doc.steps, time, memory };
+    const mbps = (t) => `${((doc.bytes.length / 1e6) / (t / 1e3)).toFixed(0)} MB/s`;
+    rows.push(
+      row(`node ${name} time (one feed)`, `${ms(time.wasmWholeMs)} ${mbps(time.wasmWholeMs)}`, `${ms(time.baselineMs)} ${mbps(time.baselineMs)}`,
+        time.wasmWholeMs / time.baselineMs, `<= ${GOALS.timeRatio}`, time.wasmWholeMs / time.baselineMs <= GOALS.timeRatio),
+      row(`node ${name} time (64 KB feeds)`, `${ms(time.wasmChunkedMs)} ${mbps(time.wasmChunkedMs)}`, ms(time.baselineMs),
+        time.wasmChunkedMs / time.baselineMs, `<= ${GOALS.timeRatio}`, time.wasmChunkedMs / time.baselineMs <= GOALS.timeRatio),
+      row(`node ${name} peak memory (64 KB feeds)`, mb(memory.wasmChunkedBytes), mb(memory.baselineBytes),
+        memory.wasmChunkedBytes / memory.baselineBytes, `<= ${GOALS.memoryRatio}`, memory.wasmChunkedBytes / memory.baselineBytes <= GOALS.memoryRatio),
+      row(`node ${name} peak memory (indexSteps)`, mb(memory.wasmWholeBytes), mb(memory.baselineBytes),
+        memory.wasmWholeBytes / memory.baselineBytes, `<= ${GOALS.memoryRatio}`, memory.wasmWholeBytes / memory.baselineBytes <= GOALS.memoryRatio),
+    );
+  }
+  if (!args.includes('--no-browser')) {
+    const { runBrowser } = await import('./browser.mjs');
+    const browser = await runBrowser({ docs, runs: Math.max(3, Math.ceil(runs / 2)), memoryRuns });
+    results.browser = browser;
+    for (const [name, b] of Object.entries(browser.variants)) {
+      rows.push(
+        row(`chromium ${name} time (one feed)`, ms(b.wasmMs), ms(b.baselineMs), b.wasmMs / b.baselineMs,
+          `<= ${GOALS.timeRatio}`, b.wasmMs / b.baselineMs <= GOALS.timeRatio),
+        row(`chromium ${name} time (64 KB feeds)`, ms(b.wasmChunkedMs), ms(b.baselineMs), b.wasmChunkedMs / b.baselineMs,
+          `<= ${GOALS.timeRatio}`, b.wasmChunkedMs / b.baselineMs <= GOALS.timeRatio),
+        row(`chromium ${name} peak memory (64 KB feeds)`, mb(b.wasmBytes), mb(b.baselineBytes), b.wasmBytes / b.baselineBytes,
+          `<= ${GOALS.memoryRatio}`, b.wasmBytes / b.baselineBytes <= GOALS.memoryRatio),
+        row(`chromium ${name} longest task, 64 KB arrivals`, ms(b.wasmLongestTaskMs), ms(b.baselineLongestTaskMs), null,
+          `<= ${GOALS.longestTaskMs} ms`, b.wasmLongestTaskMs <= GOALS.longestTaskMs),
+      );
+    }
+  }
+  rows.push(row('package size (wasm + glue + facade, gzip)', `${(size.gzipBytes / 1024).toFixed(1)} KB`, '', null,
+    `<= ${GOALS.gzipBytes / 1024} KB`, size.gzipBytes <= GOALS.gzipBytes));
+  results.rows = rows;
+  writeFileSync(join(outDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  printTable(rows);
+  console.log(`\nmedians of ${runs} interleaved runs (memory: ${memoryRuns} child processes per side); written to bench/out/latest.json`);
+}
+
+if (process.argv[2] === '--memory-child') {
+  await memoryChild(process.argv[3], process.argv[4], process.argv[5]);
+} else if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  await main();
+}
