@@ -148,6 +148,7 @@ struct Session::State {
   std::size_t basis_step_count = 0;
   std::optional<std::string> basis_status;
   std::unique_ptr<MergedList> merged;
+  std::optional<StepsSummary> merged_summary;  // computed with `merged`, not on every chunk
   bool merge_stale = false;       // the job or the S3 side changed since `merged` was computed
   bool initial_resolved = false;  // the first job + steps outcome is known
 
@@ -651,10 +652,36 @@ struct Session::State {
 Session::Session(SessionConfig config) : state_(std::make_unique<State>(std::move(config))) {}
 Session::~Session() = default;
 
+namespace {
+
+// The list's summary. Totals: the S3 document's running total plus the DynamoDB-only entries.
+StepsSummary SummarizeMerged(const MergedList& list, const Job& job, const StepIndex* index) {
+  CostTotal total;
+  if (index != nullptr && list.source == StepsSource::kS3) total = index->cost_total();
+  for (const MergedEntry& entry : list.entries) {
+    if (entry.origin == StepOrigin::kDynamoDb && entry.index < job.step_costs.size()) {
+      total.Add(job.step_costs[entry.index]);
+    }
+  }
+  StepsSummary steps;
+  steps.source = list.source;
+  steps.complete = list.complete;
+  steps.reason = list.reason;
+  steps.count = list.entries.size();
+  steps.total_cost_usd = total.canonical();
+  steps.total_cost_display = total.display();
+  steps.no_cost = total.no_cost();
+  steps.invalid_cost = total.invalid_cost();
+  return steps;
+}
+
+}  // namespace
+
 void Session::State::Remerge() {
   merge_stale = false;
   if (!job) {
     merged.reset();
+    merged_summary.reset();
     return;
   }
   S3Outcome outcome;
@@ -681,23 +708,8 @@ void Session::State::Remerge() {
       break;
   }
   merged = std::make_unique<MergedList>(MergeSteps(*job, outcome));
+  merged_summary = SummarizeMerged(*merged, *job, index.get());
 }
-
-namespace {
-
-// Totals over the shown list: the S3 document's running total plus the DynamoDB-only entries.
-CostTotal MergedTotal(const MergedList& list, const Job& job, const StepIndex* index) {
-  CostTotal total;
-  if (index != nullptr && list.source == StepsSource::kS3) total = index->cost_total();
-  for (const MergedEntry& entry : list.entries) {
-    if (entry.origin == StepOrigin::kDynamoDb && entry.index < job.step_costs.size()) {
-      total.Add(job.step_costs[entry.index]);
-    }
-  }
-  return total;
-}
-
-}  // namespace
 
 std::string_view SessionStatusName(SessionStatus status) {
   switch (status) {
@@ -863,19 +875,7 @@ void Session::Publish() {
     job.dynamodb_step_count = s.job->step_count();
     next.job = std::move(job);
   }
-  if (s.merged && s.job) {
-    StepsSummary steps;
-    steps.source = s.merged->source;
-    steps.complete = s.merged->complete;
-    steps.reason = s.merged->reason;
-    steps.count = s.merged->entries.size();
-    const CostTotal total = MergedTotal(*s.merged, *s.job, s.index.get());
-    steps.total_cost_usd = total.canonical();
-    steps.total_cost_display = total.display();
-    steps.no_cost = total.no_cost();
-    steps.invalid_cost = total.invalid_cost();
-    next.steps = std::move(steps);
-  }
+  next.steps = s.merged_summary;
   if (s.steps_op.request.id != 0 && s.response.index) {
     next.progress =
         SnapshotProgress{s.response.bytes, s.response.content_length, s.response.index->count()};

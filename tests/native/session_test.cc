@@ -640,6 +640,19 @@ TEST(SessionTest, SecondExpiryInARowIsFinal) {
   EXPECT_EQ(s.snap().steps->count, 2u);
 }
 
+TEST(SessionTest, FailedRefreshLeavesTheStepsExpiredAndTheJobInError) {
+  Script s;
+  LoadJob(s, JobJson("completed", 2, kUrl));
+  s.StepsRespond(403, S3ErrorXml("AccessDenied", "Request has expired"));
+  ASSERT_EQ(s.job_fetches.size(), 2u);
+  s.JobResponds(404, "");
+  EXPECT_EQ(s.snap().status, SessionStatus::kError);
+  EXPECT_EQ(s.snap().error->code, ErrorCode::kNotFound);
+  EXPECT_EQ(Reason(s.snap()), "expired");
+  EXPECT_EQ(s.snap().steps->count, 2u);  // the job shown before stays, with its DynamoDB steps
+  EXPECT_FALSE(s.session.NextDeadline().has_value());
+}
+
 TEST(SessionTest, RefreshedUrlAlreadyExpiredIsFinal) {
   Script s;
   s.Start(kT0 + 2 * kHour);
@@ -845,6 +858,44 @@ TEST(SessionTest, RefetchAsksS3AgainConditionally) {
   s.JobResponds(200, JobJson("completed", 2, kUrl));
   ASSERT_EQ(s.steps_fetches.size(), 2u);
   EXPECT_EQ(s.steps_fetches[1].headers.at(0).second, "\"e1\"");
+}
+
+TEST(SessionTest, UnaskedFor304IsAnError) {
+  Script s;
+  LoadJob(s, JobJson("completed", 2, kUrl));
+  s.StepsRespond(304, "");
+  EXPECT_EQ(s.steps_fetches.size(), 1u);
+  EXPECT_EQ(Source(s.snap()), "dynamodb_fallback");
+  EXPECT_EQ(Reason(s.snap()), "http_error");
+}
+
+TEST(SessionTest, ProgressCountsStepsAsTheyAreIndexed) {
+  Script s;
+  LoadJob(s, JobJson("completed", 0, kUrl));
+  const std::uint64_t id = s.steps_fetches[0].id;
+  const std::string body = StepsJson(3);
+  s.session.OnStepsResponseStart(id, 200, {}, s.now);
+  EXPECT_EQ(s.snap().progress->total, std::nullopt);  // no Content-Length: unknown
+  const std::size_t second_step = body.find("{\"step_number\":2");
+  s.session.OnStepsChunk(id, std::string_view(body).substr(0, second_step + 1), s.now);
+  EXPECT_EQ(s.snap().progress->steps, 1u);
+  EXPECT_EQ(s.session.streaming_steps_index()->count(), 1u);
+  EXPECT_EQ(s.session.steps_index(), nullptr);
+  s.session.OnStepsChunk(id, std::string_view(body).substr(second_step + 1), s.now);
+  s.session.OnStepsEnd(id, s.now);
+  EXPECT_EQ(s.snap().steps->count, 3u);
+  EXPECT_EQ(s.snap().steps->total_cost_usd, "1.5");
+}
+
+TEST(SessionTest, MergedListKeepsDynamoDbStepsMissingFromS3) {
+  Script s;
+  LoadJob(s, JobJson("completed", 5, kUrl));
+  s.StepsRespond(200, StepsJson(3));
+  ASSERT_NE(s.session.merged(), nullptr);
+  EXPECT_EQ(s.session.merged()->entries.size(), 5u);
+  EXPECT_EQ(Source(s.snap()), "s3");
+  // 3 S3 steps at 0.5 and DynamoDB steps 4 and 5 at 0.25.
+  EXPECT_EQ(s.snap().steps->total_cost_usd, "2");
 }
 
 TEST(SessionTest, ShownS3ListSurvivesAFailedRefresh) {
