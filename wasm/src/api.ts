@@ -1,8 +1,14 @@
 // The public API over the raw Embind module: JS values in, plain objects out.
+import { createJobDetailClient } from './client.js';
 import { costJsonText } from './cost_input.js';
 import type { RawModule } from './job_detail_wasm.mjs';
 import { createStepIndex, indexSteps } from './step_index.js';
-import type { CostInput, JobDetail, StepIndexOptions } from './types.js';
+import type {
+  CostInput,
+  JobDetail,
+  JobDetailClientOptions,
+  StepIndexOptions,
+} from './types.js';
 
 export function bindApi(raw: RawModule): JobDetail {
   return {
@@ -13,5 +19,7 @@ export function bindApi(raw: RawModule): JobDetail {
     createStepIndex: (options?: StepIndexOptions) => createStepIndex(raw, options),
     indexSteps: (bytes: Uint8Array | ArrayBuffer, options?: StepIndexOptions) =>
       indexSteps(raw, bytes, options),
+    createJobDetailClient: (options: JobDetailClientOptions) => createJobDetailClient(raw, options),
+    memoryBytes: () => raw.transferView(0).buffer.byteLength,
   };
 }

@@ -3,9 +3,15 @@
 import { JobDetailError } from './errors.js';
 import type { RawHandle } from './job_detail_wasm.mjs';
 
+interface Held {
+  handle: RawHandle;
+  release: (() => void) | undefined;
+}
+
 const registry =
   typeof FinalizationRegistry === 'function'
-    ? new FinalizationRegistry<RawHandle>((handle) => {
+    ? new FinalizationRegistry<Held>(({ handle, release }) => {
+        release?.();
         if (!handle.isDeleted()) handle.delete();
       })
     : undefined;
@@ -14,15 +20,20 @@ const registry =
 export const disposeSymbol: symbol | undefined =
   typeof Symbol === 'function' && typeof Symbol.dispose === 'symbol' ? Symbol.dispose : undefined;
 
-/** Holds one raw handle for `owner`; `get()` throws once disposed. */
+/**
+ * Holds one raw handle for `owner`; `get()` throws once disposed. `release` (which must not
+ * reference `owner`) runs on dispose and, for an owner dropped without dispose, on finalization.
+ */
 export class OwnedHandle<T extends RawHandle> {
   #handle: T | undefined;
   readonly #what: string;
+  readonly #release: (() => void) | undefined;
 
-  constructor(owner: object, handle: T, what: string) {
+  constructor(owner: object, handle: T, what: string, release?: () => void) {
     this.#handle = handle;
     this.#what = what;
-    registry?.register(owner, handle, this);
+    this.#release = release;
+    registry?.register(owner, { handle, release }, this);
   }
 
   get disposed(): boolean {
@@ -45,6 +56,7 @@ export class OwnedHandle<T extends RawHandle> {
     if (handle === undefined) return;
     this.#handle = undefined;
     registry?.unregister(this);
+    this.#release?.();
     handle.delete();
   }
 }

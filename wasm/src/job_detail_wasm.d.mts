@@ -4,8 +4,12 @@ import type {
   CostResult,
   CostTotals,
   ErrorInfo,
+  JobInfo,
+  SnapshotError,
   StepIndexProgress,
   StepIndexResult,
+  StepsInfo,
+  StepsProgress,
   StepSummary,
 } from './types.js';
 
@@ -20,6 +24,8 @@ export interface RawModule {
   // bindings/step_index_bindings.cc
   readonly stepRecordBytes: number;
   StepIndex: new (options: RawStepIndexOptions) => RawStepIndex;
+  // bindings/session_bindings.cc
+  Session: new (config: RawSessionConfig) => RawSession;
 }
 
 /** An Embind class handle: its wasm memory is freed by `delete()` only. */
@@ -59,3 +65,70 @@ export type { ErrorInfo };
 
 declare const createJobDetailModule: (options?: ModuleOptions) => Promise<RawModule>;
 export default createJobDetailModule;
+
+export interface RawSessionConfig {
+  apiBaseUrl: string;
+  retry?: { attempts?: number; baseMs?: number; capMs?: number; maxRetryAfterMs?: number };
+  pollIntervalMs?: number;
+  requestTimeoutMs?: number;
+  expiryMarginMs?: number;
+  unknownExpiryTtlMs?: number;
+  allowedHosts?: string[];
+  maxBytes?: number;
+  maxDepth?: number;
+  randomSeed?: number;
+}
+
+export type RawHeaders = [string, string][];
+
+export type RawEffect =
+  | { type: 'fetchJob'; id: number; url: string }
+  | { type: 'fetchSteps'; id: number; url: string; headers: RawHeaders }
+  | { type: 'cancel'; id: number }
+  | { type: 'startTimer'; id: number; at: number }
+  | { type: 'metric'; name: string; fields: { [field: string]: number | boolean | string } };
+
+export interface RawSnapshot {
+  version: number;
+  status: 'idle' | 'loading' | 'ready' | 'error';
+  job: JobInfo | null;
+  steps: StepsInfo | null;
+  progress: StepsProgress | null;
+  attempt: number;
+  nextRetryAt: number | null;
+  retryPaused: boolean;
+  fetching: boolean;
+  error: SnapshotError | null;
+}
+
+export interface RawMergedEntry {
+  origin: 's3' | 'dynamodb';
+  index: number;
+  key: string;
+}
+
+export interface RawSession extends RawHandle {
+  start(jobId: string, now: number): void;
+  stop(now: number): void;
+  /** The body: the first `length` bytes written through transferView(length). */
+  onJobResponseTransfer(id: number, status: number, headers: RawHeaders, length: number, now: number): void;
+  onStepsResponseStart(id: number, status: number, headers: RawHeaders, now: number): void;
+  onStepsChunkTransfer(id: number, length: number, now: number): void;
+  onStepsEnd(id: number, now: number): void;
+  onTransportError(id: number, kind: 'network' | 'timeout' | 'aborted', now: number): void;
+  onTimer(id: number, now: number): void;
+  setPageVisible(visible: boolean, now: number): void;
+  setOnline(online: boolean, now: number): void;
+  refetch(now: number): void;
+  setRandom(random: number): void;
+  pollEffect(): RawEffect | null;
+  nextDeadline(): number | null;
+  version(): number;
+  snapshot(): RawSnapshot;
+  jobJson(): string | null;
+  mergedCount(): number;
+  mergedEntry(i: number): RawResult<RawMergedEntry>;
+  s3Summary(i: number): RawResult<StepSummary>;
+  s3StepText(i: number): RawResult<Uint8Array>;
+  dynamoDbSummary(i: number): RawResult<StepSummary>;
+}

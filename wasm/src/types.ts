@@ -68,6 +68,10 @@ export interface JobDetail {
   createStepIndex(options?: StepIndexOptions): StepIndex;
   /** Feed + finish in one call over a whole document (the index is released afterwards). */
   indexSteps(bytes: Uint8Array | ArrayBuffer, options?: StepIndexOptions): StepIndexResult;
+  /** A client that loads one job at a time: the API job, then its S3 steps, retries, polling. */
+  createJobDetailClient(options: JobDetailClientOptions): JobDetailClient;
+  /** Size of this module's WebAssembly memory in bytes (it grows on demand and never shrinks). */
+  memoryBytes(): number;
 }
 
 /** Any value JSON can express (what `JSON.parse` returns). */
@@ -154,6 +158,150 @@ export interface StepIndex {
   /** Step `i` decoded in full (HTML output untruncated); a non-object entry gives its value. */
   step(i: number): JsonValue;
   /** Releases the wasm memory now. Idempotent; any other call afterwards throws. */
+  dispose(): void;
+  [Symbol.dispose](): void;
+}
+
+/** The API's job object as received (unknown fields included). */
+export type JobDocument = { [key: string]: JsonValue };
+
+/** What the client derived from the job. */
+export interface JobInfo {
+  id: string;
+  status: string | null;
+  /** completed, failed, cancelled/canceled, succeeded, error: polling stops. */
+  terminal: boolean;
+  hasS3Key: boolean;
+  hasS3Url: boolean;
+  dynamodbStepCount: number;
+}
+
+/**
+ * `s3`: the complete list from S3. `dynamodb`: the job's own list (complete when the job names no
+ * S3 list; incomplete while the S3 list is on its way). `dynamodb_fallback`: S3 failed, `reason`
+ * says why, and the job's (possibly partial) list is shown.
+ */
+export type StepsSource = 's3' | 'dynamodb' | 'dynamodb_fallback';
+
+export interface StepsInfo extends StepTotals {
+  source: StepsSource;
+  complete: boolean;
+  reason: ErrorCode | null;
+}
+
+export interface StepsProgress {
+  bytes: number;
+  /** Content-Length, when the response had one. */
+  total: number | null;
+  /** Steps indexed so far. */
+  steps: number;
+}
+
+export interface SnapshotError {
+  code: ErrorCode;
+  message: string;
+}
+
+/**
+ * What the UI renders. Immutable: the same object until something changes (what
+ * `useSyncExternalStore` needs).
+ */
+export interface JobDetailSnapshot {
+  /** `loading` until the job and the first answer about its steps are known. */
+  status: 'idle' | 'loading' | 'ready' | 'error';
+  /** The job being loaded (the argument of `load`), or null before the first load. */
+  jobId: string | null;
+  job: JobDocument | null;
+  jobInfo: JobInfo | null;
+  steps: StepsInfo | null;
+  /** The S3 download under way, or null. */
+  progress: StepsProgress | null;
+  /** Attempt number of the request in flight or waiting to be retried; 0 when idle. */
+  attempt: number;
+  /** When the armed retry fires (epoch ms), or null. */
+  nextRetryAt: number | null;
+  /** A retry or poll waits for the page to be visible or the network to return. */
+  retryPaused: boolean;
+  /** The job's final error, else the steps' last final error. What was shown before stays. */
+  error: SnapshotError | null;
+  /** No job data yet and no final error. */
+  isPending: boolean;
+  /** A request is in flight. */
+  isFetching: boolean;
+}
+
+/** A row of the shown (merged) list: the step's fields and which list it came from. */
+export interface ListStepSummary extends StepSummary {
+  origin: 's3' | 'dynamodb';
+}
+
+/** A monitoring event from the session (URLs redacted). */
+export interface JobDetailMetric {
+  /** `fetch_start`, `fetch_end` (target `job` or `steps`), `url_expired`. */
+  name: string;
+  fields: { [field: string]: number | boolean | string };
+}
+
+/** Sources of page visibility and connectivity events (default: `document` and `window`). */
+export interface PageEvents {
+  document?: { visibilityState?: string; addEventListener(type: string, fn: () => void): void; removeEventListener(type: string, fn: () => void): void } | null;
+  window?: { addEventListener(type: string, fn: () => void): void; removeEventListener(type: string, fn: () => void): void } | null;
+  /** Whether the network is up now (default `navigator.onLine`). */
+  online?: () => boolean;
+}
+
+export interface RetryOptions {
+  /** Attempts per request, the first included (default 3). */
+  attempts?: number;
+  /** Backoff base (default 250 ms): a retry waits random * min(cap, base * 2^n). */
+  baseMs?: number;
+  /** Backoff cap (default 20 s). */
+  capMs?: number;
+}
+
+export interface JobDetailClientOptions {
+  /** The job is fetched from `${apiBaseUrl}/jobs/${encodeURIComponent(id)}`. */
+  apiBaseUrl: string;
+  /** Overrides the job URL. */
+  jobUrl?: (jobId: string) => string;
+  fetch?: typeof globalThis.fetch;
+  /** Epoch milliseconds (default Date.now). */
+  now?: () => number;
+  /** A number in [0, 1) for backoff jitter (default Math.random). */
+  random?: () => number;
+  setTimeout?: (fn: () => void, ms: number) => unknown;
+  clearTimeout?: (handle: unknown) => void;
+  retry?: RetryOptions;
+  /** How often a running job is fetched again (default 5000). */
+  pollIntervalMs?: number;
+  /** A request with no response or no new bytes for this long is cancelled and retried (30000). */
+  requestTimeoutMs?: number;
+  /** When set, S3 URLs must point at one of these hosts. */
+  allowedHosts?: readonly string[];
+  /** RequestInit for API requests (auth headers); never sent to S3. */
+  apiInit?: RequestInit;
+  onMetric?: (metric: JobDetailMetric) => void;
+  /** Limits for the S3 steps document. */
+  maxBytes?: number;
+  maxDepth?: number;
+  /** Visibility/online sources; `null` disables listening. */
+  pageEvents?: PageEvents | null;
+}
+
+/** Loads one job at a time and keeps its view state; framework-free. */
+export interface JobDetailClient {
+  /** Starts loading `jobId`, cancelling the work for any previous job. */
+  load(jobId: string): void;
+  /** Fetches the job again now (and its steps when they may have changed). */
+  refetch(): void;
+  /** Calls `listener` after each snapshot change; returns the unsubscribe function. */
+  subscribe(listener: () => void): () => void;
+  getSnapshot(): JobDetailSnapshot;
+  /** Row `i` of the shown list (throws JobDetailError `invalid_argument` out of range). */
+  summary(i: number): ListStepSummary;
+  /** Step `i` of the shown list in full (HTML output untruncated). */
+  step(i: number): JsonValue;
+  /** Stops everything and releases the wasm memory. Idempotent. */
   dispose(): void;
   [Symbol.dispose](): void;
 }

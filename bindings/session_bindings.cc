@@ -1,0 +1,317 @@
+// session.h for JS: the class handle the facade's JobDetailClient drives. Ids and times cross as
+// JS numbers (ids stay far below 2^53; times are epoch milliseconds).
+#include <emscripten/bind.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+
+#include "convert.h"
+#include "job_detail/dynamodb_step_summary.h"
+#include "job_detail/fetch_outcome.h"
+#include "job_detail/merge.h"
+#include "job_detail/session.h"
+#include "job_detail/session_effect.h"
+#include "job_detail/session_snapshot.h"
+#include "step_convert.h"
+#include "transfer_buffer.h"
+
+namespace job_detail::bindings {
+namespace {
+
+using emscripten::val;
+using ::job_detail::bindings::ToJs;
+
+std::uint64_t IdFromJs(double id) { return static_cast<std::uint64_t>(id); }
+std::int64_t MsFromJs(double ms) { return static_cast<std::int64_t>(ms); }
+
+template <class T>
+void ReadNumber(const val& object, const char* name, T* out) {
+  const val member = object[name];
+  if (member.isNumber()) *out = static_cast<T>(member.as<double>());
+}
+
+// {apiBaseUrl, retry?: {attempts?, baseMs?, capMs?, maxRetryAfterMs?}, pollIntervalMs?,
+//  requestTimeoutMs?, expiryMarginMs?, unknownExpiryTtlMs?, allowedHosts?: string[],
+//  maxBytes?, maxDepth?, randomSeed?}; the facade checked the values. Absent: core defaults.
+SessionConfig ConfigFromJs(const val& js) {
+  SessionConfig config;
+  if (js["apiBaseUrl"].isString()) config.api_base_url = js["apiBaseUrl"].as<std::string>();
+  const val retry = js["retry"];
+  if (!retry.isUndefined() && !retry.isNull()) {
+    ReadNumber(retry, "attempts", &config.retry.max_attempts);
+    ReadNumber(retry, "baseMs", &config.retry.base_ms);
+    ReadNumber(retry, "capMs", &config.retry.cap_ms);
+    ReadNumber(retry, "maxRetryAfterMs", &config.retry.max_retry_after_ms);
+  }
+  ReadNumber(js, "pollIntervalMs", &config.poll_interval_ms);
+  ReadNumber(js, "requestTimeoutMs", &config.request_timeout_ms);
+  ReadNumber(js, "expiryMarginMs", &config.expiry_margin_ms);
+  ReadNumber(js, "unknownExpiryTtlMs", &config.unknown_expiry_ttl_ms);
+  ReadNumber(js, "maxBytes", &config.steps_limits.max_bytes);
+  ReadNumber(js, "maxDepth", &config.steps_limits.max_depth);
+  ReadNumber(js, "randomSeed", &config.random_seed);
+  const val hosts = js["allowedHosts"];
+  if (hosts.isArray()) {
+    const auto length = hosts["length"].as<unsigned>();
+    for (unsigned i = 0; i < length; ++i)
+      config.allowed_hosts.push_back(hosts[i].as<std::string>());
+  }
+  return config;
+}
+
+// `headers`: [[name, value], ...] as `[...response.headers]` gives them.
+HttpHeaders HeadersFromJs(const val& headers) {
+  HttpHeaders out;
+  if (!headers.isArray()) return out;
+  const auto length = headers["length"].as<unsigned>();
+  out.reserve(length);
+  for (unsigned i = 0; i < length; ++i) {
+    const val pair = headers[i];
+    out.emplace_back(pair[0].as<std::string>(), pair[1].as<std::string>());
+  }
+  return out;
+}
+
+val HeadersToJs(const HttpHeaders& headers) {
+  val out = val::array();
+  for (const auto& [name, value] : headers) {
+    val pair = val::array();
+    pair.call<void>("push", name, value);
+    out.call<void>("push", pair);
+  }
+  return out;
+}
+
+val ToJs(const MetricValue& value) {
+  if (const auto* number = std::get_if<std::int64_t>(&value)) {
+    return val(static_cast<double>(*number));
+  }
+  if (const auto* flag = std::get_if<bool>(&value)) return val(*flag);
+  return val(std::get<std::string>(value));
+}
+
+// {type: 'fetchJob' | 'fetchSteps' | 'cancel' | 'startTimer' | 'metric', ...}
+struct EffectToJs {
+  val operator()(const FetchJob& e) const {
+    val out = Typed("fetchJob", e.id);
+    out.set("url", e.url);
+    return out;
+  }
+  val operator()(const FetchSteps& e) const {
+    val out = Typed("fetchSteps", e.id);
+    out.set("url", e.url);
+    out.set("headers", HeadersToJs(e.headers));
+    return out;
+  }
+  val operator()(const Cancel& e) const { return Typed("cancel", e.id); }
+  val operator()(const StartTimer& e) const {
+    val out = Typed("startTimer", e.id);
+    out.set("at", static_cast<double>(e.at_ms));
+    return out;
+  }
+  val operator()(const Metric& e) const {
+    val out = val::object();
+    out.set("type", std::string("metric"));
+    out.set("name", e.name);
+    val fields = val::object();
+    for (const MetricField& field : e.fields) fields.set(field.name, ToJs(field.value));
+    out.set("fields", fields);
+    return out;
+  }
+  static val Typed(const char* type, std::uint64_t id) {
+    val out = val::object();
+    out.set("type", std::string(type));
+    out.set("id", static_cast<double>(id));
+    return out;
+  }
+};
+
+val ToJs(const JobSummary& job) {
+  val out = val::object();
+  out.set("id", job.id);
+  out.set("status", ToJs(job.status));
+  out.set("terminal", job.terminal);
+  out.set("hasS3Key", job.has_s3_key);
+  out.set("hasS3Url", job.has_s3_url);
+  out.set("dynamodbStepCount", static_cast<double>(job.dynamodb_step_count));
+  return out;
+}
+
+val ToJs(const StepsSummary& steps) {
+  val out = val::object();
+  out.set("source", ToJs(StepsSourceName(steps.source)));
+  out.set("complete", steps.complete);
+  out.set("reason", steps.reason ? ToJs(ErrorCodeName(*steps.reason)) : val::null());
+  out.set("count", static_cast<double>(steps.count));
+  out.set("totalCostUsd", steps.total_cost_usd);
+  out.set("totalCostDisplay", steps.total_cost_display);
+  out.set("noCost", static_cast<double>(steps.no_cost));
+  out.set("invalidCost", static_cast<double>(steps.invalid_cost));
+  return out;
+}
+
+val ToJs(const SnapshotProgress& progress) {
+  val out = val::object();
+  out.set("bytes", static_cast<double>(progress.bytes));
+  out.set("total", progress.total ? val(static_cast<double>(*progress.total)) : val::null());
+  out.set("steps", static_cast<double>(progress.steps));
+  return out;
+}
+
+val ToJs(const SnapshotError& error) {
+  val out = val::object();
+  out.set("code", ToJs(ErrorCodeName(error.code)));
+  out.set("message", error.message);
+  return out;
+}
+
+template <class T>
+val OptionalToJs(const std::optional<T>& value) {
+  return value ? ToJs(*value) : val::null();
+}
+
+val ToJs(const SessionSnapshot& snapshot) {
+  val out = val::object();
+  out.set("version", static_cast<double>(snapshot.version));
+  out.set("status", ToJs(SessionStatusName(snapshot.status)));
+  out.set("job", OptionalToJs(snapshot.job));
+  out.set("steps", OptionalToJs(snapshot.steps));
+  out.set("progress", OptionalToJs(snapshot.progress));
+  out.set("attempt", snapshot.attempt);
+  out.set("nextRetryAt",
+          snapshot.next_retry_at ? val(static_cast<double>(*snapshot.next_retry_at)) : val::null());
+  out.set("retryPaused", snapshot.retry_paused);
+  out.set("fetching", snapshot.fetching);
+  out.set("error", OptionalToJs(snapshot.error));
+  return out;
+}
+
+// {origin: 's3' | 'dynamodb', index, key}
+val ToJs(const MergedEntry& entry) {
+  val out = val::object();
+  out.set("origin", ToJs(StepOriginName(entry.origin)));
+  out.set("index", static_cast<double>(entry.index));
+  out.set("key", StepKeyToString(entry.key));
+  return out;
+}
+
+val OutOfRange(const char* what) {
+  val out = val::object();
+  out.set("ok", false);
+  out.set("error", ToJs(Error{ErrorCode::kInvalidArgument, std::nullopt, what}));
+  return out;
+}
+
+class JsSession {
+ public:
+  explicit JsSession(const val& config) : session_(ConfigFromJs(config)) {}
+
+  void Start(const std::string& job_id, double now) { session_.Start(job_id, MsFromJs(now)); }
+  void Stop(double now) { session_.Stop(MsFromJs(now)); }
+  // The body is the first `length` bytes the facade wrote through transferView(length).
+  void OnJobResponseTransfer(double id, int status, const val& headers, std::size_t length,
+                             double now) {
+    const auto body = TransferBytes(length);
+    session_.OnJobResponse(
+        IdFromJs(id), status, HeadersFromJs(headers),
+        std::string_view(reinterpret_cast<const char*>(body.data()), body.size()), MsFromJs(now));
+  }
+  void OnStepsResponseStart(double id, int status, const val& headers, double now) {
+    session_.OnStepsResponseStart(IdFromJs(id), status, HeadersFromJs(headers), MsFromJs(now));
+  }
+  void OnStepsChunkTransfer(double id, std::size_t length, double now) {
+    session_.OnStepsChunk(IdFromJs(id), TransferBytes(length), MsFromJs(now));
+  }
+  void OnStepsEnd(double id, double now) { session_.OnStepsEnd(IdFromJs(id), MsFromJs(now)); }
+  // `kind`: network | timeout | aborted (the facade passes no other name).
+  void OnTransportError(double id, const std::string& kind, double now) {
+    session_.OnTransportError(
+        IdFromJs(id), TransportErrorKindFromName(kind).value_or(TransportErrorKind::kNetwork),
+        MsFromJs(now));
+  }
+  void OnTimer(double id, double now) { session_.OnTimer(IdFromJs(id), MsFromJs(now)); }
+  void SetPageVisible(bool visible, double now) { session_.SetPageVisible(visible, MsFromJs(now)); }
+  void SetOnline(bool online, double now) { session_.SetOnline(online, MsFromJs(now)); }
+  void Refetch(double now) { session_.Refetch(MsFromJs(now)); }
+  void SetRandom(double random) { session_.SetRandom(random); }
+
+  val PollEffect() {
+    std::optional<SessionEffect> effect = session_.PollEffect();
+    return effect ? std::visit(EffectToJs{}, *effect) : val::null();
+  }
+  val NextDeadline() const {
+    const auto deadline = session_.NextDeadline();
+    return deadline ? val(static_cast<double>(*deadline)) : val::null();
+  }
+  double Version() const { return static_cast<double>(session_.version()); }
+  val Snapshot() const { return ToJs(session_.Snapshot()); }
+
+  // The last parsed job as JSON text (JSON.parse'd by the facade), or null.
+  val JobJson() const {
+    const Job* job = session_.job();
+    return job ? val(job->document.dump()) : val::null();
+  }
+  std::size_t MergedCount() const {
+    const MergedList* merged = session_.merged();
+    return merged ? merged->entries.size() : 0;
+  }
+  val MergedEntryAt(std::size_t i) const {
+    const MergedList* merged = session_.merged();
+    if (merged == nullptr || i >= merged->entries.size())
+      return OutOfRange("step index out of range");
+    val out = val::object();
+    out.set("ok", true);
+    out.set("value", ToJs(merged->entries[i]));
+    return out;
+  }
+  val S3Summary(std::size_t i) const {
+    const StepIndex* index = session_.steps_index();
+    return index ? ResultToJs(index->Summary(i)) : OutOfRange("no S3 steps");
+  }
+  val S3StepText(std::size_t i) const {
+    const StepIndex* index = session_.steps_index();
+    return index ? StepTextToJs(*index, i) : OutOfRange("no S3 steps");
+  }
+  val DynamoDbSummary(std::size_t i) const {
+    const Job* job = session_.job();
+    return job ? ResultToJs(SummarizeDynamoDbStep(*job, i)) : OutOfRange("no job");
+  }
+
+ private:
+  Session session_;
+};
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(job_detail_session) {
+  emscripten::class_<JsSession>("Session")
+      .constructor<const val&>()
+      .function("start", &JsSession::Start)
+      .function("stop", &JsSession::Stop)
+      .function("onJobResponseTransfer", &JsSession::OnJobResponseTransfer)
+      .function("onStepsResponseStart", &JsSession::OnStepsResponseStart)
+      .function("onStepsChunkTransfer", &JsSession::OnStepsChunkTransfer)
+      .function("onStepsEnd", &JsSession::OnStepsEnd)
+      .function("onTransportError", &JsSession::OnTransportError)
+      .function("onTimer", &JsSession::OnTimer)
+      .function("setPageVisible", &JsSession::SetPageVisible)
+      .function("setOnline", &JsSession::SetOnline)
+      .function("refetch", &JsSession::Refetch)
+      .function("setRandom", &JsSession::SetRandom)
+      .function("pollEffect", &JsSession::PollEffect)
+      .function("nextDeadline", &JsSession::NextDeadline)
+      .function("version", &JsSession::Version)
+      .function("snapshot", &JsSession::Snapshot)
+      .function("jobJson", &JsSession::JobJson)
+      .function("mergedCount", &JsSession::MergedCount)
+      .function("mergedEntry", &JsSession::MergedEntryAt)
+      .function("s3Summary", &JsSession::S3Summary)
+      .function("s3StepText", &JsSession::S3StepText)
+      .function("dynamoDbSummary", &JsSession::DynamoDbSummary);
+}
+
+}  // namespace job_detail::bindings
