@@ -33,11 +33,11 @@ if ((${#missing[@]})); then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# npm ci only when the lockfile changed since the last install (npm writes its own copy).
-stamp=node_modules/.job-detail-lock.sha256
-want=$(sha256sum package-lock.json | cut -d' ' -f1)
-if [[ ! -f $stamp || $(cat "$stamp") != "$want" ]]; then
+# npm ci only when node_modules is missing or older than the lockfile. npm writes its own record
+# of what it installed (node_modules/.package-lock.json) on every install, so an `npm install` by
+# a developer counts as up to date too.
+installed=node_modules/.package-lock.json
+if [[ ! -f $installed || package-lock.json -nt $installed ]]; then
   echo "job-detail setup: npm ci" >&2
   npm ci --no-audit --no-fund --loglevel=error >&2
-  echo "$want" >"$stamp"
 fi

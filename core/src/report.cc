@@ -36,6 +36,17 @@ Result<std::vector<StepKey>> S3Keys(std::string_view steps_document) {
 
 }  // namespace
 
+std::string_view CliUsage() {
+  return "usage:\n"
+         "  job-detail format-cost '<json value>'   print a cost_usd value as the UI shows it\n"
+         "  job-detail inspect-steps <file|->       count an S3 steps document and total its "
+         "costs\n"
+         "  job-detail merge --job <file> [--steps <file> | --steps-error <reason>]\n"
+         "                                          which steps the detail view shows, and why\n"
+         "  job-detail --help\n"
+         "exit status: 0 ok, 1 the printed line is an error report, 2 usage error\n";
+}
+
 std::string ErrorReport(const Error& error) {
   const std::string offset = error.offset ? std::to_string(*error.offset) : "null";
   return "{\"ok\":false,\"error\":{" + Field("code", JsonString(ErrorCodeName(error.code))) + "," +

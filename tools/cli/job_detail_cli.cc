@@ -13,17 +13,8 @@
 
 namespace {
 
-constexpr std::string_view kUsage =
-    "usage:\n"
-    "  job-detail format-cost '<json value>'   print a cost_usd value as the UI shows it\n"
-    "  job-detail inspect-steps <file|->       count an S3 steps document and total its costs\n"
-    "  job-detail merge --job <file> [--steps <file> | --steps-error <reason>]\n"
-    "                                          which steps the detail view shows, and why\n"
-    "  job-detail --help\n"
-    "exit status: 0 ok, 1 the printed line is an error report, 2 usage error\n";
-
 int Usage(std::string_view problem) {
-  std::cerr << "job-detail: " << problem << "\n" << kUsage;
+  std::cerr << "job-detail: " << problem << "\n" << job_detail::CliUsage();
   return job_detail::kExitUsage;
 }
 
@@ -89,7 +80,7 @@ int main(int argc, char** argv) {
   const std::string& command = args[0];
   const std::vector<std::string> rest(args.begin() + 1, args.end());
   if (command == "--help" || command == "-h" || command == "help") {
-    std::cout << kUsage;
+    std::cout << job_detail::CliUsage();
     return job_detail::kExitOk;
   }
   if (command == "format-cost") {

@@ -1,11 +1,15 @@
 // Instantiates the Embind module and binds the public API to it.
-import createJobDetailModule, { type ModuleOptions } from './job_detail_wasm.mjs';
+import createJobDetailModule, { type ModuleOptions, type RawModule } from './job_detail_wasm.mjs';
 import { bindApi } from './api.js';
 import type { JobDetail, LoadOptions } from './types.js';
 
 type ReadDefaultBinary = (() => Promise<Uint8Array>) | undefined;
 
-async function instantiate(options: LoadOptions, readDefault: ReadDefaultBinary): Promise<JobDetail> {
+/** The raw Embind module (internal: the CLI prints its command outputs as they are). */
+export async function instantiateRaw(
+  options: LoadOptions,
+  readDefault: ReadDefaultBinary,
+): Promise<RawModule> {
   const moduleOptions: ModuleOptions = {};
   if (options.wasmBinary !== undefined) {
     moduleOptions.wasmBinary = options.wasmBinary;
@@ -15,7 +19,11 @@ async function instantiate(options: LoadOptions, readDefault: ReadDefaultBinary)
   } else if (readDefault !== undefined) {
     moduleOptions.wasmBinary = await readDefault();
   }
-  return bindApi(await createJobDetailModule(moduleOptions));
+  return createJobDetailModule(moduleOptions);
+}
+
+async function instantiate(options: LoadOptions, readDefault: ReadDefaultBinary): Promise<JobDetail> {
+  return bindApi(await instantiateRaw(options, readDefault));
 }
 
 /**

@@ -5,6 +5,7 @@ import type {
   CostTotals,
   ErrorInfo,
   JobInfo,
+  ParseJobResult,
   SnapshotError,
   StepIndexProgress,
   StepIndexResult,
@@ -17,6 +18,16 @@ export interface RawModule {
   parseCostJson(jsonText: string): CostResult;
   formatCostJson(jsonText: string): string;
   totalCostJson(jsonTexts: string[]): CostTotals;
+  // bindings/job_bindings.cc
+  parseJob(jobJson: string): ParseJobResult;
+  formatCostCommand(jsonValueText: string): RawCommandOutput;
+  inspectStepsCommand(stepsDocument: Uint8Array | string): RawCommandOutput;
+  cliUsage(): string;
+  mergeCommand(
+    jobJson: Uint8Array | string,
+    stepsDocument: Uint8Array | string | null,
+    stepsError: string | null,
+  ): RawCommandOutput;
 
   // bindings/transfer_buffer.h: bytes reach the core through one shared view into wasm memory.
   transferView(length: number): Uint8Array;
@@ -52,6 +63,12 @@ export interface RawStepIndex extends RawHandle {
   summary(i: number): RawResult<StepSummary>;
   /** A view into the document: decode before the next call into the module. */
   stepText(i: number): RawResult<Uint8Array>;
+}
+
+/** A CLI command's result: the exact line both CLIs print, and the exit status. */
+export interface RawCommandOutput {
+  exitCode: 0 | 1 | 2;
+  line: string;
 }
 
 export interface ModuleOptions {

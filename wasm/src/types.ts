@@ -55,6 +55,41 @@ export interface LoadOptions {
 }
 
 /** The API bound to one loaded module. */
+/** What the core reads from the API's job JSON (`parseJob`). */
+export interface ParsedJob {
+  /** `id`, else `job_id` (the DynamoDB key), as text. */
+  id: string | null;
+  status: string | null;
+  stepsField: 'absent' | 'null' | 'array' | 'other_type';
+  /** DynamoDB steps in the job (maybe only the first 5 when the list lives in S3). */
+  stepCount: number;
+  s3Key: string | null;
+  s3Url: string | null;
+  /** Each DynamoDB step's `cost_usd`, read from its JSON text. */
+  stepCosts: CostResult[];
+}
+
+export type ParseJobResult = ({ ok: true } & ParsedJob) | { ok: false; error: ErrorInfo };
+
+export interface MergeInput {
+  /** The API's job JSON text. */
+  job: string;
+  /** The S3 steps document (bytes or text), when it was fetched. */
+  steps?: Uint8Array | string;
+  /** Why the S3 list could not be had (`expired`, `network`, ...), when it failed. */
+  stepsError?: ErrorCode;
+}
+
+/** Which steps the view shows and why; keys are `"3"` (step number), `"id:abc"`, `"#7"` (position). */
+export interface MergeResult {
+  ok: true;
+  source: 's3' | 'dynamodb' | 'dynamodb_fallback';
+  complete: boolean;
+  reason: ErrorCode | null;
+  count: number;
+  steps: { key: string; origin: 's3' | 'dynamodb' }[];
+}
+
 export interface JobDetail {
   /** Reads a `cost_usd` value exactly (numbers from their shortest JSON text, never summed as doubles). */
   parseCost(value: CostInput): CostResult;
@@ -64,6 +99,10 @@ export interface JobDetail {
   parseCostJson(jsonText: string): CostResult;
   /** Exact total of a list of `cost_usd` values. */
   totalCost(values: readonly CostInput[]): CostTotals;
+  /** Parses the API's job JSON: a typed error (with byte offset) for malformed JSON or a non-object. */
+  parseJob(jobJson: string): ParseJobResult;
+  /** Merges the job's DynamoDB steps with the S3 list (or its failure): S3 wins, nothing is dropped. */
+  mergeSteps(input: MergeInput): MergeResult | { ok: false; error: ErrorInfo };
   /** A streaming index over an S3 steps document: feed chunks as they arrive, then finish. */
   createStepIndex(options?: StepIndexOptions): StepIndex;
   /** Feed + finish in one call over a whole document (the index is released afterwards). */

@@ -21,6 +21,9 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitErrorResult = 1;  // the line is an error report
 inline constexpr int kExitUsage = 2;        // bad arguments; the line goes to stderr
 
+// The usage text both CLIs print for --help and after a usage error.
+std::string_view CliUsage();
+
 struct CommandOutput {
   int exit_code = kExitOk;
   std::string line;

@@ -1,0 +1,98 @@
+// job.h and report.h for JS: the parsed job's decisions, and the CLI commands (whose one-line
+// outputs the node CLI prints as they are, so both CLIs print identical bytes).
+#include <emscripten/bind.h>
+
+#include <optional>
+#include <string>
+
+#include "convert.h"
+#include "job_detail/job.h"
+#include "job_detail/report.h"
+
+namespace job_detail::bindings {
+namespace {
+
+std::string_view StepsFieldName(StepsField field) {
+  switch (field) {
+    case StepsField::kAbsent:
+      return "absent";
+    case StepsField::kNull:
+      return "null";
+    case StepsField::kArray:
+      return "array";
+    case StepsField::kOtherType:
+      return "other_type";
+  }
+  return "other_type";
+}
+
+emscripten::val OptionalText(const std::optional<std::string>& text) {
+  return text ? emscripten::val(*text) : emscripten::val::null();
+}
+
+// {ok:true, id, status, stepsField, stepCount, s3Key, s3Url, stepCosts} | {ok:false, error}
+emscripten::val ParseJobText(const std::string& text) {
+  const Result<Job> parsed = ParseJob(text);
+  emscripten::val out = emscripten::val::object();
+  out.set("ok", parsed.ok());
+  if (!parsed.ok()) {
+    out.set("error", ToJs(parsed.error()));
+    return out;
+  }
+  const Job& job = parsed.value();
+  out.set("id", OptionalText(job.id));
+  out.set("status", OptionalText(job.status));
+  out.set("stepsField", ToJs(StepsFieldName(job.steps_field)));
+  out.set("stepCount", static_cast<double>(job.step_count()));
+  out.set("s3Key", OptionalText(job.s3_key));
+  out.set("s3Url", OptionalText(job.s3_url));
+  emscripten::val costs = emscripten::val::array();
+  for (const Cost& cost : job.step_costs) costs.call<void>("push", ToJs(cost));
+  out.set("stepCosts", costs);
+  return out;
+}
+
+emscripten::val ToJs(const CommandOutput& output) {
+  emscripten::val out = emscripten::val::object();
+  out.set("exitCode", output.exit_code);
+  out.set("line", output.line);
+  return out;
+}
+
+emscripten::val FormatCost(const std::string& json_value_text) {
+  return ToJs(FormatCostCommand(json_value_text));
+}
+
+// `steps_document`: a Uint8Array or string (Embind copies either into the std::string).
+emscripten::val InspectSteps(const std::string& steps_document) {
+  return ToJs(InspectStepsCommand(steps_document));
+}
+
+// `steps_document` and `steps_error`: a value, or null/undefined when absent.
+emscripten::val Merge(const std::string& job, const emscripten::val& steps_document,
+                      const emscripten::val& steps_error) {
+  std::optional<std::string> document;
+  std::optional<std::string> error;
+  if (!steps_document.isNull() && !steps_document.isUndefined()) {
+    document = steps_document.as<std::string>();
+  }
+  if (!steps_error.isNull() && !steps_error.isUndefined()) error = steps_error.as<std::string>();
+  MergeCommandInput input{job, std::nullopt, std::nullopt};
+  if (document) input.steps_document = *document;
+  if (error) input.steps_error = *error;
+  return ToJs(MergeCommand(input));
+}
+
+std::string CliUsageText() { return std::string(CliUsage()); }
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(job_detail_job) {
+  emscripten::function("parseJob", &ParseJobText);
+  emscripten::function("formatCostCommand", &FormatCost);
+  emscripten::function("inspectStepsCommand", &InspectSteps);
+  emscripten::function("mergeCommand", &Merge);
+  emscripten::function("cliUsage", &CliUsageText);
+}
+
+}  // namespace job_detail::bindings
