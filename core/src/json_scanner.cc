@@ -9,6 +9,12 @@
 
 #include "job_detail/detail/utf8.h"
 
+#if defined(__wasm_simd128__)
+#include <wasm_simd128.h>
+#elif defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace job_detail::detail {
 
 enum class JsonScanner::Mode : std::uint8_t {
@@ -59,6 +65,7 @@ inline int HexValue(std::uint8_t c) {
   return -1;
 }
 
+#if !defined(__wasm_simd128__) && !defined(__SSE2__)
 // SWAR: a mask with the high bit set in each byte of `x` that is a string special (the lowest set
 // byte is exact; borrows can only flag bytes above a true hit, which the caller never looks at).
 inline std::uint64_t StringSpecialMask(std::uint64_t x) {
@@ -71,21 +78,44 @@ inline std::uint64_t StringSpecialMask(std::uint64_t x) {
   const std::uint64_t is_control = (x - kOnes * 0x20) & ~x;
   return (is_quote | is_backslash | is_control | x) & kHigh;  // `x`: bytes >= 0x80
 }
+#endif
 
-inline int LowestByteIndex(std::uint64_t mask) { return __builtin_ctzll(mask) >> 3; }
+// The position (0..15) of the first string special among the 16 bytes at `p`, or 16 when there
+// is none. With SIMD, one signed compare `< 0x20` catches both controls and bytes >= 0x80 (they
+// are negative as int8).
+inline unsigned FirstSpecialIn16(const std::uint8_t* p) {
+#if defined(__wasm_simd128__)
+  const v128_t v = wasm_v128_load(p);
+  const v128_t special = wasm_v128_or(wasm_v128_or(wasm_i8x16_eq(v, wasm_i8x16_splat('"')),
+                                                   wasm_i8x16_eq(v, wasm_i8x16_splat('\\'))),
+                                      wasm_i8x16_lt(v, wasm_i8x16_splat(0x20)));
+  const auto mask = static_cast<unsigned>(wasm_i8x16_bitmask(special));
+  return mask == 0 ? 16 : static_cast<unsigned>(__builtin_ctz(mask));
+#elif defined(__SSE2__)
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  const __m128i special = _mm_or_si128(
+      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+      _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
+  const auto mask = static_cast<unsigned>(_mm_movemask_epi8(special));
+  return mask == 0 ? 16 : static_cast<unsigned>(__builtin_ctz(mask));
+#else
+  std::uint64_t a;
+  std::uint64_t b;
+  std::memcpy(&a, p, 8);
+  std::memcpy(&b, p + 8, 8);
+  const std::uint64_t mask_a = StringSpecialMask(a);
+  if (mask_a != 0) return static_cast<unsigned>(__builtin_ctzll(mask_a) >> 3);
+  const std::uint64_t mask_b = StringSpecialMask(b);
+  if (mask_b != 0) return 8 + static_cast<unsigned>(__builtin_ctzll(mask_b) >> 3);
+  return 16;
+#endif
+}
 
 // Skips plain string bytes from `p`; returns the first special byte or `end`.
 inline const std::uint8_t* SkipPlainString(const std::uint8_t* p, const std::uint8_t* end) {
   while (end - p >= 16) {
-    std::uint64_t a;
-    std::uint64_t b;
-    std::memcpy(&a, p, 8);
-    std::memcpy(&b, p + 8, 8);
-    const std::uint64_t mask_a = StringSpecialMask(a);
-    const std::uint64_t mask_b = StringSpecialMask(b);
-    if ((mask_a | mask_b) != 0) {
-      return mask_a != 0 ? p + LowestByteIndex(mask_a) : p + 8 + LowestByteIndex(mask_b);
-    }
+    const unsigned first = FirstSpecialIn16(p);
+    if (first < 16) return p + first;
     p += 16;
   }
   while (p < end && !kStringSpecial[*p]) ++p;
