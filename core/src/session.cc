@@ -390,9 +390,13 @@ struct Session::State {
     }
     // Same object: a fetch or retry under way simply continues, now with the fresher URL.
     if (steps_op.active()) return;
+    // With an ETag, asking again costs a 304 and catches an object rewritten in place (a running
+    // job past 400 KB keeps its first 5 DynamoDB steps and status while S3 grows). Without one, a
+    // full download is worth it only when the job says something changed.
     const bool job_changed = job->step_count() > basis_step_count || job->status != basis_status;
     const bool never_answered = s3_state == S3State::kNotRequested;
-    if (forced || job_changed || never_answered) StartStepsEpisode(now_ms);
+    const bool can_ask_cheaply = index && index_key == key && index_etag.has_value();
+    if (forced || job_changed || never_answered || can_ask_cheaply) StartStepsEpisode(now_ms);
   }
 
   void StartStepsEpisode(std::int64_t now_ms) {

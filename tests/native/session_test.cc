@@ -805,15 +805,12 @@ TEST(SessionTest, PollsUntilTerminalAndRefetchesStepsConditionally) {
   s.StepsRespond(200, StepsJson(2), {{"ETag", "\"e1\""}});
   const StepIndex* first_index = s.session.steps_index();
   ASSERT_NE(first_index, nullptr);
-  // Poll 1: nothing changed: no steps request.
+  // Poll 1: the job looks the same, but S3 may have been rewritten in place (a running job past
+  // 400 KB keeps its first 5 DynamoDB steps): a conditional request; 304 keeps the very same index.
   s.AdvanceToNextDeadline();
   EXPECT_EQ(s.now, kT0 + 5'000);
   ASSERT_EQ(s.job_fetches.size(), 2u);
   s.JobResponds(200, JobJson("running", 2, PresignedUrl("jobs/j1/steps.json", s.now)));
-  EXPECT_EQ(s.steps_fetches.size(), 1u);
-  // Poll 2: more DynamoDB steps: conditional request; 304 keeps the very same index.
-  s.AdvanceToNextDeadline();
-  s.JobResponds(200, JobJson("running", 3, PresignedUrl("jobs/j1/steps.json", s.now)));
   ASSERT_EQ(s.steps_fetches.size(), 2u);
   ASSERT_EQ(s.steps_fetches[1].headers.size(), 1u);
   EXPECT_EQ(s.steps_fetches[1].headers[0].first, "If-None-Match");
@@ -822,16 +819,36 @@ TEST(SessionTest, PollsUntilTerminalAndRefetchesStepsConditionally) {
   EXPECT_EQ(s.session.steps_index(), first_index);
   EXPECT_EQ(Source(s.snap()), "s3");
   EXPECT_EQ(MetricText(s.MetricsNamed("fetch_end").back(), "from_304"), "true");
-  // Poll 3: the job completed: conditional request, new document, polling stops.
+  // Poll 2: the object grew in place: a new ETag and the new document replace the index.
+  s.AdvanceToNextDeadline();
+  s.JobResponds(200, JobJson("running", 2, PresignedUrl("jobs/j1/steps.json", s.now)));
+  ASSERT_EQ(s.steps_fetches.size(), 3u);
+  EXPECT_EQ(s.steps_fetches[2].headers.at(0).second, "\"e1\"");
+  s.StepsRespond(200, StepsJson(4), {{"ETag", "\"e2\""}});
+  EXPECT_EQ(s.snap().steps->count, 4u);
+  // Poll 3: the job completed: conditional request with the new ETag, new document, polling stops.
   s.AdvanceToNextDeadline();
   s.JobResponds(200, JobJson("completed", 3, PresignedUrl("jobs/j1/steps.json", s.now)));
-  ASSERT_EQ(s.steps_fetches.size(), 3u);
-  EXPECT_EQ(s.steps_fetches[2].headers.size(), 1u);
-  s.StepsRespond(200, StepsJson(7), {{"ETag", "\"e2\""}});
+  ASSERT_EQ(s.steps_fetches.size(), 4u);
+  EXPECT_EQ(s.steps_fetches[3].headers.at(0).second, "\"e2\"");
+  s.StepsRespond(200, StepsJson(7), {{"ETag", "\"e3\""}});
   EXPECT_EQ(s.snap().steps->count, 7u);
   EXPECT_TRUE(s.snap().job->terminal);
   EXPECT_FALSE(s.session.NextDeadline().has_value());
   EXPECT_EQ(s.job_fetches.size(), 4u);
+}
+
+TEST(SessionTest, WithoutAnETagPollsDownloadStepsOnlyWhenTheJobChanged) {
+  Script s;
+  LoadJob(s, JobJson("running", 2, kUrl));
+  s.StepsRespond(200, StepsJson(2));  // no ETag: a re-check would be a full download
+  s.AdvanceToNextDeadline();
+  s.JobResponds(200, JobJson("running", 2, PresignedUrl("jobs/j1/steps.json", s.now)));
+  EXPECT_EQ(s.steps_fetches.size(), 1u);
+  s.AdvanceToNextDeadline();
+  s.JobResponds(200, JobJson("running", 3, PresignedUrl("jobs/j1/steps.json", s.now)));
+  ASSERT_EQ(s.steps_fetches.size(), 2u);
+  EXPECT_TRUE(s.steps_fetches[1].headers.empty());
 }
 
 TEST(SessionTest, S3KeyChangeFetchesTheNewDocumentUnconditionally) {
