@@ -1,0 +1,334 @@
+// JobDetailClient against real HTTP over loopback: a fake API + S3 with faults, virtual timers.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { loadJobDetail } from '@jobdash/job-detail';
+
+import { s3Error, startFakeApi, steps, stepsDocument, virtualClock, waitFor } from './support/fake_api.mjs';
+
+const jd = await loadJobDetail();
+let api;
+let pendingDrips = [];
+
+const scripts = {
+  ok: {},
+  'slow-down': {
+    steps: (n, req, res) => {
+      if (n > 1) return false;
+      res.writeHead(503, { 'content-type': 'application/xml' }).end(s3Error('SlowDown', 'Please reduce your request rate.'));
+      return true;
+    },
+  },
+  get paused() {
+    return this['slow-down'];
+  },
+  expired: {
+    steps: (n, req, res) => {
+      if (n > 1) return false;
+      res.writeHead(403, { 'content-type': 'application/xml' }).end(s3Error('AccessDenied', 'Request has expired'));
+      return true;
+    },
+  },
+  'expired-twice': {
+    steps: (n, req, res) => {
+      res.writeHead(403, { 'content-type': 'application/xml' }).end(s3Error('AccessDenied', 'Request has expired'));
+      return true;
+    },
+  },
+  'no-such-key': {
+    steps: (n, req, res) => {
+      res.writeHead(404, { 'content-type': 'application/xml' }).end(s3Error('NoSuchKey', 'The specified key does not exist.'));
+      return true;
+    },
+  },
+  forbidden: {
+    steps: (n, req, res) => {
+      res.writeHead(403, { 'content-type': 'application/xml' }).end(s3Error('AccessDenied', 'Access Denied'));
+      return true;
+    },
+  },
+  truncated: {
+    steps: (n, req, res) => {
+      const half = stepsDocument.subarray(0, stepsDocument.length >> 1);
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': half.length }).end(half);
+      return true;
+    },
+  },
+  reset: {
+    steps: (n, req, res) => {
+      if (n > 1) return false;
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': stepsDocument.length });
+      res.write(stepsDocument.subarray(0, 100));
+      setImmediate(() => req.socket.destroy());
+      return true;
+    },
+  },
+  'html-200': {
+    steps: (n, req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>Proxy login</title>');
+      return true;
+    },
+  },
+  drip: {
+    steps: (n, req, res) => {
+      if (n > 1) return false;
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': stepsDocument.length });
+      res.write(stepsDocument.subarray(0, 50));  // then nothing: the client's timeout must act
+      pendingDrips.push(res);
+      return true;
+    },
+  },
+  'no-s3': { job: () => ({ execution_steps_s3_key: undefined, execution_steps_s3_url: undefined }) },
+  running: {
+    job: (n) => ({ status: n < 3 ? 'running' : 'completed' }),
+    steps: (n, req, res) => {
+      if (req.headers['if-none-match'] === '"v1"') {
+        res.writeHead(304, { etag: '"v1"' }).end();
+        return true;
+      }
+      return false;
+    },
+  },
+};
+
+before(async () => {
+  api = await startFakeApi(scripts);
+});
+after(async () => {
+  for (const res of pendingDrips) res.destroy();
+  await api.close();
+});
+
+function makeClient(options = {}) {
+  const clock = virtualClock();
+  const metrics = [];
+  const client = jd.createJobDetailClient({
+    apiBaseUrl: api.base,
+    now: clock.now,
+    setTimeout: clock.setTimeout,
+    clearTimeout: clock.clearTimeout,
+    random: () => 0,  // zero backoff: retries fire at the current virtual time
+    pageEvents: null,
+    onMetric: (metric) => metrics.push(metric),
+    ...options,
+  });
+  return { client, clock, metrics };
+}
+
+const settled = (snapshot) => snapshot.status === 'ready' || snapshot.status === 'error';
+const finalSteps = (snapshot) => settled(snapshot) && snapshot.steps?.complete !== false || snapshot.steps?.source === 'dynamodb_fallback';
+
+async function load(id, options) {
+  const setup = makeClient(options);
+  setup.client.load(id);
+  const snapshot = await waitFor(setup.client, setup.clock, (s) => finalSteps(s) && !s.isFetching);
+  return { ...setup, snapshot };
+}
+
+test('happy path: the S3 list wins, complete, with exact totals, rows and full steps', async () => {
+  const { client, snapshot, metrics } = await load('ok');
+  assert.equal(snapshot.status, 'ready');
+  assert.equal(snapshot.jobId, 'ok');
+  assert.equal(snapshot.job.id, 'ok');
+  assert.equal(snapshot.jobInfo.terminal, true);
+  assert.deepEqual(snapshot.steps, {
+    source: 's3', complete: true, reason: null, count: 5,
+    totalCostUsd: '1.5', totalCostDisplay: '$1.50', noCost: 0, invalidCost: 0,
+  });
+  assert.equal(snapshot.error, null);
+  assert.equal(snapshot.isPending, false);
+  assert.equal(api.requests('job', 'ok'), 1);
+  assert.equal(api.requests('steps', 'ok'), 1);
+  assert.deepEqual(client.step(4), steps[4]);
+  assert.equal(client.summary(0).origin, 's3');
+  assert.equal(client.summary(0).name, 'Step 1');
+  assert.equal(client.summary(0), client.summary(0), 'rows are cached until the snapshot changes');
+  assert.equal(client.getSnapshot(), snapshot, 'the same object until something changes');
+  assert.ok(metrics.some((m) => m.name === 'fetch_end' && m.fields.target === 'steps'), JSON.stringify(metrics));
+  for (const metric of metrics) assert.doesNotMatch(JSON.stringify(metric), /sig\d|AKIA/, 'URLs in metrics are redacted');
+  client.dispose();
+});
+
+test('S3 requests carry no API headers and no cookies; API requests get apiInit', async () => {
+  const { client } = await load('ok', { apiInit: { headers: { authorization: 'Bearer t0ken' } } });
+  const jobRequest = api.log.findLast((entry) => entry.role === 'job' && entry.id === 'ok');
+  const stepsRequest = api.log.findLast((entry) => entry.role === 'steps' && entry.id === 'ok');
+  assert.equal(jobRequest.headers.authorization, 'Bearer t0ken');
+  assert.equal(stepsRequest.headers.authorization, undefined);
+  assert.equal(stepsRequest.headers.cookie, undefined);
+  assert.equal(stepsRequest.headers.referer, undefined);
+  client.dispose();
+});
+
+test('503 SlowDown then 200: one retry, then the S3 list', async () => {
+  const { client, snapshot } = await load('slow-down');
+  assert.equal(snapshot.steps.source, 's3');
+  assert.equal(snapshot.steps.complete, true);
+  assert.equal(api.requests('steps', 'slow-down'), 2);
+  assert.equal(api.requests('job', 'slow-down'), 1);
+  client.dispose();
+});
+
+test('403 "Request has expired": the job is fetched again for a fresh URL, then the steps', async () => {
+  const { client, snapshot } = await load('expired');
+  assert.equal(snapshot.steps.source, 's3');
+  assert.equal(api.requests('job', 'expired'), 2);
+  assert.equal(api.requests('steps', 'expired'), 2);
+  const queries = api.log.filter((e) => e.role === 'steps' && e.id === 'expired').map((e) => e.query);
+  assert.notEqual(queries[0], queries[1], 'the second steps request used the fresh URL');
+  client.dispose();
+});
+
+test('a second expiry in a row is final: fallback with reason expired, DynamoDB steps kept', async () => {
+  const { client, snapshot } = await load('expired-twice');
+  assert.equal(snapshot.steps.source, 'dynamodb_fallback');
+  assert.equal(snapshot.steps.reason, 'expired');
+  assert.equal(snapshot.steps.count, 2);
+  assert.equal(api.requests('job', 'expired-twice'), 2);
+  assert.equal(api.requests('steps', 'expired-twice'), 2);
+  assert.equal(client.summary(1).origin, 'dynamodb');
+  assert.equal(client.summary(1).name, 'Step 2');
+  assert.equal(client.step(0).output, steps[0].output.slice(0, 10));
+  client.dispose();
+});
+
+for (const [id, reason, stepsRequests] of [
+  ['no-such-key', 'not_found', 1],
+  ['forbidden', 'forbidden', 1],
+  ['html-200', 'invalid_json', 1],
+  ['truncated', 'truncated', 3],
+]) {
+  test(`${id}: fallback to DynamoDB with reason ${reason} after ${stepsRequests} request(s)`, async () => {
+    const { client, snapshot } = await load(id);
+    assert.equal(snapshot.status, 'ready');
+    assert.equal(snapshot.steps.source, 'dynamodb_fallback');
+    assert.equal(snapshot.steps.complete, false);
+    assert.equal(snapshot.steps.reason, reason);
+    assert.equal(snapshot.steps.count, 2, 'DynamoDB steps are never lost');
+    assert.equal(api.requests('steps', id), stepsRequests);
+    assert.equal(api.requests('job', id), 1);
+    client.dispose();
+  });
+}
+
+test('connection reset mid-body is a network error, retried', async () => {
+  const { client, snapshot } = await load('reset');
+  assert.equal(snapshot.steps.source, 's3');
+  assert.equal(api.requests('steps', 'reset'), 2);
+  client.dispose();
+});
+
+test('slow drip: no new bytes for requestTimeoutMs cancels the request and retries', async () => {
+  const { client, clock } = makeClient({ requestTimeoutMs: 10_000 });
+  client.load('drip');
+  await waitFor(client, clock, (s) => (s.progress?.bytes ?? 0) >= 50);
+  assert.equal(client.getSnapshot().steps.source, 'dynamodb');
+  clock.advance(10_000);
+  const snapshot = await waitFor(client, clock, (s) => s.steps?.source === 's3' && !s.isFetching);
+  assert.equal(snapshot.steps.complete, true);
+  assert.equal(api.requests('steps', 'drip'), 2);
+  client.dispose();
+});
+
+test('a job without an S3 list is complete from DynamoDB, with no S3 request', async () => {
+  const { client, snapshot } = await load('no-s3');
+  assert.deepEqual(
+    { source: snapshot.steps.source, complete: snapshot.steps.complete, count: snapshot.steps.count },
+    { source: 'dynamodb', complete: true, count: 2 },
+  );
+  assert.equal(api.requests('steps', 'no-s3'), 0);
+  client.dispose();
+});
+
+test('polling a running job until it completes; the steps come back as 304', async () => {
+  const { client, clock } = makeClient({ pollIntervalMs: 5000 });
+  client.load('running');
+  await waitFor(client, clock, (s) => s.steps?.source === 's3' && !s.isFetching);
+  assert.equal(client.getSnapshot().jobInfo.terminal, false);
+  clock.advance(5000);
+  await waitFor(client, clock, (s) => api.requests('job', 'running') === 2 && !s.isFetching);
+  clock.advance(5000);
+  const done = await waitFor(client, clock, (s) => s.jobInfo?.terminal === true && !s.isFetching);
+  assert.equal(done.job.status, 'completed');
+  assert.equal(done.steps.source, 's3');
+  assert.equal(done.steps.count, 5);
+  const jobRequests = api.requests('job', 'running');
+  assert.equal(jobRequests, 3);
+  clock.advance(60_000);
+  assert.equal(api.requests('job', 'running'), jobRequests, 'no polling after a terminal status');
+  const conditional = api.log.filter((e) => e.role === 'steps' && e.id === 'running' && e.headers['if-none-match']);
+  for (const entry of conditional) assert.equal(entry.headers['if-none-match'], '"v1"');
+  assert.equal(api.requests('steps', 'running'), 1 + conditional.length);
+  client.dispose();
+});
+
+test('a response that arrives after refetch() is ignored (stale guard)', async () => {
+  const releases = [];
+  let jobCalls = 0;
+  // A fetch that ignores aborts for the first job request: its answer arrives late, after refetch.
+  const lateFetch = async (url, init) => {
+    if (String(url).includes('/jobs/') && ++jobCalls === 1) {
+      await new Promise((resolve) => releases.push(resolve));
+      return new Response(JSON.stringify({ id: 'stale', status: 'running', execution_steps: [] }), { status: 200 });
+    }
+    return fetch(url, init);
+  };
+  const { client, clock } = makeClient({ fetch: lateFetch });
+  client.load('no-s3');
+  client.refetch();
+  const fresh = await waitFor(client, clock, (s) => s.status === 'ready' && !s.isFetching);
+  releases.forEach((release) => release());
+  await new Promise((resolve) => setTimeout(resolve, 20));  // let the late answer land
+  clock.advance(0);
+  assert.equal(client.getSnapshot(), fresh, 'the snapshot did not change');
+  assert.equal(client.getSnapshot().job.id, 'no-s3');
+  client.dispose();
+});
+
+test('loading another job cancels the first; dispose stops everything', async () => {
+  const { client, clock } = makeClient({ requestTimeoutMs: 60_000 });
+  client.load('drip');
+  await waitFor(client, clock, (s) => (s.progress?.bytes ?? 0) > 0);
+  client.load('ok');
+  const snapshot = await waitFor(client, clock, (s) => s.steps?.source === 's3' && s.jobId === 'ok' && !s.isFetching);
+  assert.equal(snapshot.job.id, 'ok');
+  client.dispose();
+  client.dispose();
+  assert.deepEqual(clock.pendingTimers(), []);
+  assert.equal(client.getSnapshot(), snapshot, 'the last snapshot stays readable');
+  client.refetch();  // a no-op after dispose
+  assert.throws(() => client.load('ok'), /after dispose/);
+});
+
+test('visibility and connectivity events pause and resume the retries', async () => {
+  const doc = new EventTarget();
+  doc.visibilityState = 'visible';
+  const win = new EventTarget();
+  let online = true;
+  const { client, clock } = makeClient({
+    random: () => 0.5,
+    pageEvents: { document: doc, window: win, online: () => online },
+  });
+  client.load('paused');
+  const waiting = await waitFor(client, clock, (s) => s.nextRetryAt !== null);
+  assert.equal(api.requests('steps', 'paused') >= 1, true);
+  const before = api.requests('steps', 'paused');
+  online = false;
+  win.dispatchEvent(new Event('offline'));
+  doc.visibilityState = 'hidden';
+  doc.dispatchEvent(new Event('visibilitychange'));
+  clock.advance(waiting.nextRetryAt - clock.now() + 60_000);
+  const paused = await waitFor(client, clock, (s) => s.retryPaused);
+  assert.equal(paused.steps.source, 'dynamodb', 'DynamoDB steps shown meanwhile');
+  assert.equal(api.requests('steps', 'paused'), before, 'no request while offline and hidden');
+  online = true;
+  win.dispatchEvent(new Event('online'));
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(api.requests('steps', 'paused'), before, 'still hidden: still paused');
+  doc.visibilityState = 'visible';
+  doc.dispatchEvent(new Event('visibilitychange'));
+  const done = await waitFor(client, clock, (s) => s.steps?.source === 's3' && !s.isFetching);
+  assert.equal(done.retryPaused, false);
+  assert.equal(api.requests('steps', 'paused'), before + 1);
+  client.dispose();
+});
