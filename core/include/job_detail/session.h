@@ -10,9 +10,10 @@
 //   Retry-After, paused while the page is hidden or offline and resumed when it returns;
 // - presigned URL expiry on the server's clock (skew from the API's Date header), a single job
 //   re-fetch for a fresh URL when one expired (before the fetch, or on S3's 403), then final;
-// - polling the job while its status is not terminal; the S3 steps are fetched again only when the
-//   URL's object (StepsCacheKey) changed, or, with If-None-Match, when the DynamoDB step count
-//   grew, the job status changed or the user asked (Refetch); a 304 keeps the index untouched;
+// - polling the job while its status is not terminal; the S3 steps are fetched again when the URL's
+//   object (StepsCacheKey) changed, and otherwise on every poll with If-None-Match when an ETag is
+//   known (without one: only when the DynamoDB step count grew, the job status changed or the user
+//   asked); a 304 keeps the index untouched;
 // - the step list to show (Merge), keeping DynamoDB steps visible whenever S3 failed;
 // - a request timeout (no response or no new bytes for request_timeout_ms): cancel, then retry.
 // Responses, chunks and timers with an id the session no longer waits for are ignored.
