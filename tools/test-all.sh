@@ -5,9 +5,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh || exit 1
 
-families=(native wasm)
-[[ -d web/test ]] && families+=(web)
-[[ -d tests/browser ]] && families+=(browser)
+# Each is `npm run test:<family>`; each builds what it needs first.
+families=(native wasm web)
 
 declare -A outcome
 passed=0 failed=0
