@@ -1,0 +1,296 @@
+// The dashboard in Chromium against the stack `npm start` runs (tools/start.sh on free ports):
+// every demo job renders with the backend's exact counts and totals, partial lists say so and
+// recover with Retry, the big list streams and stays virtualized, step HTML is inert, the legacy
+// job's cut outputs are marked, and the running job grows live. Screenshots go to ARTIFACTS.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { loadJobDetail } from '@jobdash/job-detail';
+import { ARTIFACTS, launchBrowser, startStack } from './stack.js';
+
+const SMALL = 'job-small-finished';
+const BIG = 'job-big-5000';
+const RUNNING = 'job-running';
+const MISSING = 'job-missing-s3';
+const FLAKY = 'job-flaky-s3';
+const LEGACY = 'job-legacy-truncated';
+
+/** @type {Awaited<ReturnType<typeof startStack>>} */
+let stack;
+/** @type {import('playwright-core').Browser} */
+let browser;
+/** @type {Record<string, {storage: string, dynamodb_steps: number, s3_object: boolean, summary: {count: number, total_cost_usd: string, no_cost: number, invalid_cost: number}}>} */
+let expected;
+/** @type {import('@jobdash/job-detail').JobDetail} */
+let jd;
+
+before(async () => {
+  // The running job moves only when a test advances it; a running job is fetched again every second.
+  stack = await startStack({ env: { JOBDASH_RUNNING_INTERVAL_MS: '0', JOBDASH_POLL_INTERVAL_MS: '1000' } });
+  [browser, jd, { jobs: expected }] = await Promise.all([launchBrowser(), loadJobDetail(), stack.admin('GET', '/__admin/expected')]);
+});
+
+after(async () => {
+  await browser?.close();
+  const result = await stack?.stop();
+  if (result) assert.ok(result.code === 130 || result.code === 0 || result.signal === 'SIGINT', `start.sh ended with ${JSON.stringify(result)}`);
+});
+
+/** @param {{viewport?: {width: number, height: number}, isMobile?: boolean}} [options] */
+async function newPage(options = {}) {
+  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 900 }, isMobile: options.isMobile });
+  const page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+  /** @type {string[]} */
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(String(error)));
+  return { context, page, errors };
+}
+
+/** Waits until the job is loaded, no request is in flight and no download is under way. */
+async function waitSettled(page) {
+  await page.waitForFunction(() => {
+    const main = document.querySelector('[data-testid=job-detail]');
+    return (
+      main?.getAttribute('data-fetching') === 'false' &&
+      main.getAttribute('data-status') !== 'pending' &&
+      !document.querySelector('[data-testid=download-progress]')
+    );
+  });
+}
+
+/** @param {import('playwright-core').Page} page @param {string} id */
+async function openJob(page, id) {
+  await page.goto(`${stack.origin}/dashboard/jobs/${encodeURIComponent(id)}`);
+  await waitSettled(page);
+}
+
+/** What the page says about the list, read from the DOM. */
+async function readFacts(page) {
+  return page.evaluate(() => {
+    const total = document.querySelector('[data-testid=job-total-cost]');
+    const banner = document.querySelector('[data-testid=partial-banner]');
+    return {
+      status: document.querySelector('[data-testid=job-status]')?.textContent ?? null,
+      count: Number(document.querySelector('[data-testid=job-step-count]')?.getAttribute('data-count')),
+      totalUsd: total?.getAttribute('data-total-cost-usd') ?? null,
+      totalText: total?.textContent ?? '',
+      noCost: Number(total?.getAttribute('data-no-cost')),
+      invalidCost: Number(total?.getAttribute('data-invalid-cost')),
+      banner: banner ? { reason: banner.getAttribute('data-reason'), text: banner.textContent ?? '' } : null,
+      domRows: document.querySelectorAll('[data-testid=step-row]').length,
+    };
+  });
+}
+
+/** @param {import('playwright-core').Page} page @param {string} number */
+async function openStep(page, number) {
+  await page.locator(`[data-testid=step-row][data-step-number="${number}"] button`).first().click();
+  await page.locator('[data-testid=step-output]').waitFor();
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: true });
+}
+
+describe('job detail pages', () => {
+  test('the list links every demo job to its detail page', async () => {
+    const { context, page } = await newPage();
+    await page.goto(`${stack.origin}/dashboard/jobs`);
+    await page.locator('[data-testid=job-list]').waitFor();
+    for (const id of [SMALL, BIG, RUNNING, MISSING, FLAKY, LEGACY]) {
+      assert.equal(await page.locator(`tr[data-job-id="${id}"] a`).getAttribute('href'), `/dashboard/jobs/${id}`);
+    }
+    await shot(page, 'jobs-list');
+    await page.locator(`tr[data-job-id="${SMALL}"] a`).click();
+    await page.waitForURL(`**/dashboard/jobs/${SMALL}`);
+    await waitSettled(page);
+    assert.equal((await readFacts(page)).count, 6);
+    await context.close();
+  });
+
+  for (const id of [SMALL, BIG, FLAKY, LEGACY]) {
+    test(`${id}: the complete list with the backend's exact count and totals`, async () => {
+      const want = expected[id];
+      const { context, page, errors } = await newPage();
+      await openJob(page, id);
+      const facts = await readFacts(page);
+      await shot(page, id);
+      assert.equal(facts.banner, null, 'no partial banner');
+      assert.equal(facts.count, want.summary.count);
+      assert.equal(facts.totalUsd, want.summary.total_cost_usd);
+      assert.equal(facts.noCost, want.summary.no_cost);
+      assert.equal(facts.invalidCost, want.summary.invalid_cost);
+      assert.ok(facts.totalText.includes(jd.formatCost(want.summary.total_cost_usd)), facts.totalText);
+      if (want.summary.no_cost > 0) assert.match(facts.totalText, new RegExp(`excludes ${want.summary.no_cost.toLocaleString('en-US')} steps? without cost`));
+      assert.equal(facts.status, 'completed');
+      assert.ok(facts.domRows > 0 && facts.domRows <= want.summary.count);
+      assert.deepEqual(errors, []);
+      await context.close();
+    });
+  }
+
+  test(`${MISSING}: the DynamoDB steps with a banner saying why`, async () => {
+    const want = expected[MISSING];
+    assert.equal(want.s3_object, false);
+    const { context, page } = await newPage();
+    await openJob(page, MISSING);
+    const facts = await readFacts(page);
+    await shot(page, MISSING);
+    assert.equal(facts.count, want.dynamodb_steps);
+    assert.equal(facts.banner?.reason, 'not_found');
+    assert.match(
+      facts.banner?.text ?? '',
+      new RegExp(`^Showing ${want.dynamodb_steps} of ${want.summary.count} steps: the complete list could not be loaded \\(the file is missing from storage\\)\\.Retry$`),
+    );
+    await context.close();
+  });
+});
+
+describe('faults and recovery', () => {
+  test('an expired link shows the partial list, and Retry recovers once the fault is cleared', async () => {
+    const want = expected[FLAKY];
+    await stack.admin('POST', '/__admin/fault', { mode: 'expired', jobId: FLAKY });
+    const { context, page } = await newPage();
+    try {
+      await openJob(page, FLAKY);
+      const partial = await readFacts(page);
+      await shot(page, 'retry-before');
+      assert.equal(partial.banner?.reason, 'expired');
+      assert.match(partial.banner?.text ?? '', new RegExp(`^Showing ${want.dynamodb_steps} of ${want.summary.count} steps: .*\\(link expired\\)`));
+      assert.equal(partial.count, want.dynamodb_steps);
+
+      await stack.admin('POST', '/__admin/fault', { mode: 'none', jobId: FLAKY });
+      await page.locator('[data-testid=retry]').click();
+      await page.locator('[data-testid=partial-banner]').waitFor({ state: 'detached' });
+      await waitSettled(page);
+      const recovered = await readFacts(page);
+      assert.equal(recovered.count, want.summary.count);
+      assert.equal(recovered.totalUsd, want.summary.total_cost_usd);
+    } finally {
+      await stack.admin('POST', '/__admin/reset');
+      await context.close();
+    }
+  });
+
+  test('the big job shows rows while its 31 MB list downloads, and stays virtualized', async () => {
+    const want = expected[BIG];
+    // About 12 s for the whole object, so the page is seen mid-download.
+    await stack.admin('POST', '/__admin/fault', { mode: 'slow', jobId: BIG, chunkBytes: 64 * 1024, intervalMs: 25 });
+    const { context, page } = await newPage();
+    try {
+      await page.goto(`${stack.origin}/dashboard/jobs/${BIG}`);
+      await page.waitForFunction(() => {
+        const progress = document.querySelector('[data-testid=download-progress]');
+        return progress !== null && /\d/.test(progress.textContent ?? '') && document.querySelectorAll('[data-testid=step-row]').length > 0;
+      });
+      const during = await page.evaluate(() => ({
+        progress: document.querySelector('[data-testid=download-progress]')?.textContent ?? '',
+        rows: document.querySelectorAll('[data-testid=step-row]').length,
+        firstRow: document.querySelector('[data-testid=step-row]')?.getAttribute('data-step-number'),
+      }));
+      await shot(page, 'big-downloading');
+      assert.ok(during.rows > 0, 'rows before the download ends');
+      assert.equal(during.firstRow, '1');
+      assert.match(during.progress, /Loading the complete step list: [\d.]+ (B|KB|MB)/);
+
+      await waitSettled(page);
+      const done = await readFacts(page);
+      assert.equal(done.count, want.summary.count);
+      assert.ok(done.domRows < 60, `virtualized: ${done.domRows} rows in the DOM for ${done.count} steps`);
+
+      // Scroll to the end: the last step renders, and the DOM still holds only a window of rows.
+      await page.locator('[data-testid=step-list]').evaluate((list) => list.scrollTo(0, list.scrollHeight));
+      await page.locator('[data-testid=step-row][data-step-number="5000"]').waitFor();
+      const rowsAtEnd = await page.locator('[data-testid=step-row]').count();
+      assert.ok(rowsAtEnd < 60, `virtualized at the end: ${rowsAtEnd} rows`);
+      await shot(page, 'big-end');
+    } finally {
+      await stack.admin('POST', '/__admin/reset');
+      await context.close();
+    }
+  });
+});
+
+describe('step output', () => {
+  test("a step's HTML runs no script, cannot reach the parent and requests nothing", async () => {
+    const { context, page } = await newPage();
+    /** @type {string[]} */
+    const requests = [];
+    context.on('request', (request) => requests.push(request.url()));
+    await openJob(page, SMALL);
+    const title = await page.title();
+    await openStep(page, '3');
+    const frameElement = page.locator('[data-testid=step-output-frame]');
+    assert.equal(await frameElement.getAttribute('sandbox'), '', 'sandbox without any allow- token');
+    assert.match((await frameElement.getAttribute('srcdoc')) ?? '', /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">/);
+    const frame = await frameElement.contentFrame();
+    assert.ok(frame);
+    await frame.waitForLoadState('load');
+    assert.match(await frame.locator('h1').textContent(), /step 3 report/);
+    // The probe would rename the parent and call exfil.example.invalid.
+    assert.equal(await page.title(), title);
+    assert.deepEqual(requests.filter((url) => url.includes('exfil')), []);
+    // An opaque origin: the parent cannot read the frame's document either.
+    assert.equal(await page.evaluate(() => document.querySelector('iframe')?.contentDocument ?? null), null);
+    assert.equal(await frame.evaluate(() => window.origin), 'null');
+    await shot(page, 'small-step-3');
+
+    await page.getByRole('button', { name: 'Source', exact: true }).click();
+    assert.match((await page.locator('[data-testid=step-output-source]').textContent()) ?? '', /<script>try\{parent\.document\.title/);
+    await context.close();
+  });
+
+  test('the legacy job marks outputs cut at 5,000 characters, and only those', async () => {
+    const { context, page } = await newPage();
+    await openJob(page, LEGACY);
+    await openStep(page, '3');
+    await page.locator('[data-testid=truncated-marker]').waitFor();
+    await shot(page, 'legacy-step-3');
+    await openStep(page, '2');
+    assert.equal(await page.locator('[data-testid=truncated-marker]').count(), 0);
+    await context.close();
+  });
+});
+
+describe('live updates', () => {
+  test('the running job gains rows while it runs and ends completed', async () => {
+    await stack.admin('POST', '/__admin/running/restart');
+    const { context, page } = await newPage();
+    await openJob(page, RUNNING);
+    let facts = await readFacts(page);
+    assert.equal(facts.count, 3);
+    assert.equal(facts.status, 'running');
+    await shot(page, 'running-start');
+
+    await stack.admin('POST', '/__admin/running/advance');
+    await stack.admin('POST', '/__admin/running/advance');
+    await page.locator('[data-testid=job-step-count][data-count="5"]').waitFor();
+
+    let state = { done: false };
+    while (!state.done) state = await stack.admin('POST', '/__admin/running/advance');
+    await page.locator('[data-testid=job-status]', { hasText: 'completed' }).waitFor();
+    await waitSettled(page);
+    facts = await readFacts(page);
+    assert.equal(facts.count, 24);
+    assert.equal(facts.banner, null);
+    await shot(page, 'running-done');
+    await context.close();
+  });
+});
+
+describe('phone', () => {
+  test('pages fit a phone screen', async () => {
+    const { context, page } = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
+    await openJob(page, BIG);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `no sideways scrolling (${overflow}px too wide)`);
+    await shot(page, 'phone-big');
+    await openJob(page, SMALL);
+    await openStep(page, '3');
+    await shot(page, 'phone-small-step-3');
+    await page.goto(`${stack.origin}/dashboard/jobs`);
+    await page.locator('[data-testid=job-list]').waitFor();
+    await shot(page, 'phone-list');
+    await context.close();
+  });
+});

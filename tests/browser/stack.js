@@ -1,0 +1,117 @@
+// The stack `npm start` runs (tools/start.sh: backend + `next start`), started on free ports for
+// the browser tests, and a Chromium driven by playwright-core.
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const ARTIFACTS = process.env.JOBDASH_ARTIFACTS ?? '/tmp/jobdash-browser';
+
+/** A port nothing listens on right now. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Runs `bash tools/start.sh` in its own process group and resolves once it printed the dashboard URL.
+ * @param {{env?: Record<string, string>, timeoutMs?: number}} [options]
+ */
+export async function startStack({ env = {}, timeoutMs = 240_000 } = {}) {
+  const [port, apiPort, s3Port] = [await freePort(), await freePort(), await freePort()];
+  const child = spawn('bash', ['tools/start.sh'], {
+    cwd: ROOT,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      PORT: String(port),
+      JOBDASH_API_PORT: String(apiPort),
+      JOBDASH_S3_PORT: String(s3Port),
+      // `npm test` ran tools/setup.sh already; the build steps still run when something is stale.
+      JOBDASH_SKIP_SETUP: '1',
+      ...env,
+    },
+  });
+  let output = '';
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const ready = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`start.sh not ready after ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    /** @param {Buffer} chunk */
+    const onData = (chunk) => {
+      output += chunk.toString();
+      const dashboard = /Dashboard +(http:\/\/\S+)/.exec(output);
+      const api = /API +(http:\/\/\S+)\/api\/jobs\n/.exec(output.slice(output.indexOf('Dashboard')));
+      if (dashboard && api) {
+        clearTimeout(timer);
+        resolve({ dashboardUrl: dashboard[1].replace('localhost', '127.0.0.1'), apiUrl: api[1] });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      reject(new Error(`start.sh exited (${code ?? signal}) before it was ready:\n${output}`));
+    });
+  });
+  const { dashboardUrl, apiUrl } = await ready;
+  const origin = new URL(dashboardUrl).origin;
+
+  /**
+   * @param {string} method
+   * @param {string} path
+   * @param {unknown} [body]
+   */
+  async function admin(method, path, body) {
+    const response = await fetch(`${apiUrl}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = await response.json();
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
+    return json;
+  }
+
+  return {
+    origin,
+    apiUrl,
+    admin,
+    output: () => output,
+    /** Ctrl-C: SIGINT to the whole group, as a terminal sends it; SIGKILL if it lingers. */
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return exited;
+      const pid = /** @type {number} */ (child.pid);
+      try {
+        process.kill(-pid, 'SIGINT');
+      } catch {
+        return exited;
+      }
+      const timer = setTimeout(() => {
+        try {
+          process.kill(-pid, 'SIGKILL');
+        } catch {}
+      }, 15_000);
+      const result = await exited;
+      clearTimeout(timer);
+      return result;
+    },
+    pid: child.pid,
+  };
+}
+
+export async function launchBrowser() {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}

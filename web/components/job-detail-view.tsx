@@ -1,0 +1,55 @@
+'use client';
+
+import Link from 'next/link';
+import type { DetailView } from '../lib/detail-view';
+import { JobHeader, type JobFields } from './job-header';
+import { DownloadProgress, PartialBanner } from './steps-status';
+import { StepList } from './step-list';
+import styles from './job-detail.module.css';
+
+function asJob(data: unknown): JobFields | null {
+  return typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as JobFields) : null;
+}
+
+function expectedStepCount(data: unknown): number | null {
+  const value = asJob(data) && (data as { step_count?: unknown }).step_count;
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : null;
+}
+
+/** The job detail page's body for one job, from whatever `useJobDetail` reports. */
+export function JobDetailView({ jobId, view }: { jobId: string; view: DetailView }) {
+  const job = asJob(view.data);
+  const expected = expectedStepCount(view.data);
+  const retry = () => void view.refetch();
+
+  return (
+    <main className={styles.page} data-testid="job-detail" data-status={view.status} data-fetching={view.isFetching}>
+      <Link className={styles.back} href="/dashboard/jobs">
+        ← All jobs
+      </Link>
+      {job === null ? (
+        view.status === 'error' ? (
+          <div className={`${styles.banner} ${styles.error}`} role="alert" data-testid="job-error">
+            <p>
+              The job could not be loaded{view.error ? `: ${view.error.message}` : ''}.
+            </p>
+            <button type="button" className={styles.button} onClick={retry} disabled={view.isFetching}>
+              {view.isFetching ? 'Retrying…' : 'Retry'}
+            </button>
+          </div>
+        ) : (
+          <p aria-busy="true">Loading job {jobId}…</p>
+        )
+      ) : (
+        <>
+          <JobHeader jobId={jobId} job={job} steps={view.steps} />
+          {view.steps && (
+            <PartialBanner steps={view.steps} expectedCount={expected} retrying={view.isFetching} onRetry={retry} />
+          )}
+          {view.progress && <DownloadProgress progress={view.progress} steps={view.steps} expectedCount={expected} />}
+          <StepList view={view} count={view.steps?.count ?? 0} streaming={view.progress !== null} />
+        </>
+      )}
+    </main>
+  );
+}
