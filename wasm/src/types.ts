@@ -247,26 +247,26 @@ export interface SnapshotError {
  */
 export interface JobDetailSnapshot {
   /** `loading` until the job and the first answer about its steps are known. */
-  status: 'idle' | 'loading' | 'ready' | 'error';
+  readonly status: 'idle' | 'loading' | 'ready' | 'error';
   /** The job being loaded (the argument of `load`), or null before the first load. */
-  jobId: string | null;
-  job: JobDocument | null;
-  jobInfo: JobInfo | null;
-  steps: StepsInfo | null;
+  readonly jobId: string | null;
+  readonly job: JobDocument | null;
+  readonly jobInfo: JobInfo | null;
+  readonly steps: StepsInfo | null;
   /** The S3 download under way, or null. */
-  progress: StepsProgress | null;
+  readonly progress: StepsProgress | null;
   /** Attempt number of the request in flight or waiting to be retried; 0 when idle. */
-  attempt: number;
+  readonly attempt: number;
   /** When the armed retry fires (epoch ms), or null. */
-  nextRetryAt: number | null;
+  readonly nextRetryAt: number | null;
   /** A retry or poll waits for the page to be visible or the network to return. */
-  retryPaused: boolean;
+  readonly retryPaused: boolean;
   /** The job's final error, else the steps' last final error. What was shown before stays. */
-  error: SnapshotError | null;
+  readonly error: SnapshotError | null;
   /** No job data yet and no final error. */
-  isPending: boolean;
+  readonly isPending: boolean;
   /** A request is in flight. */
-  isFetching: boolean;
+  readonly isFetching: boolean;
 }
 
 /** A row of the shown (merged) list: the step's fields and which list it came from. */
