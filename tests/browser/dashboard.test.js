@@ -46,13 +46,14 @@ async function newPage(options = {}) {
   return { context, page, errors };
 }
 
-/** Waits until the job is loaded, no request is in flight and no download is under way. */
+/** Waits until the job is loaded and its list is final: whole, or partial with a reason. */
 async function waitSettled(page) {
   await page.waitForFunction(() => {
     const main = document.querySelector('[data-testid=job-detail]');
     return (
       main?.getAttribute('data-fetching') === 'false' &&
       main.getAttribute('data-status') !== 'pending' &&
+      main.getAttribute('data-steps') !== 'loading' &&
       !document.querySelector('[data-testid=download-progress]')
     );
   });
@@ -223,7 +224,7 @@ describe('step output', () => {
     const frameElement = page.locator('[data-testid=step-output-frame]');
     assert.equal(await frameElement.getAttribute('sandbox'), '', 'sandbox without any allow- token');
     assert.match((await frameElement.getAttribute('srcdoc')) ?? '', /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">/);
-    const frame = await frameElement.contentFrame();
+    const frame = await (await frameElement.elementHandle())?.contentFrame();
     assert.ok(frame);
     await frame.waitForLoadState('load');
     assert.match(await frame.locator('h1').textContent(), /step 3 report/);

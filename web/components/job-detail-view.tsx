@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import type { DetailView } from '../lib/detail-view';
 import { JobHeader, type JobFields } from './job-header';
-import { DownloadProgress, PartialBanner } from './steps-status';
+import { DownloadProgress, PartialBanner, PendingNote } from './steps-status';
 import { StepList } from './step-list';
 import styles from './job-detail.module.css';
 
@@ -21,9 +21,11 @@ export function JobDetailView({ jobId, view }: { jobId: string; view: DetailView
   const job = asJob(view.data);
   const expected = expectedStepCount(view.data);
   const retry = () => void view.refetch();
+  // loading: the job names a complete list that has not arrived and has not failed yet.
+  const stepsState = view.steps === null ? 'none' : view.steps.complete ? 'complete' : view.steps.reason ? 'partial' : 'loading';
 
   return (
-    <main className={styles.page} data-testid="job-detail" data-status={view.status} data-fetching={view.isFetching}>
+    <main className={styles.page} data-testid="job-detail" data-status={view.status} data-fetching={view.isFetching} data-steps={stepsState}>
       <Link className={styles.back} href="/dashboard/jobs">
         ← All jobs
       </Link>
@@ -43,10 +45,24 @@ export function JobDetailView({ jobId, view }: { jobId: string; view: DetailView
       ) : (
         <>
           <JobHeader jobId={jobId} job={job} steps={view.steps} />
+          {view.status === 'error' && (
+            <div className={`${styles.banner} ${styles.error}`} role="alert" data-testid="job-error">
+              <p>
+                The job could not be refreshed{view.error ? `: ${view.error.message}` : ''}. Showing what was loaded before.
+              </p>
+              <button type="button" className={styles.button} onClick={retry} disabled={view.isFetching}>
+                {view.isFetching ? 'Retrying…' : 'Retry'}
+              </button>
+            </div>
+          )}
           {view.steps && (
             <PartialBanner steps={view.steps} expectedCount={expected} retrying={view.isFetching} onRetry={retry} />
           )}
-          {view.progress && <DownloadProgress progress={view.progress} steps={view.steps} expectedCount={expected} />}
+          {view.progress ? (
+            <DownloadProgress progress={view.progress} steps={view.steps} expectedCount={expected} />
+          ) : (
+            stepsState === 'loading' && view.steps && <PendingNote steps={view.steps} expectedCount={expected} />
+          )}
           <StepList view={view} count={view.steps?.count ?? 0} streaming={view.progress !== null} />
         </>
       )}

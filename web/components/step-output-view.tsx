@@ -71,7 +71,7 @@ export function StepOutputView({ step, label }: { step: unknown; label: string }
         >
           {copy === 'copied' ? 'Copied' : copy === 'failed' ? 'Copy failed' : output.isHtml ? 'Copy HTML' : 'Copy'}
         </button>
-        <span className={styles.sub}>{formatCount(output.text.length)} characters</span>
+        <span className={styles.sub}>{formatCount(output.characters)} characters</span>
       </div>
       {showRendered ? (
         <iframe

@@ -57,3 +57,14 @@ export function DownloadProgress({
     </div>
   );
 }
+
+/** The complete list is expected but not here yet (its request is queued or waiting to retry). */
+export function PendingNote({ steps, expectedCount }: { steps: StepsInfo; expectedCount: number | null }) {
+  const of = expectedCount !== null && expectedCount > steps.count ? ` of ${formatCount(expectedCount)}` : '';
+  return (
+    <div className={styles.progress} data-testid="steps-pending" aria-live="polite">
+      Showing {formatCount(steps.count)}
+      {of} steps; loading the complete list…
+    </div>
+  );
+}

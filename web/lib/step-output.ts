@@ -9,6 +9,8 @@ export const OUTPUT_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-
 
 export interface StepOutput {
   text: string;
+  /** Length in characters (code points, as the legacy limit counted). */
+  characters: number;
   isHtml: boolean;
   /** Cut by the legacy 5,000-character limit (HTML that stops at exactly the limit, unfinished). */
   truncated: boolean;
@@ -18,7 +20,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function countCodePoints(text: string, stopAfter: number): number {
+function countCodePoints(text: string, stopAfter = Infinity): number {
   let count = 0;
   for (const _ of text) {
     count += 1;
@@ -42,7 +44,7 @@ export function readStepOutput(step: unknown): StepOutput | null {
   // never reaches `</html>` was cut, not written that way.
   const truncated =
     isHtml && countCodePoints(text, LEGACY_OUTPUT_LIMIT) === LEGACY_OUTPUT_LIMIT && !HTML_END.test(text);
-  return { text, isHtml, truncated };
+  return { text, characters: countCodePoints(text), isHtml, truncated };
 }
 
 const DOCTYPE = /^\s*<!doctype[^>]*>/i;
