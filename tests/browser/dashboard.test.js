@@ -147,6 +147,18 @@ describe('job detail pages', () => {
   });
 });
 
+describe('unknown job', () => {
+  test('a job the API does not know shows the error with Retry', async () => {
+    const { context, page } = await newPage();
+    await page.goto(`${stack.origin}/dashboard/jobs/no-such-job`);
+    const banner = page.locator('[data-testid=job-error]');
+    await banner.waitFor();
+    assert.match((await banner.textContent()) ?? '', /^The job could not be loaded/);
+    await shot(page, 'unknown-job');
+    await context.close();
+  });
+});
+
 describe('faults and recovery', () => {
   test('an expired link shows the partial list, and Retry recovers once the fault is cleared', async () => {
     const want = expected[FLAKY];

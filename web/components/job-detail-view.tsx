@@ -16,6 +16,21 @@ function expectedStepCount(data: unknown): number | null {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : null;
 }
 
+/** The job request failed for good (after the client's retries). */
+function JobError({ view, what }: { view: DetailView; what: string }) {
+  return (
+    <div className={`${styles.banner} ${styles.error}`} role="alert" data-testid="job-error">
+      <p>
+        The job {what}
+        {view.error ? `: ${view.error.message}` : ''}.
+      </p>
+      <button type="button" className={styles.button} onClick={() => void view.refetch()} disabled={view.isFetching}>
+        {view.isFetching ? 'Retrying…' : 'Retry'}
+      </button>
+    </div>
+  );
+}
+
 /** The job detail page's body for one job, from whatever `useJobDetail` reports. */
 export function JobDetailView({ jobId, view }: { jobId: string; view: DetailView }) {
   const job = asJob(view.data);
@@ -31,14 +46,7 @@ export function JobDetailView({ jobId, view }: { jobId: string; view: DetailView
       </Link>
       {job === null ? (
         view.status === 'error' ? (
-          <div className={`${styles.banner} ${styles.error}`} role="alert" data-testid="job-error">
-            <p>
-              The job could not be loaded{view.error ? `: ${view.error.message}` : ''}.
-            </p>
-            <button type="button" className={styles.button} onClick={retry} disabled={view.isFetching}>
-              {view.isFetching ? 'Retrying…' : 'Retry'}
-            </button>
-          </div>
+          <JobError view={view} what="could not be loaded" />
         ) : (
           <p aria-busy="true">Loading job {jobId}…</p>
         )
@@ -46,14 +54,7 @@ export function JobDetailView({ jobId, view }: { jobId: string; view: DetailView
         <>
           <JobHeader jobId={jobId} job={job} steps={view.steps} />
           {view.status === 'error' && (
-            <div className={`${styles.banner} ${styles.error}`} role="alert" data-testid="job-error">
-              <p>
-                The job could not be refreshed{view.error ? `: ${view.error.message}` : ''}. Showing what was loaded before.
-              </p>
-              <button type="button" className={styles.button} onClick={retry} disabled={view.isFetching}>
-                {view.isFetching ? 'Retrying…' : 'Retry'}
-              </button>
-            </div>
+            <JobError view={view} what="could not be refreshed (showing what was loaded before)" />
           )}
           {view.steps && (
             <PartialBanner steps={view.steps} expectedCount={expected} retrying={view.isFetching} onRetry={retry} />

@@ -40,10 +40,11 @@ export function DownloadProgress({
   steps,
   expectedCount,
 }: {
-  progress: { bytes: number; total: number | null };
+  progress: { bytes: number; total: number | null; steps?: number };
   steps: StepsInfo | null;
   expectedCount: number | null;
 }) {
+  const indexed = progress.steps !== undefined && progress.steps > 0 ? ` · ${formatCount(progress.steps)} received` : '';
   const total = progress.total !== null && progress.total > 0 ? progress.total : null;
   const percent = total !== null ? Math.min(100, Math.floor((progress.bytes / total) * 100)) : null;
   const rows = steps ? formatCount(steps.count) : '0';
@@ -52,7 +53,7 @@ export function DownloadProgress({
     <div className={styles.progress} data-testid="download-progress" aria-live="polite">
       Loading the complete step list: {formatBytes(progress.bytes)}
       {total !== null ? ` of ${formatBytes(total)} (${percent}%)` : ''} · {rows}
-      {of} steps shown
+      {of} steps shown{indexed}
       <progress max={total ?? undefined} value={total !== null ? progress.bytes : undefined} aria-label="Download progress" />
     </div>
   );

@@ -41,7 +41,8 @@ export interface DetailView {
   isFetching: boolean;
   refetch(): unknown;
   steps: StepsInfo | null;
-  progress: { bytes: number; total: number | null } | null;
+  /** The S3 download under way: bytes so far, Content-Length, and steps indexed so far when known. */
+  progress: { bytes: number; total: number | null; steps?: number } | null;
   summary(i: number): StepRow;
   step(i: number): unknown;
 }
