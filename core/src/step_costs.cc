@@ -31,7 +31,13 @@ std::vector<Cost> StepCosts(const nlohmann::json& steps, const StepCostTexts& te
   costs.reserve(steps.size());
   for (std::size_t i = 0; i < steps.size(); ++i) {
     const nlohmann::json& step = steps[i];
-    const auto member = step.find("cost_usd");  // end() for a step that is not an object
+    // An entry that is not a step object has no readable cost: invalid, as StepIndex counts it for
+    // S3 lists, so both sources total the same way.
+    if (!step.is_object()) {
+      costs.push_back(Cost::Invalid());
+      continue;
+    }
+    const auto member = step.find("cost_usd");
     if (member == step.end() || member->is_null()) {
       costs.push_back(Cost::None());
     } else if (member->is_string()) {

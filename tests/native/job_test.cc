@@ -120,8 +120,8 @@ TEST(JobTest, StepCostsComeFromTheJsonText) {
                                                   : "invalid");
   }
   const std::vector<std::string> expected = {
-      "0.1",     "0.2",  "none", "none", "invalid", "0.000000000001", "invalid",
-      "invalid", "none", "4",    "3.25", "-7",      "0.001",          "none"};
+      "0.1",     "0.2",     "none", "none", "invalid", "0.000000000001", "invalid",
+      "invalid", "invalid", "4",    "3.25", "-7",      "0.001",          "none"};
   EXPECT_EQ(seen, expected);
   // 0.1 exactly: a double's 0.1000000000000000055 would differ in the 12th digit once summed.
   EXPECT_EQ(job.step_costs[0], Cost::Valid(Decimal::FromUnits(100'000'000'000)));
