@@ -12,9 +12,7 @@
 
 namespace job_detail::bindings {
 
-inline emscripten::val ToJs(std::string_view text) {
-  return emscripten::val(std::string(text));
-}
+inline emscripten::val ToJs(std::string_view text) { return emscripten::val(std::string(text)); }
 
 // {code, offset (number or null), message}
 inline emscripten::val ToJs(const Error& error) {

@@ -9,7 +9,9 @@
 namespace job_detail::bindings {
 namespace {
 
-emscripten::val ParseCost(const std::string& json_text) { return ToJs(ParseCostJsonText(json_text)); }
+emscripten::val ParseCost(const std::string& json_text) {
+  return ToJs(ParseCostJsonText(json_text));
+}
 
 std::string FormatCost(const std::string& json_text) {
   return FormatCostDisplay(ParseCostJsonText(json_text));
