@@ -127,11 +127,14 @@ function measureMemoryInChildren(docPath, expectedTotal, runs) {
 
 export function packageFiles() {
   const files = readdirSync(dist).filter((f) => f === 'job_detail_wasm.wasm' || f.endsWith('.mjs') || f.endsWith('.js'));
-  // The node entry is not shipped to browsers; everything else is.
-  return files.filter((f) => f !== 'node.js').map((f) => join(dist, f));
+  // The node entry and the node CLI are not shipped to browsers; everything else is.
+  return files.filter((f) => f !== 'node.js' && f !== 'cli.js').map((f) => join(dist, f));
 }
 
-function measureSize() {
+// Two figures: the files as published (each gzipped on its own, as a CDN serves them), and what a
+// production bundle of the browser entry plus the React subpath adds (one minified chunk + the
+// .wasm asset), which is what a dashboard user downloads.
+async function measureSize() {
   let gzip = 0;
   let raw = 0;
   const files = packageFiles();
@@ -140,7 +143,31 @@ function measureSize() {
     raw += bytes.length;
     gzip += gzipSync(bytes, { level: 9 }).length;
   }
-  return { rawBytes: raw, gzipBytes: gzip, files: files.map((f) => f.slice(root.length + 1)) };
+  const { build } = await import('esbuild');
+  const bundled = await build({
+    stdin: {
+      contents: "export * from './index.js'; export * from './react.js';",
+      resolveDir: dist,
+      loader: 'js',
+    },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    external: ['react', '*.wasm'],
+    write: false,
+    logLevel: 'silent',
+  });
+  const bundleJs = bundled.outputFiles[0].contents;
+  const wasmGzip = gzipSync(readFileSync(join(dist, 'job_detail_wasm.wasm')), { level: 9 }).length;
+  const bundleGzipBytes = gzipSync(bundleJs, { level: 9 }).length + wasmGzip;
+  return {
+    rawBytes: raw,
+    gzipBytes: gzip,
+    bundleGzipBytes,
+    wasmGzipBytes: wasmGzip,
+    files: files.map((f) => f.slice(root.length + 1)),
+  };
 }
 
 // ---- report ----
@@ -174,7 +201,7 @@ async function main() {
   mkdirSync(outDir, { recursive: true });
   const { loadJobDetail } = await import(join(dist, 'node.js'));
   const jd = await loadJobDetail();
-  const size = measureSize();
+  const size = await measureSize();
   const results = { date: new Date().toISOString(), node: process.version, runs, memoryRuns, size, variants: {} };
   const rows = [];
   const docs = {};
@@ -216,8 +243,11 @@ async function main() {
       );
     }
   }
-  rows.push(row('package size (wasm + glue + facade, gzip)', `${(size.gzipBytes / 1024).toFixed(1)} KB`, '', null,
+  rows.push(row('package size, published files (each gzip)', `${(size.gzipBytes / 1024).toFixed(1)} KB`, '', null,
     `<= ${GOALS.gzipBytes / 1024} KB`, size.gzipBytes <= GOALS.gzipBytes));
+  rows.push(row('package size, production bundle (min+gzip)', `${(size.bundleGzipBytes / 1024).toFixed(1)} KB`,
+    `wasm ${(size.wasmGzipBytes / 1024).toFixed(1)} KB`, null,
+    `<= ${GOALS.gzipBytes / 1024} KB`, size.bundleGzipBytes <= GOALS.gzipBytes));
   results.rows = rows;
   writeFileSync(join(outDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
   printTable(rows);
