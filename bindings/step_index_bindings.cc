@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 
 #include "convert.h"
 #include "job_detail/step_index.h"
@@ -42,6 +43,15 @@ class JsStepIndex {
   void Reserve(double bytes) { index_.Reserve(static_cast<std::size_t>(bytes)); }
   // Feeds the first `length` bytes the facade wrote through transferView(length).
   void FeedTransfer(std::size_t length) { index_.Feed(TransferBytes(length)); }
+  // Zero-copy feeding: a Uint8Array over the room at the end of the index's own document buffer
+  // (shorter than `length` when maxBytes allows less, empty after an error or finish). The facade
+  // writes into it at once (any call into the module may grow memory and detach it), then calls
+  // commitFeed(view.length); the scanner reads the bytes where they are.
+  emscripten::val PrepareFeed(double length) {
+    const std::span<std::uint8_t> room = index_.PrepareFeed(static_cast<std::size_t>(length));
+    return emscripten::val(emscripten::typed_memory_view(room.size(), room.data()));
+  }
+  void CommitFeed(double written) { index_.CommitFeed(static_cast<std::size_t>(written)); }
 
   // {ok: true, count, totals...} | {ok: false, error, count, totals...}: totals of what was
   // indexed.
@@ -75,6 +85,8 @@ EMSCRIPTEN_BINDINGS(job_detail_step_index) {
       .constructor<const emscripten::val&>()
       .function("reserve", &JsStepIndex::Reserve)
       .function("feedTransfer", &JsStepIndex::FeedTransfer)
+      .function("prepareFeed", &JsStepIndex::PrepareFeed)
+      .function("commitFeed", &JsStepIndex::CommitFeed)
       .function("finish", &JsStepIndex::Finish)
       .function("count", &JsStepIndex::Count)
       .function("finished", &JsStepIndex::Finished)

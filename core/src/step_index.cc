@@ -2,12 +2,15 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdlib>
+#include <cstring>
 #include <nlohmann/json.hpp>
 #include <utility>
 
 #include "job_detail/detail/json_scanner.h"
 #include "job_detail/detail/json_text.h"
 #include "job_detail/detail/step_record.h"
+#include "job_detail/step_output.h"
 
 namespace job_detail {
 
@@ -24,6 +27,8 @@ namespace {
 // Spans are 32-bit: the document may not reach 4 GiB.
 constexpr std::uint64_t kMaxDocumentBytes = 0xFFFFFFFFu;
 constexpr std::uint8_t kNoField = 0xFF;
+// The smallest growth of the document buffer when no size hint was given.
+constexpr std::uint64_t kMinGrowthBytes = 64 * 1024;
 
 bool IsBegin(JsonEventKind kind) {
   return kind == JsonEventKind::kBeginObject || kind == JsonEventKind::kBeginArray;
@@ -110,6 +115,7 @@ std::optional<FieldSlot> FieldForMemberName(std::string_view name) {
       {"output_tokens", {StepField::kOutputTokens, 0}},
       {"total_tokens", {StepField::kTotalTokens, 0}},
       {"cost_usd", {StepField::kCostUsd, 0}},
+      {"output", {StepField::kOutput, 0}},
   };
   for (const Entry& entry : kEntries) {
     if (entry.name == name) return entry.slot;
@@ -287,9 +293,61 @@ StepIndex::~StepIndex() = default;
 StepIndex::StepIndex(StepIndex&&) noexcept = default;
 StepIndex& StepIndex::operator=(StepIndex&&) noexcept = default;
 
+void StepIndex::FreeDeleter::operator()(std::uint8_t* p) const { std::free(p); }
+
+bool StepIndex::Grow(std::size_t bytes) {
+  if (bytes <= capacity_) return true;
+  void* grown = std::realloc(buffer_.get(), bytes);
+  if (grown == nullptr) return false;
+  buffer_.release();  // realloc freed or kept it; `grown` is the buffer now
+  buffer_.reset(static_cast<std::uint8_t*>(grown));
+  capacity_ = bytes;
+  return true;
+}
+
 void StepIndex::Reserve(std::size_t bytes) {
   const std::uint64_t limit = std::min(options_.max_bytes, kMaxDocumentBytes);
-  document_.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(bytes, limit)));
+  // A failed reservation is not an error: feeding grows the buffer (and reports a real shortage).
+  Grow(static_cast<std::size_t>(std::min<std::uint64_t>(bytes, limit)));
+}
+
+std::span<std::uint8_t> StepIndex::PrepareFeed(std::size_t n) {
+  prepared_ = 0;
+  prepared_overflow_ = false;
+  if (error_ || finished_) return {};
+  const std::uint64_t limit = std::min(options_.max_bytes, kMaxDocumentBytes);
+  const std::uint64_t room = limit - size_;
+  const std::size_t take = n <= room ? n : static_cast<std::size_t>(room);
+  prepared_overflow_ = take < n;
+  const std::size_t needed = size_ + take;
+  if (needed > capacity_) {
+    // Without a size hint grow by 1.25x: the peak stays near the document's size (doubling
+    // would leave up to half of a 2x buffer unused), and the extra copies are few.
+    const std::uint64_t step = std::max<std::uint64_t>(capacity_ / 4, kMinGrowthBytes);
+    const std::size_t target =
+        static_cast<std::size_t>(std::min<std::uint64_t>(capacity_ + step, limit));
+    if (!Grow(std::max(needed, target)) && !Grow(needed)) {
+      Fail(Error{ErrorCode::kTooLarge, size_, "not enough memory for the document"});
+      prepared_overflow_ = false;
+      return {};
+    }
+  }
+  prepared_ = take;
+  return {buffer_.get() + size_, take};
+}
+
+void StepIndex::CommitFeed(std::size_t written) {
+  const std::size_t take = std::min(written, prepared_);
+  const bool overflow = prepared_overflow_;
+  prepared_ = 0;
+  prepared_overflow_ = false;
+  if (error_ || finished_) return;
+  size_ += take;
+  Drain();
+  if (!error_ && overflow) {
+    const std::uint64_t limit = std::min(options_.max_bytes, kMaxDocumentBytes);
+    Fail(Error{ErrorCode::kTooLarge, limit, "the document exceeds the maximum size"});
+  }
 }
 
 void StepIndex::Feed(std::string_view bytes) {
@@ -297,18 +355,14 @@ void StepIndex::Feed(std::string_view bytes) {
 }
 
 void StepIndex::Feed(std::span<const std::uint8_t> bytes) {
-  if (error_ || finished_) return;
-  const std::uint64_t limit = std::min(options_.max_bytes, kMaxDocumentBytes);
-  const std::uint64_t room = limit - document_.size();
-  const std::size_t take = bytes.size() <= room ? bytes.size() : static_cast<std::size_t>(room);
-  document_.insert(document_.end(), bytes.data(), bytes.data() + take);
-  Drain();
-  if (!error_ && take < bytes.size()) {
-    Fail(Error{ErrorCode::kTooLarge, limit, "the document exceeds the maximum size"});
-  }
+  const std::span<std::uint8_t> room = PrepareFeed(bytes.size());
+  if (!room.empty()) std::memcpy(room.data(), bytes.data(), room.size());
+  CommitFeed(room.size());
 }
 
 const std::optional<Error>& StepIndex::Finish() {
+  prepared_ = 0;
+  prepared_overflow_ = false;
   if (!finished_) {
     finished_ = true;
     if (!error_) {
@@ -321,13 +375,13 @@ const std::optional<Error>& StepIndex::Finish() {
 
 void StepIndex::Drain() {
   for (;;) {
-    const JsonEvent event = scanner_->Next(document_);
+    const JsonEvent event = scanner_->Next(document());
     if (event.kind == JsonEventKind::kNeedMore || event.kind == JsonEventKind::kDone) return;
     if (event.kind == JsonEventKind::kError) {
       Fail(scanner_->error());
       return;
     }
-    if (auto shape_error = tracker_->OnEvent(event, document_, &cost_total_)) {
+    if (auto shape_error = tracker_->OnEvent(event, document(), &cost_total_)) {
       Fail(std::move(*shape_error));
       return;
     }
@@ -340,7 +394,7 @@ std::size_t StepIndex::count() const { return tracker_->records.size(); }
 
 std::string_view StepIndex::StepJsonText(std::size_t i) const {
   if (i >= count()) return {};
-  return TextOf(document_, tracker_->records[i].span);
+  return TextOf(document(), tracker_->records[i].span);
 }
 
 Result<StepSummary> StepIndex::Summary(std::size_t i) const {
@@ -352,13 +406,13 @@ Result<StepSummary> StepIndex::Summary(std::size_t i) const {
   summary.is_object = record.is_object;
   summary.begin = record.span.offset;
   summary.end = static_cast<std::uint64_t>(record.span.offset) + record.span.length;
-  summary.cost = StepCost(document_, record);
+  summary.cost = StepCost(document(), record);
   if (!record.is_object) {
     summary.problem = "step is not a JSON object";
     summary.key = StepKeyFromJsonText(std::nullopt, std::nullopt, std::nullopt, i);
     return summary;
   }
-  auto field = [&](StepField f) { return FieldText(document_, record, f); };
+  auto field = [&](StepField f) { return FieldText(document(), record, f); };
   summary.key = StepKeyFromJsonText(field(StepField::kStepNumber), field(StepField::kStepId),
                                     field(StepField::kId), i);
   summary.step_number = ScalarText(field(StepField::kStepNumber));
@@ -371,6 +425,11 @@ Result<StepSummary> StepIndex::Summary(std::size_t i) const {
   summary.input_tokens = TokenCount(field(StepField::kInputTokens));
   summary.output_tokens = TokenCount(field(StepField::kOutputTokens));
   summary.total_tokens = TokenCount(field(StepField::kTotalTokens));
+  if (const auto output = field(StepField::kOutput); output && output->front() == '"') {
+    const OutputFacts facts = OutputFactsFromJsonString(*output);
+    summary.output_chars = facts.chars;
+    summary.output_truncated_legacy = facts.truncated_legacy;
+  }
   return summary;
 }
 
@@ -378,7 +437,7 @@ Result<nlohmann::json> StepIndex::Step(std::size_t i) const {
   if (i >= count())
     return Error{ErrorCode::kInvalidArgument, std::nullopt, "step index out of range"};
   const TextSpan span = tracker_->records[i].span;
-  const std::uint8_t* const begin = document_.data() + span.offset;
+  const std::uint8_t* const begin = buffer_.get() + span.offset;
   // Non-throwing parse; the span was validated (grammar, UTF-8, depth, finite numbers) already,
   // and nlohmann parses iteratively, so a deep step cannot overflow the stack.
   nlohmann::json step = nlohmann::json::parse(begin, begin + span.length, nullptr, false);

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
+#include <span>
 #include <string>
 
 #include "json_scan_test_util.h"
@@ -226,6 +228,92 @@ TEST(StepIndexTest, ReservesAndReportsTheRecordSize) {
   EXPECT_FALSE(index.Finish().has_value());
   EXPECT_EQ(index.bytes_fed(), sizeof(kThreeSteps) - 1);
   EXPECT_LE(StepIndex::kStepRecordBytes, 128u);
+}
+
+// Feeds `doc` through PrepareFeed/CommitFeed in pieces of `chunk` bytes, writing in place.
+std::string ResultInPlace(std::string_view doc, std::size_t chunk, StepIndexOptions options = {}) {
+  StepIndex index(options);
+  for (std::size_t at = 0; at < doc.size(); at += chunk) {
+    const std::string_view piece = doc.substr(at, chunk);
+    const std::span<std::uint8_t> room = index.PrepareFeed(piece.size());
+    EXPECT_LE(room.size(), piece.size());
+    std::copy_n(piece.data(), room.size(), room.data());
+    index.CommitFeed(room.size());
+  }
+  const auto& error = index.Finish();
+  return (error ? DescribeError(*error) : "ok") + " count=" + std::to_string(index.count());
+}
+
+TEST(StepIndexTest, FeedsInPlaceLikeFeed) {
+  for (std::size_t chunk : {1u, 2u, 3u, 7u, 64u, 100000u}) {
+    EXPECT_EQ(ResultInPlace(kThreeSteps, chunk), "ok count=3") << chunk;
+    EXPECT_EQ(ResultInPlace(R"([{"a": 1}, {"b": tru}])", chunk), "invalid_json@20 count=1")
+        << chunk;
+  }
+  StepIndex index;
+  index.Feed(std::string_view(kThreeSteps).substr(0, 40));
+  const std::span<std::uint8_t> room = index.PrepareFeed(sizeof(kThreeSteps) - 1 - 40);
+  std::copy_n(kThreeSteps + 40, room.size(), room.data());
+  index.CommitFeed(room.size());
+  ASSERT_FALSE(index.Finish().has_value());
+  EXPECT_EQ(index.StepJsonText(2), R"({"id": "x", "cost_usd": null, "status": {"nested": true},)"
+                                   R"( "input_tokens": -1})");
+  EXPECT_EQ(index.Summary(1).value().name, "résumé");
+}
+
+TEST(StepIndexTest, CommitsOnlyWhatWasPrepared) {
+  StepIndex index;
+  std::span<std::uint8_t> room = index.PrepareFeed(2);
+  ASSERT_EQ(room.size(), 2u);
+  room[0] = '[';
+  room[1] = '1';
+  index.CommitFeed(100);  // more than prepared: clamped
+  EXPECT_EQ(index.bytes_fed(), 2u);
+  index.CommitFeed(5);  // no PrepareFeed before: nothing
+  EXPECT_EQ(index.bytes_fed(), 2u);
+  room = index.PrepareFeed(1);
+  room[0] = ']';
+  index.CommitFeed(1);
+  EXPECT_FALSE(index.Finish().has_value());
+  EXPECT_TRUE(index.PrepareFeed(10).empty());  // after Finish
+  EXPECT_EQ(index.count(), 1u);
+}
+
+TEST(StepIndexTest, PreparesNoMoreThanTheByteLimitAllows) {
+  StepIndexOptions options;
+  options.max_bytes = 20;
+  const std::string_view doc = R"([{"cost_usd": 1}, {"cost_usd": 2}])";
+  EXPECT_EQ(ResultInPlace(doc, 7, options), "too_large@20 count=1");
+  EXPECT_EQ(ResultInPlace(doc, 100, options), "too_large@20 count=1");
+  StepIndex index(options);
+  const std::span<std::uint8_t> room = index.PrepareFeed(doc.size());
+  EXPECT_EQ(room.size(), 20u);
+  std::copy_n(doc.data(), room.size(), room.data());
+  index.CommitFeed(room.size());
+  ASSERT_TRUE(index.error().has_value());
+  EXPECT_EQ(DescribeError(*index.error()), "too_large@20");
+  EXPECT_TRUE(index.PrepareFeed(1).empty());  // after an error
+  options.max_bytes = doc.size();
+  EXPECT_EQ(ResultInPlace(doc, 7, options), "ok count=2");
+}
+
+TEST(StepIndexTest, GrowsWithoutAHintAndKeepsEveryByte) {
+  // Many small feeds through the 1.25x growth: the spans must still point at the right bytes.
+  std::string doc = "[";
+  for (int i = 0; i < 3000; ++i) {
+    if (i > 0) doc += ",";
+    doc += R"({"step_number": )" + std::to_string(i) + R"(, "output": ")" +
+           std::string(100 + i % 37, 'x') + R"("})";
+  }
+  doc += "]";
+  StepIndex index;
+  for (std::size_t at = 0; at < doc.size(); at += 1000) {
+    index.Feed(std::string_view(doc).substr(at, 1000));
+  }
+  ASSERT_FALSE(index.Finish().has_value());
+  ASSERT_EQ(index.count(), 3000u);
+  EXPECT_EQ(index.Summary(2999).value().step_number, "2999");
+  EXPECT_EQ(index.Step(1234).value()["output"].get<std::string>().size(), 100u + 1234 % 37);
 }
 
 }  // namespace

@@ -56,6 +56,10 @@ export interface RawStepIndexOptions {
 export interface RawStepIndex extends RawHandle {
   reserve(bytes: number): void;
   feedTransfer(length: number): void;
+  /** Room for `length` bytes at the end of the document (shorter when maxBytes allows less): fill it at once. */
+  prepareFeed(length: number): Uint8Array;
+  /** Scans the first `written` bytes of the last prepareFeed room in place. */
+  commitFeed(written: number): void;
   finish(): StepIndexResult;
   count(): number;
   finished(): boolean;

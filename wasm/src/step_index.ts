@@ -2,7 +2,7 @@
 import { JobDetailError } from './errors.js';
 import { OwnedHandle, checkIndex, installDispose } from './handle.js';
 import type { RawModule, RawResult, RawStepIndex, RawStepIndexOptions } from './job_detail_wasm.mjs';
-import { asBytes, transferBytes } from './transfer.js';
+import { asBytes } from './transfer.js';
 import type {
   JsonValue,
   StepIndex,
@@ -56,12 +56,12 @@ export function summarizeStep(index: { summary(i: number): RawResult<StepSummary
 }
 
 class StepIndexImpl implements StepIndex {
-  readonly #raw: RawModule;
   readonly #handle: OwnedHandle<RawStepIndex>;
 
   constructor(raw: RawModule, options: StepIndexOptions | undefined) {
-    this.#raw = raw;
     this.#handle = new OwnedHandle(this, new raw.StepIndex(rawStepIndexOptions(options)), 'StepIndex');
+    const expected = checkLimit('expectedBytes', options?.expectedBytes);
+    if (expected !== undefined) this.reserve(expected);
   }
 
   /** Grows the document buffer once when the total size is known. */
@@ -71,7 +71,12 @@ class StepIndexImpl implements StepIndex {
 
   feed(chunk: Uint8Array | ArrayBuffer): void {
     const index = this.#handle.get();
-    transferBytes(this.#raw, asBytes(chunk), (length) => index.feedTransfer(length));
+    const bytes = asBytes(chunk);
+    // One copy, straight into the index's document buffer, where the scanner reads the bytes.
+    // The room is shorter than the chunk only when maxBytes is reached (commitFeed reports it).
+    const room = index.prepareFeed(bytes.length);
+    room.set(room.length === bytes.length ? bytes : bytes.subarray(0, room.length));
+    index.commitFeed(room.length);
   }
 
   finish(): StepIndexResult {
@@ -116,10 +121,9 @@ export function indexSteps(
   bytes: Uint8Array | ArrayBuffer,
   options?: StepIndexOptions,
 ): StepIndexResult {
-  const index = new StepIndexImpl(raw, options);
+  const data = asBytes(bytes);
+  const index = new StepIndexImpl(raw, { ...options, expectedBytes: data.length });
   try {
-    const data = asBytes(bytes);
-    index.reserve(Math.min(data.length, options?.maxBytes ?? Infinity));
     index.feed(data);
     return index.finish();
   } finally {

@@ -121,6 +121,11 @@ export interface StepIndexOptions {
   maxBytes?: number;
   /** Nesting beyond this fails with `too_deep` (default 512, the top-level container included). */
   maxDepth?: number;
+  /**
+   * The document's size when known (e.g. Content-Length): the buffer is reserved once, so memory
+   * peaks at the document's size. Without it the buffer grows by 1.25x as bytes arrive.
+   */
+  expectedBytes?: number;
 }
 
 /** Count and exact cost totals of the steps indexed so far. */

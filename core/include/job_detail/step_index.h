@@ -13,8 +13,9 @@
 // kTruncated at Finish() has the input length as offset; kTooLarge the first byte over max_bytes.
 // After an error Feed() does nothing, and every step indexed before it stays available.
 //
-// Memory: the document bytes once (one buffer; Reserve() when the size is known) plus
-// kStepRecordBytes per step (string fields are spans into the buffer, decoded on demand).
+// Memory: the document bytes once (one buffer; Reserve() when the size is known, else it grows by
+// 1.25x, through realloc so the allocator can extend it in place) plus kStepRecordBytes per step
+// (string fields are spans into the buffer, decoded on demand).
 #ifndef JOB_DETAIL_STEP_INDEX_H_
 #define JOB_DETAIL_STEP_INDEX_H_
 
@@ -70,6 +71,10 @@ struct StepSummary {
   std::optional<std::uint64_t> output_tokens;
   std::optional<std::uint64_t> total_tokens;
   Cost cost;  // `cost_usd`; a non-object entry counts as kInvalid
+  // Code points of the `output` member when it is a string (see step_output.h), else nullopt.
+  std::optional<std::uint64_t> output_chars;
+  // The output is an HTML page cut by the legacy worker's 5,000-character limit (step_output.h).
+  bool output_truncated_legacy = false;
 };
 
 class StepIndex {
@@ -84,6 +89,15 @@ class StepIndex {
   // Any chunking works, even inside a string, an escape or a UTF-8 sequence.
   void Feed(std::span<const std::uint8_t> bytes);
   void Feed(std::string_view bytes);
+
+  // Zero-copy feeding: PrepareFeed(n) returns writable room right after the bytes fed so far; the
+  // caller writes the next bytes there and calls CommitFeed(written), which scans them in place
+  // (Feed() is exactly this plus a memcpy). The room is valid until the next call on the index.
+  // It is shorter than n when max_bytes allows fewer bytes (then CommitFeed scans what fits and
+  // fails with kTooLarge), and empty after an error, after Finish(), or when memory runs out
+  // (kTooLarge). CommitFeed takes at most the room's length.
+  std::span<std::uint8_t> PrepareFeed(std::size_t n);
+  void CommitFeed(std::size_t written);
   // Ends the input: returns the document's error (kTruncated when it is incomplete), or nullopt
   // when it is a complete, valid steps document. Later Feed() calls do nothing.
   const std::optional<Error>& Finish();
@@ -93,7 +107,7 @@ class StepIndex {
   // Progress, available at any moment: completed steps and their running cost total.
   std::size_t count() const;
   const CostTotal& cost_total() const { return cost_total_; }
-  std::uint64_t bytes_fed() const { return document_.size(); }
+  std::uint64_t bytes_fed() const { return size_; }
 
   // kInvalidArgument when i >= count().
   Result<StepSummary> Summary(std::size_t i) const;
@@ -108,11 +122,24 @@ class StepIndex {
  private:
   class Tracker;
 
+  struct FreeDeleter {
+    void operator()(std::uint8_t* p) const;
+  };
+
+  std::span<const std::uint8_t> document() const { return {buffer_.get(), size_}; }
+  // Makes room for `bytes` in total; false when memory runs out.
+  bool Grow(std::size_t bytes);
   void Drain();
   void Fail(Error error);
 
   StepIndexOptions options_;
-  std::vector<std::uint8_t> document_;
+  // The document: malloc'ed so growth can use realloc (in place when the allocator can, and no
+  // zero-filling of the room PrepareFeed hands out, as a vector's resize would do).
+  std::unique_ptr<std::uint8_t, FreeDeleter> buffer_;
+  std::size_t size_ = 0;
+  std::size_t capacity_ = 0;
+  std::size_t prepared_ = 0;        // room handed out by the last PrepareFeed
+  bool prepared_overflow_ = false;  // that PrepareFeed asked for more than max_bytes allows
   std::unique_ptr<detail::JsonScanner> scanner_;
   std::unique_ptr<Tracker> tracker_;
   CostTotal cost_total_;
