@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const ARTIFACTS = process.env.JOBDASH_ARTIFACTS ?? '/tmp/jobdash-browser';
+// Screenshots of every page the tests visit: the test artifacts (build/ is not committed).
+export const ARTIFACTS = process.env.JOBDASH_ARTIFACTS ?? `${ROOT}build/test-artifacts/browser`;
 
 /** A port nothing listens on right now. */
 export function freePort() {
