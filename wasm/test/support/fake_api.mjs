@@ -154,3 +154,18 @@ export function waitFor(client, clock, predicate, limitMs = 5000) {
     check();
   });
 }
+
+/**
+ * Client options that put every timer on `clock`, with zero backoff (retries fire at the current
+ * virtual time) and no page events: deterministic runs against `api`.
+ */
+export function virtualClientOptions(api, clock) {
+  return {
+    apiBaseUrl: api.base,
+    now: clock.now,
+    setTimeout: clock.setTimeout,
+    clearTimeout: clock.clearTimeout,
+    random: () => 0,
+    pageEvents: null,
+  };
+}
