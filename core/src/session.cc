@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "job_detail/detail/s3_error.h"
+#include "job_detail/detail/streaming_merge.h"
 #include "job_detail/job.h"
 #include "job_detail/merge.h"
 
@@ -47,12 +48,46 @@ struct Operation {
   bool active() const { return request.id != 0 || retry_timer != 0 || paused; }
 };
 
+// An S3 document as received so far (all of it once the response ended well), with its merge
+// against the job's DynamoDB steps kept up to date step by step.
+struct ReceivedSteps {
+  std::unique_ptr<StepIndex> index;
+  std::unique_ptr<detail::StreamingMerge> merge;
+  std::string key;               // StepsCacheKey of the URL it came from
+  std::uint64_t last_begin = 0;  // byte offset of the last merged step, to notice a restart
+
+  std::size_t count() const { return merge ? merge->s3_count() : 0; }
+
+  // Merges the steps indexed since the last call; true when the merged list changed.
+  bool CatchUp(const std::vector<StepKey>& dynamodb_keys) {
+    if (!index) return false;
+    const std::size_t merged = count();
+    // The index restarts when a later `execution_steps` (or a repeated key) replaces the list.
+    const bool restarted = merged > index->count() ||
+                           (merged > 0 && index->Summary(merged - 1).value().begin != last_begin);
+    if (merge && !restarted && merged == index->count()) return false;
+    if (!merge || restarted) Rebind(dynamodb_keys);
+    for (std::size_t i = merge->s3_count(); i < index->count(); ++i) {
+      const StepSummary row = index->Summary(i).value();  // i < count(): always a row
+      merge->Append(row.key);
+      last_begin = row.begin;
+    }
+    return true;
+  }
+
+  // The job's DynamoDB steps changed (or the index restarted): merge again from the first step.
+  void Rebind(const std::vector<StepKey>& dynamodb_keys) {
+    merge = std::make_unique<detail::StreamingMerge>(dynamodb_keys);
+    last_begin = 0;
+  }
+};
+
 // The S3 response being received.
 struct StepsResponse {
   bool started = false;
   int status = 0;
-  std::unique_ptr<StepIndex> index;  // 2xx only
-  std::string error_body;            // non-2xx only, capped
+  ReceivedSteps steps;     // 2xx only
+  std::string error_body;  // non-2xx only, capped
   std::optional<std::string> etag;
   std::optional<std::uint64_t> content_length;
   std::optional<std::int64_t> retry_after_ms;
@@ -142,7 +177,12 @@ struct Session::State {
   S3State s3_state = S3State::kNotRequested;
   std::optional<SnapshotError> steps_error;
   std::unique_ptr<StepIndex> index;
+  std::vector<StepKey> index_keys;  // the S3 keys of `index`, in document order
   std::string index_key;
+  // The longest part of the first document received by an attempt that failed and will be
+  // retried: shown until a later attempt has received as many steps, so rows do not vanish and
+  // come back while S3 is retried.
+  ReceivedSteps partial;
   std::optional<std::string> index_etag;
   // The job as it was when the steps were last requested: a change asks S3 again.
   std::size_t basis_step_count = 0;
@@ -322,6 +362,13 @@ struct Session::State {
     job = std::make_unique<Job>(std::move(*parsed));
     job_error.reset();
     merge_stale = true;
+    // Merges under way were made against the previous DynamoDB steps.
+    for (ReceivedSteps* received : {&response.steps, &partial}) {
+      if (received->merge) {
+        received->Rebind(job->step_keys);
+        received->CatchUp(job->step_keys);
+      }
+    }
     DecideSteps(now_ms);
     if (!IsTerminalStatus(job->status)) {
       poll_timer = ArmTimer(TimerPurpose::kPoll, now_ms + config.poll_interval_ms);
@@ -329,7 +376,10 @@ struct Session::State {
   }
 
   // --- The steps ---
-  void ResetResponse() { response = StepsResponse{}; }
+  void ResetResponse() {
+    if (response.steps.count() > 0 && ShownStream() == &response.steps) merge_stale = true;
+    response = StepsResponse{};
+  }
 
   void CancelStepsWork() {
     CancelOperation(&steps_op);
@@ -338,7 +388,9 @@ struct Session::State {
 
   void DropIndex() {
     merge_stale = true;
+    partial = ReceivedSteps{};
     index.reset();
+    index_keys.clear();
     index_key.clear();
     index_etag.reset();
   }
@@ -401,6 +453,7 @@ struct Session::State {
 
   void StartStepsEpisode(std::int64_t now_ms) {
     CancelStepsWork();
+    if (partial.key != steps_key) DropPartial();
     steps_op.attempts = 0;
     basis_step_count = job->step_count();
     basis_status = job->status;
@@ -453,6 +506,7 @@ struct Session::State {
   // back to the DynamoDB list and says why.
   void StepsFinal(SnapshotError error) {
     merge_stale = true;
+    partial = ReceivedSteps{};
     steps_error = std::move(error);
     initial_resolved = true;
     if (index && index_key == steps_key) {
@@ -474,15 +528,21 @@ struct Session::State {
     EndRequest(&steps_op.request, abort);
     EmitFetchEnd(Target::kSteps, request, steps_op.attempts, response.status, outcome,
                  response.bytes, now_ms, final_failure && !keeps_index);
-    std::unique_ptr<StepIndex> received = std::move(response.index);
+    // Whatever happens next, the rows received so far stop being the live download.
+    merge_stale = merge_stale || ShownStream() != nullptr;
+    ReceivedSteps received = std::move(response.steps);
+    received.CatchUp(job->step_keys);  // Finish() may have completed a last step
     const std::optional<std::string> etag = response.etag;
     const std::optional<std::int64_t> retry_after = response.retry_after_ms;
     ResetResponse();
     switch (outcome.verdict) {
       case FetchVerdict::kSuccess:
-        index = std::move(received);
+        if (!received.index) break;  // kSuccess always comes with an index; stay safe
+        index = std::move(received.index);
+        index_keys = received.merge->s3_keys();
         index_key = steps_key;
         index_etag = etag;
+        partial = ReceivedSteps{};
         StepsAnswered();
         return;
       case FetchVerdict::kNotModified:
@@ -495,7 +555,9 @@ struct Session::State {
       case FetchVerdict::kRetry:
         if (!ScheduleRetry(&steps_op, TimerPurpose::kStepsRetry, now_ms, retry_after)) {
           StepsFinal(ToSnapshotError(outcome));
+          return;
         }
+        KeepAsPartial(std::move(received));
         return;
       case FetchVerdict::kRefreshUrl:
         // S3's own clock is the one that judged the URL: trust its ServerTime over the API's Date.
@@ -506,6 +568,26 @@ struct Session::State {
         StepsFinal(ToSnapshotError(outcome));
         return;
     }
+  }
+
+  // While no complete S3 list is shown: the S3 steps received so far, from the download under
+  // way or, until it has as many, from an earlier attempt's. nullptr when there are none.
+  const ReceivedSteps* ShownStream() const {
+    if (s3_state != S3State::kPending) return nullptr;
+    const ReceivedSteps& live = response.steps;
+    if (live.count() > 0 && live.count() >= partial.count()) return &live;
+    return partial.count() > 0 ? &partial : nullptr;
+  }
+
+  void KeepAsPartial(ReceivedSteps received) {
+    if (s3_state != S3State::kPending || received.count() <= partial.count()) return;
+    partial = std::move(received);
+    merge_stale = true;
+  }
+
+  void DropPartial() {
+    if (partial.index) merge_stale = true;
+    partial = ReceivedSteps{};
   }
 
   void StepsAnswered() {
@@ -527,10 +609,11 @@ struct Session::State {
       response.retry_after_ms = ParseRetryAfterMs(*value, now_ms, skew_ms);
     }
     if (status >= 200 && status <= 299) {
-      response.index = std::make_unique<StepIndex>(config.steps_limits);
+      response.steps.index = std::make_unique<StepIndex>(config.steps_limits);
+      response.steps.key = steps_key;
       if (response.content_length &&
           *response.content_length <= std::min(kMaxReserveBytes, config.steps_limits.max_bytes)) {
-        response.index->Reserve(static_cast<std::size_t>(*response.content_length));
+        response.steps.index->Reserve(static_cast<std::size_t>(*response.content_length));
       }
     }
   }
@@ -539,9 +622,15 @@ struct Session::State {
     if (!response.started) return;
     steps_op.request.last_progress_ms = now_ms;
     response.bytes += bytes.size();
-    if (response.index) {
-      response.index->Feed(bytes);
-      const auto& error = response.index->error();
+    if (response.steps.index) {
+      response.steps.index->Feed(bytes);
+      const ReceivedSteps* shown_before = ShownStream();
+      if (response.steps.CatchUp(job->step_keys)) {
+        if (partial.index && response.steps.count() >= partial.count()) DropPartial();
+        // Rows came (or went: a later `execution_steps` restarts the list) in what is shown.
+        if (shown_before != nullptr || ShownStream() != nullptr) merge_stale = true;
+      }
+      const auto& error = response.steps.index->error();
       // Nothing after this byte can repair the document: stop downloading now.
       if (error && error->code != ErrorCode::kTruncated) {
         FinishSteps(ClassifyDocumentError(*error), now_ms, /*abort=*/true);
@@ -556,8 +645,8 @@ struct Session::State {
   void OnStepsEnd(std::int64_t now_ms) {
     if (!response.started) return;
     FetchOutcome outcome;
-    if (response.index) {
-      const auto& error = response.index->Finish();
+    if (response.steps.index) {
+      const auto& error = response.steps.index->Finish();
       outcome = error ? ClassifyDocumentError(*error) : FetchOutcome{};
     } else {
       outcome = ClassifyS3Response(response.status, response.error_body);
@@ -658,6 +747,20 @@ Session::~Session() = default;
 
 namespace {
 
+StepsSummary MakeStepsSummary(const MergedList& list, const CostTotal& total, bool streaming) {
+  StepsSummary steps;
+  steps.source = list.source;
+  steps.complete = list.complete;
+  steps.reason = list.reason;
+  steps.streaming = streaming;
+  steps.count = list.entries.size();
+  steps.total_cost_usd = total.canonical();
+  steps.total_cost_display = total.display();
+  steps.no_cost = total.no_cost();
+  steps.invalid_cost = total.invalid_cost();
+  return steps;
+}
+
 // The list's summary. Totals: the S3 document's running total plus the DynamoDB-only entries.
 StepsSummary SummarizeMerged(const MergedList& list, const Job& job, const StepIndex* index) {
   CostTotal total;
@@ -667,16 +770,17 @@ StepsSummary SummarizeMerged(const MergedList& list, const Job& job, const StepI
       total.Add(job.step_costs[entry.index]);
     }
   }
-  StepsSummary steps;
-  steps.source = list.source;
-  steps.complete = list.complete;
-  steps.reason = list.reason;
-  steps.count = list.entries.size();
-  steps.total_cost_usd = total.canonical();
-  steps.total_cost_display = total.display();
-  steps.no_cost = total.no_cost();
-  steps.invalid_cost = total.invalid_cost();
-  return steps;
+  return MakeStepsSummary(list, total, /*streaming=*/false);
+}
+
+// While the first S3 document downloads: its steps so far plus the DynamoDB steps it has not
+// matched yet. O(DynamoDB steps): the S3 side's total is the index's running one.
+StepsSummary SummarizeStream(const ReceivedSteps& stream, const Job& job) {
+  CostTotal total = stream.index->cost_total();
+  for (std::size_t i : stream.merge->UnmatchedDynamoDb()) {
+    if (i < job.step_costs.size()) total.Add(job.step_costs[i]);
+  }
+  return MakeStepsSummary(stream.merge->list(), total, /*streaming=*/true);
 }
 
 }  // namespace
@@ -688,25 +792,21 @@ void Session::State::Remerge() {
     merged_summary.reset();
     return;
   }
+  if (const ReceivedSteps* stream = ShownStream()) {
+    merged.reset();
+    merged_summary = SummarizeStream(*stream, *job);
+    return;
+  }
   S3Outcome outcome;
   switch (s3_state) {
     case S3State::kNotRequested:
     case S3State::kPending:
       outcome = S3Outcome::NotRequested();
       break;
-    case S3State::kLoaded: {
+    case S3State::kLoaded:
       if (!index) break;  // kLoaded always comes with an index; stay safe if that ever changes
-      std::vector<StepKey> keys;
-      keys.reserve(index->count());
-      for (std::size_t i = 0; i < index->count(); ++i) {
-        auto summary = index->Summary(i);
-        keys.push_back(summary.ok()
-                           ? summary.value().key
-                           : StepKey{StepKeyKind::kPosition, static_cast<std::int64_t>(i), {}});
-      }
-      outcome = S3Outcome::Steps(std::move(keys));
+      outcome = S3Outcome::Steps(index_keys);
       break;
-    }
     case S3State::kFailed:
       outcome = S3Outcome::Failure(steps_error ? steps_error->code : ErrorCode::kNetwork);
       break;
@@ -823,7 +923,10 @@ void Session::Refetch(std::int64_t now_ms) {
   State& s = *state_;
   if (!s.started) return;
   s.CancelStepsWork();
-  if (s.s3_state == S3State::kPending) s.s3_state = S3State::kNotRequested;
+  if (s.s3_state == S3State::kPending) {
+    s.s3_state = S3State::kNotRequested;
+    s.merge_stale = true;  // rows received so far wait for the new episode
+  }
   s.awaiting_fresh_url = false;
   s.expiry_refreshes = 0;
   s.force_steps = true;
@@ -850,9 +953,22 @@ std::optional<std::int64_t> Session::NextDeadline() const {
 
 const StepIndex* Session::steps_index() const { return state_->index.get(); }
 
-const StepIndex* Session::streaming_steps_index() const { return state_->response.index.get(); }
+const StepIndex* Session::streaming_steps_index() const {
+  return state_->response.steps.index.get();
+}
 
-const MergedList* Session::merged() const { return state_->merged.get(); }
+const StepIndex* Session::merged_steps_index() const {
+  const State& s = *state_;
+  const ReceivedSteps* stream = s.ShownStream();
+  return stream != nullptr ? stream->index.get() : s.index.get();
+}
+
+const MergedList* Session::merged() const {
+  const State& s = *state_;
+  if (!s.job) return nullptr;
+  const ReceivedSteps* stream = s.ShownStream();
+  return stream != nullptr ? &stream->merge->list() : s.merged.get();
+}
 
 const Job* Session::job() const { return state_->job.get(); }
 
@@ -880,9 +996,9 @@ void Session::Publish() {
     next.job = std::move(job);
   }
   next.steps = s.merged_summary;
-  if (s.steps_op.request.id != 0 && s.response.index) {
-    next.progress =
-        SnapshotProgress{s.response.bytes, s.response.content_length, s.response.index->count()};
+  if (s.steps_op.request.id != 0 && s.response.steps.index) {
+    next.progress = SnapshotProgress{s.response.bytes, s.response.content_length,
+                                     s.response.steps.index->count()};
   }
   const Operation* active = s.steps_op.active() ? &s.steps_op
                             : s.job_op.active() ? &s.job_op

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <string>
 #include <variant>
@@ -231,6 +232,14 @@ void LoadJob(Script& s, const std::string& job_body, HttpHeaders headers = {}) {
   s.Start();
   ASSERT_EQ(s.job_fetches.size(), 1u);
   s.JobResponds(200, job_body, std::move(headers));
+}
+
+// Loads `job_body` and starts a 200 response to its steps fetch; returns the request id.
+std::uint64_t BeginDownload(Script& s, const std::string& job_body) {
+  LoadJob(s, job_body);
+  const std::uint64_t id = s.steps_fetches.back().id;
+  s.session.OnStepsResponseStart(id, 200, {}, s.now);
+  return id;
 }
 
 TEST(SessionTest, IdleBeforeStart) {
@@ -783,10 +792,8 @@ TEST(SessionTest, RequestWithoutAnswerTimesOutAndIsRetried) {
 
 TEST(SessionTest, SlowDownloadIsNotATimeoutWhileBytesArrive) {
   Script s;
-  LoadJob(s, JobJson("completed", 1, kUrl));
-  const std::uint64_t id = s.steps_fetches[0].id;
   const std::string body = StepsJson(3);
-  s.session.OnStepsResponseStart(id, 200, {}, s.now);
+  const std::uint64_t id = BeginDownload(s, JobJson("completed", 1, kUrl));
   for (char c : body) {
     s.AdvanceTo(s.now + 20'000);  // one byte every 20 s: slow, but never 30 s without progress
     s.session.OnStepsChunk(id, std::string_view(&c, 1), s.now);
@@ -888,10 +895,8 @@ TEST(SessionTest, UnaskedFor304IsAnError) {
 
 TEST(SessionTest, ProgressCountsStepsAsTheyAreIndexed) {
   Script s;
-  LoadJob(s, JobJson("completed", 0, kUrl));
-  const std::uint64_t id = s.steps_fetches[0].id;
   const std::string body = StepsJson(3);
-  s.session.OnStepsResponseStart(id, 200, {}, s.now);
+  const std::uint64_t id = BeginDownload(s, JobJson("completed", 0, kUrl));
   EXPECT_EQ(s.snap().progress->total, std::nullopt);  // no Content-Length: unknown
   const std::size_t second_step = body.find("{\"step_number\":2");
   s.session.OnStepsChunk(id, std::string_view(body).substr(0, second_step + 1), s.now);
@@ -1038,6 +1043,248 @@ TEST(SessionTest, StopCancelsEverythingArmed) {
   EXPECT_TRUE(s.timers.empty());
   EXPECT_FALSE(s.session.NextDeadline().has_value());
   EXPECT_EQ(s.snap().steps->count, 1u);  // what was shown stays
+}
+
+// --- Rows while the first S3 document downloads ---
+
+// Feeds `body` up to just after step `steps` (1-based) is complete: the next step's opening byte.
+std::size_t EndOfStep(const std::string& body, int steps) {
+  const std::size_t next = body.find("{\"step_number\":" + std::to_string(steps + 1) + ",");
+  return next == std::string::npos ? body.size() : next + 1;
+}
+
+std::vector<std::string> ShownKeys(const Session& session) {
+  std::vector<std::string> out;
+  for (const MergedEntry& e : session.merged()->entries) {
+    out.push_back(std::string(StepOriginName(e.origin)) + ":" + StepKeyToString(e.key));
+  }
+  return out;
+}
+
+TEST(SessionTest, RowsGrowWhileTheFirstS3DocumentDownloads) {
+  Script s;
+  const std::string body = StepsJson(20);
+  const std::uint64_t id = BeginDownload(s, JobJson("completed", 5, kUrl));
+  // Nothing indexed yet: the DynamoDB list, waiting for S3, as before.
+  EXPECT_EQ(Source(s.snap()), "dynamodb");
+  EXPECT_FALSE(s.snap().steps->streaming);
+  s.session.OnStepsChunk(id, std::string_view(body).substr(0, EndOfStep(body, 2)), s.now);
+  ASSERT_TRUE(s.snap().steps.has_value());
+  EXPECT_EQ(Source(s.snap()), "s3");
+  EXPECT_FALSE(s.snap().steps->complete);
+  EXPECT_TRUE(s.snap().steps->streaming);
+  EXPECT_EQ(Reason(s.snap()), "<none>");
+  EXPECT_EQ(s.snap().progress->steps, 2u);
+  // S3 steps 1-2, then DynamoDB steps 3-5 (nothing lost); totals 2 x 0.5 + 3 x 0.25.
+  EXPECT_EQ(ShownKeys(s.session),
+            (std::vector<std::string>{"s3:1", "s3:2", "dynamodb:3", "dynamodb:4", "dynamodb:5"}));
+  EXPECT_EQ(s.snap().steps->count, 5u);
+  EXPECT_EQ(s.snap().steps->total_cost_usd, "1.75");
+  EXPECT_EQ(s.session.merged_steps_index(), s.session.streaming_steps_index());
+  EXPECT_EQ(s.session.steps_index(), nullptr);
+  const std::size_t at = EndOfStep(body, 2);
+  s.session.OnStepsChunk(id, std::string_view(body).substr(at, EndOfStep(body, 8) - at), s.now);
+  EXPECT_EQ(s.snap().steps->count, 8u);
+  EXPECT_EQ(s.snap().steps->total_cost_usd, "4");
+  EXPECT_EQ(s.session.merged()->entries.back().origin, StepOrigin::kS3);
+  // The row of a streamed step reads from the document received so far.
+  const auto row = s.session.merged_steps_index()->Summary(s.session.merged()->entries[7].index);
+  ASSERT_TRUE(row.ok());
+  EXPECT_EQ(row.value().step_number, "8");
+  s.session.OnStepsChunk(id, std::string_view(body).substr(EndOfStep(body, 8)), s.now);
+  s.session.OnStepsEnd(id, s.now);
+  s.Drain();
+  EXPECT_EQ(Source(s.snap()), "s3");
+  EXPECT_TRUE(s.snap().steps->complete);
+  EXPECT_FALSE(s.snap().steps->streaming);
+  EXPECT_EQ(s.snap().steps->count, 20u);
+  EXPECT_EQ(s.snap().steps->total_cost_usd, "10");
+  EXPECT_EQ(s.session.merged_steps_index(), s.session.steps_index());
+}
+
+// The incremental merge is MergeSteps over the steps indexed so far, after every chunk: steps out
+// of number order, repeated numbers, DynamoDB-only keys, a step without a number (the order
+// switches from by-number to document order), and a later `execution_steps` that restarts the
+// list.
+TEST(SessionTest, StreamedListIsAlwaysTheMergeOfTheStepsIndexedSoFar) {
+  Script s;
+  const std::string job =
+      "{\"id\":\"j1\",\"status\":\"completed\",\"execution_steps\":[{\"step_number\":2},"
+      "{\"step_number\":99,\"cost_usd\":1},{\"step_number\":5},{\"step_number\":2}],"
+      "\"execution_steps_s3_key\":\"k\",\"execution_steps_s3_url\":\"" +
+      kUrl + "\"}";
+  LoadJob(s, job);
+  const std::string body =
+      "{\"steps\":[{\"step_number\":8},{\"step_number\":1}],\"execution_steps\":["
+      "{\"step_number\":3},{\"step_number\":1},{\"step_number\":2},{\"step_number\":2},"
+      "{\"step_number\":7},{\"step_name\":\"no number\"},{\"step_number\":5},{\"step_number\":4}"
+      "]}";
+  const std::uint64_t id = s.steps_fetches[0].id;
+  s.session.OnStepsResponseStart(id, 200, {}, s.now);
+  std::size_t most_shown = 0;
+  for (std::size_t at = 0; at < body.size(); at += 5) {
+    s.session.OnStepsChunk(id, std::string_view(body).substr(at, 5), s.now);
+    const StepIndex* index = s.session.streaming_steps_index();
+    ASSERT_NE(index, nullptr);
+    std::vector<StepKey> keys;
+    for (std::size_t i = 0; i < index->count(); ++i) keys.push_back(index->Summary(i).value().key);
+    const MergedList want = MergeSteps(*s.session.job(), S3Outcome::Steps(keys));
+    const MergedList& got = *s.session.merged();
+    ASSERT_EQ(got.entries.size(), want.entries.size()) << "at byte " << at;
+    for (std::size_t i = 0; i < want.entries.size(); ++i) {
+      EXPECT_EQ(got.entries[i].origin, want.entries[i].origin) << "at byte " << at << ", row " << i;
+      EXPECT_EQ(got.entries[i].index, want.entries[i].index) << "at byte " << at << ", row " << i;
+      EXPECT_EQ(StepKeyToString(got.entries[i].key), StepKeyToString(want.entries[i].key));
+    }
+    EXPECT_EQ(s.snap().steps->count, got.entries.size());
+    if (index->count() > 0) {
+      EXPECT_TRUE(s.snap().steps->streaming);
+      // DynamoDB step 99 is in no S3 list: always shown.
+      const std::vector<std::string> shown = ShownKeys(s.session);
+      EXPECT_NE(std::find(shown.begin(), shown.end(), "dynamodb:99"), shown.end());
+    }
+    most_shown = std::max(most_shown, got.entries.size());
+  }
+  s.session.OnStepsEnd(id, s.now);
+  EXPECT_TRUE(s.snap().steps->complete);
+  EXPECT_EQ(s.snap().steps->count, 9u);  // 8 S3 steps + DynamoDB step 99
+  EXPECT_GE(most_shown, 9u);
+}
+
+TEST(SessionTest, FinalFailureMidStreamFallsBackToDynamoDb) {
+  Script s;
+  const std::string body = StepsJson(20);
+  const std::uint64_t id = BeginDownload(s, JobJson("completed", 5, kUrl));
+  s.session.OnStepsChunk(id, std::string_view(body).substr(0, EndOfStep(body, 8)), s.now);
+  EXPECT_EQ(s.snap().steps->count, 8u);
+  // Bytes no JSON can continue with: final, and the download is aborted.
+  s.session.OnStepsChunk(id, std::string_view("]]"), s.now);
+  s.Drain();
+  EXPECT_EQ(Source(s.snap()), "dynamodb_fallback");
+  EXPECT_EQ(Reason(s.snap()), "invalid_json");
+  EXPECT_FALSE(s.snap().steps->streaming);
+  EXPECT_EQ(ShownKeys(s.session),
+            (std::vector<std::string>{"dynamodb:1", "dynamodb:2", "dynamodb:3", "dynamodb:4",
+                                      "dynamodb:5"}));
+  EXPECT_EQ(s.snap().steps->total_cost_usd, "1.25");
+  EXPECT_EQ(s.session.merged_steps_index(), nullptr);
+  EXPECT_NE(std::find(s.cancels.begin(), s.cancels.end(), id), s.cancels.end());
+}
+
+TEST(SessionTest, RetriedDownloadKeepsItsRowsUntilTheNextAttemptHasMore) {
+  Script s;
+  LoadJob(s, JobJson("completed", 5, kUrl));
+  const std::string body = StepsJson(20);
+  auto feed = [&](std::uint64_t id, int from_steps, int to_steps) {
+    const std::size_t from = from_steps == 0 ? 0 : EndOfStep(body, from_steps);
+    s.session.OnStepsChunk(
+        id, std::string_view(body).substr(from, EndOfStep(body, to_steps) - from), s.now);
+  };
+  std::uint64_t id = s.steps_fetches.back().id;
+  s.session.OnStepsResponseStart(id, 200, {}, s.now);
+  feed(id, 0, 8);
+  s.StepsFail(TransportErrorKind::kNetwork);
+  // Waiting for the retry: the 8 rows stay, still marked as an incomplete S3 list.
+  ASSERT_TRUE(s.snap().next_retry_at.has_value());
+  EXPECT_FALSE(s.snap().progress.has_value());
+  EXPECT_EQ(Source(s.snap()), "s3");
+  EXPECT_TRUE(s.snap().steps->streaming);
+  EXPECT_EQ(s.snap().steps->count, 8u);
+  s.AdvanceToNextDeadline();
+  ASSERT_EQ(s.steps_fetches.size(), 2u);
+  id = s.steps_fetches.back().id;
+  s.session.OnStepsResponseStart(id, 200, {}, s.now);
+  feed(id, 0, 3);
+  EXPECT_EQ(s.snap().steps->count, 8u);  // the earlier attempt still has more
+  EXPECT_EQ(s.session.merged()->entries[7].origin, StepOrigin::kS3);
+  feed(id, 3, 10);
+  EXPECT_EQ(s.snap().steps->count, 10u);
+  EXPECT_EQ(s.session.merged_steps_index(), s.session.streaming_steps_index());
+  s.StepsFail(TransportErrorKind::kTimeout);
+  s.AdvanceToNextDeadline();
+  ASSERT_EQ(s.steps_fetches.size(), 3u);
+  EXPECT_EQ(s.snap().steps->count, 10u);
+  s.StepsFail(TransportErrorKind::kNetwork);  // the last attempt: final
+  EXPECT_EQ(Source(s.snap()), "dynamodb_fallback");
+  EXPECT_EQ(Reason(s.snap()), "network");
+  EXPECT_EQ(s.snap().steps->count, 5u);
+  EXPECT_FALSE(s.snap().steps->streaming);
+}
+
+TEST(SessionTest, RefreshOfAShownListKeepsItUntilTheNewDocumentIsComplete) {
+  Script s;
+  LoadJob(s, JobJson("completed", 2, kUrl));
+  s.StepsRespond(200, StepsJson(6), {{"ETag", "\"e1\""}});
+  const StepIndex* shown = s.session.steps_index();
+  s.session.Refetch(s.now);
+  s.Drain();
+  s.JobResponds(200, JobJson("completed", 2, kUrl));
+  ASSERT_EQ(s.steps_fetches.size(), 2u);
+  const std::uint64_t id = s.steps_fetches.back().id;
+  const std::string body = StepsJson(10);
+  s.session.OnStepsResponseStart(id, 200, {{"ETag", "\"e2\""}}, s.now);
+  const std::optional<StepsSummary> before = s.snap().steps;
+  s.session.OnStepsChunk(id, std::string_view(body).substr(0, EndOfStep(body, 9)), s.now);
+  EXPECT_EQ(s.snap().progress->steps, 9u);
+  EXPECT_EQ(s.snap().steps, before);  // same list: 6 steps, complete, not streaming
+  EXPECT_EQ(s.snap().steps->count, 6u);
+  EXPECT_TRUE(s.snap().steps->complete);
+  EXPECT_EQ(s.session.merged_steps_index(), shown);
+  s.session.OnStepsChunk(id, std::string_view(body).substr(EndOfStep(body, 9)), s.now);
+  s.session.OnStepsEnd(id, s.now);
+  EXPECT_EQ(s.snap().steps->count, 10u);
+  EXPECT_TRUE(s.snap().steps->complete);
+  EXPECT_NE(s.session.merged_steps_index(), nullptr);
+}
+
+TEST(SessionTest, StreamingVersionChangesOnlyWithVisibleChanges) {
+  Script s;
+  const std::string body = StepsJson(12);
+  const std::uint64_t id = BeginDownload(s, JobJson("completed", 5, kUrl));
+  std::size_t steps_changes = 0;
+  std::optional<StepsSummary> last_steps = s.snap().steps;
+  for (std::size_t at = 0; at < body.size(); at += 11) {
+    const std::uint64_t v = s.session.version();
+    const SessionSnapshot before = s.snap();
+    s.session.OnStepsChunk(id, std::string_view(), s.now);  // no bytes: nothing changes
+    EXPECT_EQ(s.session.version(), v);
+    s.session.OnStepsChunk(id + 1000, std::string_view(body).substr(at, 11), s.now);  // stale id
+    EXPECT_EQ(s.session.version(), v);
+    s.session.OnStepsChunk(id, std::string_view(body).substr(at, 11), s.now);
+    // Bytes are visible (progress), so each chunk is one new version, never more.
+    EXPECT_EQ(s.session.version(), v + 1);
+    EXPECT_NE(s.snap().progress, before.progress);
+    const std::size_t indexed_before = before.progress ? before.progress->steps : 0;
+    if (s.snap().steps != last_steps) {
+      ++steps_changes;
+      // The list changes only when a step completed (a DynamoDB row replaced or a row added).
+      EXPECT_GT(s.snap().progress->steps, indexed_before);
+      last_steps = s.snap().steps;
+    } else {
+      EXPECT_EQ(s.snap().progress->steps, indexed_before);
+    }
+  }
+  // Rows 1-5 replace DynamoDB rows one for one; rows 6-12 add one each: 12 list changes at most,
+  // one per completed step (the first one also switches the source).
+  EXPECT_LE(steps_changes, 12u);
+  EXPECT_GE(steps_changes, 7u);
+}
+
+TEST(SessionTest, PollDuringTheDownloadMergesTheNewDynamoDbSteps) {
+  Script s;
+  const std::string body = StepsJson(6);
+  const std::uint64_t id = BeginDownload(s, JobJson("running", 2, kUrl));
+  s.session.OnStepsChunk(id, std::string_view(body).substr(0, EndOfStep(body, 1)), s.now);
+  EXPECT_EQ(ShownKeys(s.session), (std::vector<std::string>{"s3:1", "dynamodb:2"}));
+  // The poll brings DynamoDB steps 3 and 4; the same object keeps downloading.
+  s.AdvanceTo(s.now + 5'000);
+  s.session.OnStepsChunk(id, std::string_view(body).substr(EndOfStep(body, 1), 1), s.now);
+  s.JobResponds(200, JobJson("running", 4, PresignedUrl("jobs/j1/steps.json", s.now)));
+  EXPECT_EQ(s.steps_fetches.size(), 1u);
+  EXPECT_EQ(ShownKeys(s.session),
+            (std::vector<std::string>{"s3:1", "dynamodb:2", "dynamodb:3", "dynamodb:4"}));
+  EXPECT_EQ(s.snap().steps->count, 4u);
+  EXPECT_TRUE(s.snap().steps->streaming);
 }
 
 }  // namespace

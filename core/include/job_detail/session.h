@@ -14,7 +14,12 @@
 //   object (StepsCacheKey) changed, and otherwise on every poll with If-None-Match when an ETag is
 //   known (without one: only when the DynamoDB step count grew, the job status changed or the user
 //   asked); a 304 keeps the index untouched;
-// - the step list to show (Merge), keeping DynamoDB steps visible whenever S3 failed;
+// - the step list to show (Merge), keeping DynamoDB steps visible whenever S3 failed. While the
+//   first S3 document of a job downloads, the list is its steps indexed so far plus the DynamoDB
+//   steps not among them (source s3, incomplete, `streaming`), merged step by step as they arrive
+//   (StreamingMerge); an attempt that fails and is retried keeps its rows shown until the next one
+//   has as many. A failure for good falls back to DynamoDB. A refresh of a list already shown
+//   keeps the old list until the new document is complete;
 // - a request timeout (no response or no new bytes for request_timeout_ms): cancel, then retry.
 // Responses, chunks and timers with an id the session no longer waits for are ignored.
 #ifndef JOB_DETAIL_SESSION_H_
@@ -99,12 +104,17 @@ class Session {
   // The same object (same version) until something in it changes.
   const SessionSnapshot& Snapshot() const { return snapshot_; }
   std::uint64_t version() const { return snapshot_.version; }
-  // The S3 steps of the shown list (the last complete, valid document), or nullptr.
+  // The last complete, valid S3 document, or nullptr.
   const StepIndex* steps_index() const;
   // The document being downloaded right now (for progress rows), or nullptr.
   const StepIndex* streaming_steps_index() const;
-  // The list to show (S3 and DynamoDB merged), or nullptr before the job is known.
+  // The list to show (S3 and DynamoDB merged), or nullptr before the job is known. While the first
+  // S3 document downloads (snapshot steps.streaming) it is the steps received so far plus the
+  // DynamoDB steps they do not include, and it grows as bytes arrive.
   const MergedList* merged() const;
+  // The document the merged list's S3 entries index into: steps_index(), or while the list is
+  // streaming, the document received so far. nullptr when the list has no S3 entries.
+  const StepIndex* merged_steps_index() const;
   // The last successfully parsed job, or nullptr.
   const Job* job() const;
 

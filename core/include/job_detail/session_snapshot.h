@@ -42,6 +42,9 @@ struct StepsSummary {
   StepsSource source = StepsSource::kDynamoDb;
   bool complete = false;
   std::optional<ErrorCode> reason;  // why S3 did not provide the list, when it did not
+  // The list is the first S3 document's steps received so far (source s3, complete false, reason
+  // none) plus the DynamoDB steps not among them: it grows while the download goes on.
+  bool streaming = false;
   std::size_t count = 0;
   std::string total_cost_usd = "0";  // canonical decimal
   std::string total_cost_display = "$0.00";

@@ -30,8 +30,9 @@ enum class StepField : std::uint8_t {
   kOutputTokens,
   kTotalTokens,
   kCostUsd,
+  kOutput,
 };
-inline constexpr std::size_t kStepFieldCount = 13;
+inline constexpr std::size_t kStepFieldCount = 14;
 
 // Which field a member name fills and its rank among alternatives (0 wins over 1 over 2):
 // `step_name` over `name`, `started_at` over `start_time`, `completed_at` over `ended_at` over

@@ -1,0 +1,89 @@
+#include "job_detail/step_output.h"
+
+#include <cstddef>
+#include <optional>
+#include <string>
+
+#include "job_detail/detail/json_text.h"
+
+namespace job_detail {
+namespace {
+
+bool IsAsciiSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool StartsWithIgnoringCase(std::string_view text, std::string_view prefix) {
+  if (text.size() < prefix.size()) return false;
+  for (std::size_t i = 0; i < prefix.size(); ++i) {
+    if (AsciiLower(text[i]) != prefix[i]) return false;
+  }
+  return true;
+}
+
+std::uint64_t CountCodePoints(std::string_view utf8) {
+  std::uint64_t count = 0;
+  // Every byte but a continuation byte (10xxxxxx) starts a code point.
+  for (char c : utf8) count += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return count;
+}
+
+bool LooksLikeHtmlPage(std::string_view text) {
+  std::size_t start = 0;
+  while (start < text.size() && IsAsciiSpace(text[start])) ++start;
+  text.remove_prefix(start);
+  if (StartsWithIgnoringCase(text, "<!doctype html")) return true;
+  return StartsWithIgnoringCase(text, "<html") &&
+         (text.size() == 5 || text[5] == '>' || IsAsciiSpace(text[5]));
+}
+
+bool EndsWithClosingHtml(std::string_view text) {
+  while (!text.empty() && IsAsciiSpace(text.back())) text.remove_suffix(1);
+  constexpr std::string_view kClose = "</html>";
+  return text.size() >= kClose.size() &&
+         StartsWithIgnoringCase(text.substr(text.size() - kClose.size()), kClose);
+}
+
+bool IsLowSurrogateEscape(std::string_view hex4) {
+  // \uDC00-\uDFFF; the escape was validated, so its four characters are hex digits.
+  return hex4.size() == 4 && (hex4[0] == 'd' || hex4[0] == 'D') &&
+         std::string_view("cdefCDEF").find(hex4[1]) != std::string_view::npos;
+}
+
+}  // namespace
+
+OutputFacts OutputFactsOfText(std::string_view text) {
+  OutputFacts facts;
+  facts.chars = CountCodePoints(text);
+  facts.truncated_legacy =
+      facts.chars == kLegacyOutputLimit && LooksLikeHtmlPage(text) && !EndsWithClosingHtml(text);
+  return facts;
+}
+
+OutputFacts OutputFactsFromJsonString(std::string_view quoted) {
+  if (quoted.size() < 2) return {};
+  const std::string_view body = quoted.substr(1, quoted.size() - 2);
+  std::uint64_t chars = CountCodePoints(body);
+  // Each escape was counted once per byte; it stands for one code point, or none for the second
+  // half of a surrogate pair (\uD83D\uDE00 is one code point, counted at its first half).
+  for (std::size_t at = body.find('\\'); at != std::string_view::npos;) {
+    if (at + 5 < body.size() && body[at + 1] == 'u') {
+      chars -= IsLowSurrogateEscape(body.substr(at + 2, 4)) ? 6 : 5;
+      at = body.find('\\', at + 6);
+    } else {
+      chars -= 1;
+      at = body.find('\\', at + 2);
+    }
+  }
+  OutputFacts facts;
+  facts.chars = chars;
+  if (chars == kLegacyOutputLimit) {
+    const std::optional<std::string> text = detail::DecodeJsonString(quoted);
+    if (text) facts.truncated_legacy = OutputFactsOfText(*text).truncated_legacy;
+  }
+  return facts;
+}
+
+}  // namespace job_detail

@@ -1,0 +1,84 @@
+#include "job_detail/detail/streaming_merge.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace job_detail::detail {
+namespace {
+
+// MergeSteps' order when every entry has a step number: by number, S3 entries (document order)
+// before DynamoDB ones (list order) among equal numbers.
+struct NumberOrder {
+  static int Rank(StepOrigin origin) { return origin == StepOrigin::kS3 ? 0 : 1; }
+  bool operator()(const MergedEntry& a, const MergedEntry& b) const {
+    if (a.key.number != b.key.number) return a.key.number < b.key.number;
+    return Rank(a.origin) < Rank(b.origin);
+  }
+};
+
+bool Numbered(const StepKey& key) { return key.kind == StepKeyKind::kStepNumber; }
+
+}  // namespace
+
+StreamingMerge::StreamingMerge(std::vector<StepKey> dynamodb_keys)
+    : dynamodb_keys_(std::move(dynamodb_keys)) {
+  list_.source = StepsSource::kS3;
+  list_.complete = false;
+  list_.entries.reserve(dynamodb_keys_.size());
+  for (std::size_t i = 0; i < dynamodb_keys_.size(); ++i) {
+    unmatched_[dynamodb_keys_[i]].push_back(i);
+    list_.entries.push_back({StepOrigin::kDynamoDb, i, dynamodb_keys_[i]});
+    by_number_ = by_number_ && Numbered(dynamodb_keys_[i]);
+  }
+  if (by_number_) std::stable_sort(list_.entries.begin(), list_.entries.end(), NumberOrder{});
+}
+
+void StreamingMerge::Append(const StepKey& key) {
+  if (const auto it = unmatched_.find(key); it != unmatched_.end()) {
+    for (std::size_t dynamodb_index : it->second) RemoveDynamoDbEntry(dynamodb_index);
+    unmatched_.erase(it);
+  }
+  if (by_number_ && !Numbered(key)) LeaveNumberOrder();
+  const MergedEntry entry{StepOrigin::kS3, s3_keys_.size(), key};
+  auto& entries = list_.entries;
+  if (by_number_) {
+    // After every S3 entry with this number: those came earlier in the document.
+    entries.insert(std::upper_bound(entries.begin(), entries.end(), entry, NumberOrder{}), entry);
+  } else {
+    // S3 entries first, in document order, then the unmatched DynamoDB ones.
+    entries.insert(entries.begin() + static_cast<std::ptrdiff_t>(s3_keys_.size()), entry);
+  }
+  s3_keys_.push_back(key);
+}
+
+std::vector<std::size_t> StreamingMerge::UnmatchedDynamoDb() const {
+  std::vector<std::size_t> out;
+  for (const auto& [key, indices] : unmatched_)
+    out.insert(out.end(), indices.begin(), indices.end());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+void StreamingMerge::RemoveDynamoDbEntry(std::size_t dynamodb_index) {
+  auto& entries = list_.entries;
+  const MergedEntry probe{StepOrigin::kDynamoDb, dynamodb_index, dynamodb_keys_[dynamodb_index]};
+  // By number: DynamoDB entries of one number sit together; otherwise they are the tail.
+  auto first = by_number_ ? std::lower_bound(entries.begin(), entries.end(), probe, NumberOrder{})
+                          : entries.begin() + static_cast<std::ptrdiff_t>(s3_keys_.size());
+  const auto it = std::find_if(first, entries.end(), [&](const MergedEntry& e) {
+    return e.origin == StepOrigin::kDynamoDb && e.index == dynamodb_index;
+  });
+  if (it != entries.end()) entries.erase(it);
+}
+
+void StreamingMerge::LeaveNumberOrder() {
+  by_number_ = false;
+  // MergeSteps' unsorted order: S3 entries in document order, then DynamoDB ones in list order.
+  std::stable_sort(list_.entries.begin(), list_.entries.end(),
+                   [](const MergedEntry& a, const MergedEntry& b) {
+                     if (a.origin != b.origin) return a.origin == StepOrigin::kS3;
+                     return a.index < b.index;
+                   });
+}
+
+}  // namespace job_detail::detail
