@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "job_detail/detail/s3_error.h"
+#include "job_detail/presigned_url.h"
 
 namespace job_detail {
 namespace {
@@ -123,7 +124,8 @@ FetchOutcome ClassifyS3Response(int status, std::string_view body) {
   if (!s3) return outcome;
   outcome.server_time_ms = s3->server_time_ms;
   const std::string detail_text = s3->message.empty() ? s3->code : s3->code + ": " + s3->message;
-  outcome.message = StatusMessage(status, detail_text);
+  // The text is the server's: one that echoes the request must not carry its signature onward.
+  outcome.message = StatusMessage(status, RedactUrlSecretsInText(detail_text));
   // Expiry shows up as 403 AccessDenied "Request has expired" (SigV4 query auth), or as
   // ExpiredToken when the signing session's token ran out: both are cured by a fresh URL.
   const bool expired =

@@ -237,6 +237,42 @@ std::string RedactUrl(std::string_view url) {
   return out;
 }
 
+std::string RedactUrlSecretsInText(std::string_view text) {
+  constexpr std::string_view kNames[] = {"X-Amz-Signature", "X-Amz-Credential",
+                                         "X-Amz-Security-Token", "Signature", "AWSAccessKeyId"};
+  const auto is_name_char = [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_';
+  };
+  // A query value: unreserved characters, percent escapes, and what base64 and ARNs use.
+  const auto is_value_char = [&](char c) {
+    return is_name_char(c) || std::string_view("%.~+/=:").find(c) != std::string_view::npos;
+  };
+  std::string out;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const bool boundary = i == 0 || !is_name_char(text[i - 1]);
+    std::size_t name_end = 0;
+    for (std::string_view name : kNames) {
+      const std::size_t end = i + name.size();
+      if (boundary && end < text.size() && text[end] == '=' &&
+          EqualsIgnoreCase(text.substr(i, name.size()), name)) {
+        name_end = end;
+        break;
+      }
+    }
+    if (name_end == 0) {
+      out += text[i++];
+      continue;
+    }
+    out.append(text.substr(i, name_end + 1 - i));
+    out += "REDACTED";
+    i = name_end + 1;
+    while (i < text.size() && is_value_char(text[i])) ++i;
+  }
+  return out;
+}
+
 std::optional<Error> CheckFetchAllowed(std::string_view url,
                                        const std::vector<std::string>& allowed_hosts) {
   const UrlParts parts = SplitUrl(url);

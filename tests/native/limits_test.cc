@@ -9,7 +9,9 @@
 #include <string_view>
 
 #include "job_detail/cost.h"
+#include "job_detail/fetch_outcome.h"
 #include "job_detail/job.h"
+#include "job_detail/presigned_url.h"
 #include "job_detail/step_index.h"
 #include "job_detail/step_key.h"
 
@@ -244,6 +246,28 @@ TEST(LimitsTest, OneFiftyMegabyteHtmlStringIsHeldOnce) {
   const Result<nlohmann::json> step = index.Step(0);
   ASSERT_TRUE(step.ok());
   EXPECT_EQ(step.value()["output"].get_ref<const std::string&>().size(), kHtml + 11);
+}
+
+}  // namespace
+}  // namespace job_detail
+
+namespace job_detail {
+namespace {
+
+// Found by session_fuzzer: an S3 (or proxy) error whose <Message> echoes the request carried the
+// presigned signature into the snapshot's error message.
+TEST(SecretsTest, AnEchoedRequestInAnS3ErrorLosesItsSignature) {
+  const FetchOutcome outcome = ClassifyS3Response(
+      403,
+      "<Error><Code>SignatureDoesNotMatch</Code><Message>GET /k?X-Amz-Credential=AKIASECRET%2F2026"
+      "&amp;X-Amz-Signature=abc123SECRET&amp;x-amz-security-token=TOKEN/SECRET+x= ok</Message>"
+      "</Error>");
+  EXPECT_EQ(outcome.message.find("SECRET"), std::string::npos) << outcome.message;
+  EXPECT_NE(outcome.message.find("X-Amz-Signature=REDACTED"), std::string::npos) << outcome.message;
+  EXPECT_NE(outcome.message.find("SignatureDoesNotMatch"), std::string::npos);
+  EXPECT_EQ(RedactUrlSecretsInText("Signature=a b AWSAccessKeyId=AKIA1&c=2 MySignature=keep"),
+            "Signature=REDACTED b AWSAccessKeyId=REDACTED&c=2 MySignature=keep");
+  EXPECT_EQ(RedactUrlSecretsInText("no secrets here = fine"), "no secrets here = fine");
 }
 
 }  // namespace

@@ -42,6 +42,10 @@ std::string StepsCacheKey(std::string_view url);
 // by `REDACTED`, user info removed, and no fragment. Safe for metrics and logs.
 std::string RedactUrl(std::string_view url);
 
+// Free text (an S3 or proxy error message that echoes the request) with the value after each of
+// RedactUrl's credential-bearing parameter names (`X-Amz-Signature=...`) replaced by `REDACTED`.
+std::string RedactUrlSecretsInText(std::string_view text);
+
 // nullopt when the browser may fetch `url`: `https:`, or `http:` on a loopback host (127.0.0.0/8,
 // `localhost`, `[::1]`) for local development; with a non-empty `allowed_hosts`, the host (or
 // host:port) must also be listed (case-insensitive). Otherwise an Error with code kForbidden.
