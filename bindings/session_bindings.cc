@@ -146,6 +146,7 @@ val ToJs(const StepsSummary& steps) {
   out.set("source", ToJs(StepsSourceName(steps.source)));
   out.set("complete", steps.complete);
   out.set("reason", steps.reason ? ToJs(ErrorCodeName(*steps.reason)) : val::null());
+  out.set("streaming", steps.streaming);
   out.set("count", static_cast<double>(steps.count));
   out.set("totalCostUsd", steps.total_cost_usd);
   out.set("totalCostDisplay", steps.total_cost_display);
@@ -268,12 +269,14 @@ class JsSession {
     out.set("value", ToJs(merged->entries[i]));
     return out;
   }
+  // S3 entries of the merged list index into the document it was merged from (the one still
+  // downloading while the list streams).
   val S3Summary(std::size_t i) const {
-    const StepIndex* index = session_.steps_index();
+    const StepIndex* index = session_.merged_steps_index();
     return index ? ResultToJs(index->Summary(i)) : OutOfRange("no S3 steps");
   }
   val S3StepText(std::size_t i) const {
-    const StepIndex* index = session_.steps_index();
+    const StepIndex* index = session_.merged_steps_index();
     return index ? StepTextToJs(*index, i) : OutOfRange("no S3 steps");
   }
   val DynamoDbSummary(std::size_t i) const {

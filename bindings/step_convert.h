@@ -31,7 +31,8 @@ inline emscripten::val ToJs(const std::optional<Error>& error) {
 }
 
 // {index, isObject, problem, begin, end, key, stepNumber, name, status, startedAt, completedAt,
-//  durationMs, model, inputTokens, outputTokens, totalTokens, cost}
+//  durationMs, model, inputTokens, outputTokens, totalTokens, cost, outputChars,
+//  outputTruncatedLegacy}
 inline emscripten::val ToJs(const StepSummary& summary) {
   emscripten::val out = emscripten::val::object();
   out.set("index", static_cast<double>(summary.index));
@@ -52,6 +53,8 @@ inline emscripten::val ToJs(const StepSummary& summary) {
   out.set("outputTokens", ToJs(summary.output_tokens));
   out.set("totalTokens", ToJs(summary.total_tokens));
   out.set("cost", ToJs(summary.cost));
+  out.set("outputChars", ToJs(summary.output_chars));
+  out.set("outputTruncatedLegacy", summary.output_truncated_legacy);
   return out;
 }
 

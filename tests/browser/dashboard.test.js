@@ -192,18 +192,27 @@ describe('faults and recovery', () => {
     const { context, page } = await newPage();
     try {
       await page.goto(`${stack.origin}/dashboard/jobs/${BIG}`);
+      // Rows stream in: the list passes DynamoDB's first 5 steps while the download goes on.
       await page.waitForFunction(() => {
         const progress = document.querySelector('[data-testid=download-progress]');
-        return progress !== null && /\d/.test(progress.textContent ?? '') && document.querySelectorAll('[data-testid=step-row]').length > 0;
+        const list = document.querySelector('[data-testid=step-list]');
+        return progress !== null && /\d/.test(progress.textContent ?? '') && Number(list?.getAttribute('data-step-count')) > 5;
       });
       const during = await page.evaluate(() => ({
         progress: document.querySelector('[data-testid=download-progress]')?.textContent ?? '',
+        count: Number(document.querySelector('[data-testid=step-list]')?.getAttribute('data-step-count')),
         rows: document.querySelectorAll('[data-testid=step-row]').length,
-        firstRow: document.querySelector('[data-testid=step-row]')?.getAttribute('data-step-number'),
+        numbers: [...document.querySelectorAll('[data-testid=step-row]')].map((row) => row.getAttribute('data-step-number')),
+        steps: document.querySelector('[data-testid=job-detail]')?.getAttribute('data-steps'),
       }));
       await shot(page, 'big-downloading');
-      assert.ok(during.rows > 0, 'rows before the download ends');
-      assert.equal(during.firstRow, '1');
+      assert.ok(during.count > 5 && during.count < want.summary.count, `${during.count} rows listed mid-download`);
+      // The progress line exists only while the download is under way; its percentage is below 100.
+      const percent = /\((\d+)%\)/.exec(during.progress);
+      if (percent) assert.ok(Number(percent[1]) < 100, during.progress);
+      assert.equal(during.numbers[0], '1');
+      assert.ok(during.numbers.includes('6'), `a row beyond DynamoDB's first 5 is on screen: ${during.numbers.join(',')}`);
+      assert.equal(during.steps, 'loading', 'no partial banner while the list streams');
       assert.match(during.progress, /Loading the complete step list: [\d.]+ (B|KB|MB)/);
 
       await waitSettled(page);
@@ -256,6 +265,9 @@ describe('step output', () => {
   test('the legacy job marks outputs cut at 5,000 characters, and only those', async () => {
     const { context, page } = await newPage();
     await openJob(page, LEGACY);
+    // The core marks the row too (outputTruncatedLegacy): step 3 is cut, step 2 is not.
+    assert.equal(await page.locator('[data-testid=step-row][data-step-number="3"] [data-testid=row-truncated]').count(), 1);
+    assert.equal(await page.locator('[data-testid=step-row][data-step-number="2"] [data-testid=row-truncated]').count(), 0);
     await openStep(page, '3');
     await page.locator('[data-testid=truncated-marker]').waitFor();
     await shot(page, 'legacy-step-3');

@@ -125,11 +125,17 @@ class JobDetailClientImpl implements JobDetailClient {
   #version = -1;
   #snapshot: JobDetailSnapshot = idleSnapshot;
   #rows = new Map<number, ListStepSummary>();
+  readonly #progressIntervalMs: number;
+  // The download whose chunks are being published, and when one of its chunks last was.
+  #chunkRequest = 0;
+  #chunkPublishedAt = -Infinity;
+  #flushTimer: unknown = null;
 
   constructor(raw: RawModule, options: JobDetailClientOptions) {
     this.#raw = raw;
     this.#options = options;
     const config = sessionConfig(options);
+    this.#progressIntervalMs = checkNumber('progressIntervalMs', options.progressIntervalMs, 0) ?? 100;
     this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
     this.#now = options.now ?? Date.now;
     this.#random = options.random ?? Math.random;
@@ -214,20 +220,62 @@ class JobDetailClientImpl implements JobDetailClient {
     this.#requests.clear();
     for (const timer of this.#timers.values()) this.#clearTimeout(timer);
     this.#timers.clear();
+    this.#cancelFlush();
     this.#handle.dispose();
     this.#rows.clear();
   }
 
   // Delivers one input to the session, performs what it asks, publishes the new snapshot.
   #input(deliver: (session: RawSession) => void, jobMayChange = false): void {
-    if (this.#handle.disposed) return;
+    const session = this.#deliver(deliver);
+    if (session !== null) this.#publish(session, jobMayChange);
+  }
+
+  #deliver(deliver: (session: RawSession) => void): RawSession | null {
+    if (this.#handle.disposed) return null;
     const session = this.#handle.get();
     session.setRandom(this.#random());
     deliver(session);
     for (let effect = session.pollEffect(); effect !== null; effect = session.pollEffect()) {
       this.#perform(effect);
     }
-    this.#publish(session, jobMayChange);
+    return session;
+  }
+
+  // A chunk of the steps download. The first chunk of a download is published at once; after
+  // that, what chunks change (more bytes, maybe more rows) is published at most every
+  // progressIntervalMs, by a flush timer when no chunk comes at the right time. A chunk that
+  // ended the download (the session cancelled it) or shrank the list is published at once.
+  #chunk(id: number, controller: AbortController, value: Uint8Array): void {
+    const session = this.#deliver((s) =>
+      transferBytes(this.#raw, value, (length) => s.onStepsChunkTransfer(id, length, this.#now())),
+    );
+    if (session === null) return;
+    if (this.#chunkRequest !== id) {
+      this.#chunkRequest = id;
+      this.#chunkPublishedAt = -Infinity;
+    }
+    const wait = this.#chunkPublishedAt + this.#progressIntervalMs - this.#now();
+    const shrank = session.mergedCount() < (this.#snapshot.steps?.count ?? 0);
+    if (wait <= 0 || !this.#live(id, controller) || shrank) {
+      this.#publishChunks(session);
+    } else if (this.#flushTimer === null) {
+      this.#flushTimer = this.#setTimeout(() => {
+        this.#flushTimer = null;
+        if (!this.#handle.disposed) this.#publishChunks(this.#handle.get());
+      }, wait);
+    }
+  }
+
+  #publishChunks(session: RawSession): void {
+    this.#chunkPublishedAt = this.#now();
+    this.#publish(session, false);
+  }
+
+  #cancelFlush(): void {
+    if (this.#flushTimer === null) return;
+    this.#clearTimeout(this.#flushTimer);
+    this.#flushTimer = null;
   }
 
   #perform(effect: RawEffect): void {
@@ -336,9 +384,7 @@ class JobDetailClientImpl implements JobDetailClient {
             const { done, value } = await reader.read();
             if (!this.#live(id, controller)) return;
             if (done) break;
-            this.#input((session) =>
-              transferBytes(this.#raw, value, (length) => session.onStepsChunkTransfer(id, length, this.#now())),
-            );
+            this.#chunk(id, controller, value);
           }
         } finally {
           if (!this.#live(id, controller)) void reader.cancel().catch(() => undefined);
@@ -364,6 +410,7 @@ class JobDetailClientImpl implements JobDetailClient {
     }
     const version = session.version();
     if (version === this.#version && !jobChanged) return;
+    this.#cancelFlush();
     this.#version = version;
     this.#rows = new Map();
     this.#snapshot = buildSnapshot(session.snapshot(), this.#jobId, this.#job);

@@ -181,6 +181,14 @@ export interface StepSummary {
   totalTokens: number | null;
   /** `cost_usd`, exact; a non-object entry counts as `invalid`. */
   cost: CostResult;
+  /** Length of the `output` member in code points when it is a string, else null. */
+  outputChars: number | null;
+  /**
+   * The output is an HTML page cut by the legacy worker's 5,000-character limit: exactly 5,000
+   * code points, starting (after whitespace) with `<!doctype html` or `<html`, and not ending
+   * with `</html>`.
+   */
+  outputTruncatedLegacy: boolean;
 }
 
 /**
@@ -231,6 +239,12 @@ export interface StepsInfo extends StepTotals {
   source: StepsSource;
   complete: boolean;
   reason: ErrorCode | null;
+  /**
+   * The list grows while the first S3 document downloads: its steps received so far (source
+   * `s3`, `complete` false) plus the DynamoDB steps not among them. `summary(i)` and `step(i)`
+   * work for every row shown.
+   */
+  streaming: boolean;
 }
 
 export interface StepsProgress {
@@ -320,6 +334,12 @@ export interface JobDetailClientOptions {
   pollIntervalMs?: number;
   /** A request with no response or no new bytes for this long is cancelled and retried (30000). */
   requestTimeoutMs?: number;
+  /**
+   * While the steps download, snapshots are published at most this often (default 100 ms, by
+   * `now`), so subscribers re-render a few times a second instead of once per chunk. Anything
+   * else (the download's end, a failure, a job answer) is published at once. 0: every chunk.
+   */
+  progressIntervalMs?: number;
   /** When set, S3 URLs must point at one of these hosts. */
   allowedHosts?: readonly string[];
   /** RequestInit for API requests (auth headers); never sent to S3. */

@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 
 import { loadJobDetail } from '@jobdash/job-detail';
 
-import { s3Error, startFakeApi, steps, stepsDocument, virtualClock, waitFor } from './support/fake_api.mjs';
+import { partialSteps, s3Error, startFakeApi, steps, stepsDocument, virtualClock, waitFor } from './support/fake_api.mjs';
 
 const jd = await loadJobDetail();
 let api;
@@ -78,6 +78,16 @@ const scripts = {
       return true;
     },
   },
+  // 300 steps of ~1 KB, dripped in 4 KB writes a few ms apart; the DynamoDB copy has steps 1-2
+  // and a step 999 that the S3 list does not have.
+  'stream-*': {
+    job: () => ({ execution_steps: [...partialSteps(), { step_number: 999, step_name: 'DynamoDB only', cost_usd: 1 }] }),
+    steps: (n, req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': bigDocument.length });
+      drip(res, bigDocument, 4096, 3, req.url.includes('stream-held') ? held : null);
+      return true;
+    },
+  },
   'no-s3': { job: () => ({ execution_steps_s3_key: undefined, execution_steps_s3_url: undefined }) },
   running: {
     job: (n) => ({ status: n < 3 ? 'running' : 'completed' }),
@@ -90,6 +100,38 @@ const scripts = {
     },
   },
 };
+
+const bigSteps = Array.from({ length: 300 }, (_, i) => ({
+  step_number: i + 1,
+  step_name: `Step ${i + 1}`,
+  status: 'completed',
+  cost_usd: '0.01',
+  output: `<p>${'streamed café '.repeat(70)}${i + 1}</p>`,
+}));
+const bigDocument = Buffer.from(JSON.stringify({ execution_steps: bigSteps }));
+
+// `held`: the write of the second half waits until the test releases it.
+let held = null;
+
+// Writes `body` in `size`-byte pieces `gapMs` apart (real time); with `gate`, stops halfway until
+// it resolves.
+function drip(res, body, size, gapMs, gate) {
+  let at = 0;
+  const next = async () => {
+    if (res.destroyed) return;
+    if (at >= body.length) return void res.end();
+    if (gate !== null && at >= body.length / 2) {
+      const wait = gate;
+      gate = null;
+      wait.reached = true;
+      await wait.promise;
+    }
+    res.write(body.subarray(at, at + size));
+    at += size;
+    setTimeout(next, gapMs);
+  };
+  next();
+}
 
 before(async () => {
   api = await startFakeApi(scripts);
@@ -132,7 +174,7 @@ test('happy path: the S3 list wins, complete, with exact totals, rows and full s
   assert.equal(snapshot.job.id, 'ok');
   assert.equal(snapshot.jobInfo.terminal, true);
   assert.deepEqual(snapshot.steps, {
-    source: 's3', complete: true, reason: null, count: 5,
+    source: 's3', complete: true, reason: null, streaming: false, count: 5,
     totalCostUsd: '1.5', totalCostDisplay: '$1.50', noCost: 0, invalidCost: 0,
   });
   assert.equal(snapshot.error, null);
@@ -330,5 +372,76 @@ test('visibility and connectivity events pause and resume the retries', async ()
   const done = await waitFor(client, clock, (s) => s.steps?.source === 's3' && !s.isFetching);
   assert.equal(done.retryPaused, false);
   assert.equal(api.requests('steps', 'paused'), before + 1);
+  client.dispose();
+});
+
+test('rows appear while the S3 list downloads: the count grows, DynamoDB-only rows stay, rows read', async () => {
+  const { client, clock } = makeClient({ progressIntervalMs: 0 });
+  const seen = [];
+  const unsubscribe = client.subscribe(() => {
+    const snapshot = client.getSnapshot();
+    if (snapshot.progress === null || !snapshot.steps?.streaming) return;
+    // Read rows the moment they are published, as a list component would.
+    const last = client.summary(snapshot.steps.count - 1);
+    const middle = snapshot.steps.count > 10 ? client.step(9) : null;
+    seen.push({ count: snapshot.steps.count, bytes: snapshot.progress.bytes, total: snapshot.progress.total, steps: snapshot.steps, last, middle });
+  });
+  client.load('stream-rows');
+  const done = await waitFor(client, clock, (s) => finalSteps(s) && !s.isFetching);
+  unsubscribe();
+  assert.equal(done.steps.source, 's3');
+  assert.equal(done.steps.complete, true);
+  assert.equal(done.steps.streaming, false);
+  assert.equal(done.steps.count, 301, '300 S3 steps + DynamoDB step 999');
+  const midway = seen.filter((entry) => entry.bytes < entry.total && entry.count > 5);
+  assert.ok(midway.length >= 3, `rows beyond the first 5 before the download ended (${seen.length} streamed snapshots)`);
+  for (const entry of seen) {
+    assert.equal(entry.steps.source, 's3');
+    assert.equal(entry.steps.complete, false);
+    assert.equal(entry.steps.reason, null);
+    assert.equal(entry.last.stepNumber, '999', 'the DynamoDB-only step is always in the list');
+    assert.equal(entry.last.origin, 'dynamodb');
+    if (entry.middle !== null) assert.deepEqual(entry.middle, bigSteps[9], 'a streamed step decodes in full');
+  }
+  for (let i = 1; i < seen.length; i += 1) assert.ok(seen[i].count >= seen[i - 1].count, 'the count never goes back');
+  assert.ok(seen.at(-1).count > seen[0].count, 'the count grows');
+  // Totals while streaming: the S3 steps so far at 0.01 plus step 999 at 1 (steps 1-2 matched).
+  const sample = midway[0];
+  assert.equal(sample.steps.totalCostUsd, (1 + (sample.count - 1) * 0.01).toFixed(2).replace(/\.?0+$/, ''));
+  assert.equal(client.summary(0).origin, 's3');
+  assert.equal(client.summary(1).outputTruncatedLegacy, false);
+  assert.equal(client.summary(1).outputChars, [...bigSteps[1].output].length);
+  client.dispose();
+});
+
+test('while the list downloads, snapshots are published at a bounded rate by the injected clock', async () => {
+  const { client, clock } = makeClient();  // progressIntervalMs: 100 (default), virtual time stands still
+  let resolveGate;
+  held = { promise: new Promise((resolve) => (resolveGate = resolve)) };
+  let publishes = 0;
+  const unsubscribe = client.subscribe(() => {
+    if (client.getSnapshot().progress !== null) publishes += 1;
+  });
+  client.load('stream-held');
+  // The first half arrives (dozens of chunks) while the virtual clock does not move.
+  await waitFor(client, clock, (s) => s.steps?.streaming === true);
+  while (!held.reached) await new Promise((resolve) => setTimeout(resolve, 5));
+  await new Promise((resolve) => setTimeout(resolve, 30));  // the last pieces cross loopback
+  const before = client.getSnapshot();
+  assert.ok(publishes <= 2, `${publishes} publishes for the first half: the response start and the first chunk`);
+  assert.ok(before.progress.bytes < bigDocument.length / 2, 'later chunks wait for the interval');
+  // 100 ms later (virtual) the flush publishes everything received meanwhile, rows included.
+  clock.advance(100);
+  const flushed = client.getSnapshot();
+  assert.notEqual(flushed, before);
+  assert.ok(flushed.progress.bytes >= bigDocument.length / 2 - 4096, `${flushed.progress.bytes} bytes after the flush`);
+  assert.ok(flushed.steps.count > before.steps.count);
+  assert.equal(flushed.steps.streaming, true);
+  resolveGate();
+  const done = await waitFor(client, clock, (s) => finalSteps(s) && !s.isFetching);
+  unsubscribe();
+  assert.equal(done.steps.count, 301);
+  assert.equal(done.steps.complete, true);
+  held = null;
   client.dispose();
 });

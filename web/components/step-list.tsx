@@ -29,6 +29,11 @@ function RowCells({ row, index, showOrigin }: { row: StepRow; index: number; sho
             {row.origin === 's3' ? 'S3' : 'DynamoDB'}
           </span>
         )}
+        {row.outputTruncatedLegacy && (
+          <span className={styles.origin} data-testid="row-truncated" title="Output cut at 5,000 characters when it was saved">
+            cut
+          </span>
+        )}
         {row.model && <span className={styles.sub}>{row.model}</span>}
       </span>
       <span data-col="status">
@@ -48,12 +53,12 @@ function RowCells({ row, index, showOrigin }: { row: StepRow; index: number; sho
 }
 
 /** Decodes the open step once per change of the list (a finished step's body never changes). */
-function OpenStep({ view, index, label }: { view: DetailView; index: number; label: string }) {
+function OpenStep({ view, index, row, label }: { view: DetailView; index: number; row: StepRow; label: string }) {
   // `view` is a new object each render; the steps summary changes only when the list does.
   const viewRef = useRef(view);
   viewRef.current = view;
   const step = useMemo(() => viewRef.current.step(index), [view.steps, index]);
-  return <StepOutputView step={step} label={label} />;
+  return <StepOutputView step={step} facts={row} label={label} />;
 }
 
 /**
@@ -120,7 +125,7 @@ export function StepList({ view, count, streaming }: { view: DetailView; count: 
                 </button>
                 {isOpen && (
                   <div className={styles.detail}>
-                    <OpenStep view={view} index={item.index} label={label} />
+                    <OpenStep view={view} index={item.index} row={row} label={label} />
                   </div>
                 )}
               </div>

@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useState } from 'react';
-import { LEGACY_OUTPUT_LIMIT, readStepOutput, sandboxedDocument } from '../lib/step-output';
+import { LEGACY_OUTPUT_LIMIT, type OutputFacts, readStepOutput, sandboxedDocument } from '../lib/step-output';
 import { formatCount } from '../lib/format';
 import styles from './job-detail.module.css';
 
@@ -30,8 +30,8 @@ async function copyText(text: string): Promise<void> {
  * A step's output. HTML renders in a sandboxed iframe (no scripts, no same-origin access, a CSP
  * that allows no request), with its source one click away; other outputs show as text.
  */
-export function StepOutputView({ step, label }: { step: unknown; label: string }) {
-  const output = readStepOutput(step);
+export function StepOutputView({ step, facts, label }: { step: unknown; facts: OutputFacts; label: string }) {
+  const output = readStepOutput(step, facts);
   const [mode, setMode] = useState<Mode>('rendered');
   const [copy, setCopy] = useState<CopyState>('idle');
 

@@ -16,6 +16,10 @@ export interface StepRow {
   cost: { kind: 'none' | 'valid' | 'invalid'; display: string };
   /** `s3` or `dynamodb`. */
   origin?: string;
+  /** Code points of the step's `output` string, else null. */
+  outputChars?: number | null;
+  /** The output was cut by the legacy worker's 5,000-character limit (the core's rule). */
+  outputTruncatedLegacy?: boolean;
 }
 
 /** The merged list: where it came from, whether it is whole, and its exact totals. */

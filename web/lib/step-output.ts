@@ -1,5 +1,6 @@
 // A step's output as the page shows it: which text, whether it is HTML, whether the legacy worker
-// cut it, and the sandboxed document the iframe renders.
+// cut it (the core's verdict, from the step's list row), and the sandboxed document the iframe
+// renders.
 
 /** Outputs stored before the S3 change were cut by the worker at 5,000 characters (code points). */
 export const LEGACY_OUTPUT_LIMIT = 5000;
@@ -12,39 +13,47 @@ export interface StepOutput {
   /** Length in characters (code points, as the legacy limit counted). */
   characters: number;
   isHtml: boolean;
-  /** Cut by the legacy 5,000-character limit (HTML that stops at exactly the limit, unfinished). */
+  /** Cut by the legacy 5,000-character limit, as the core's row says (`outputTruncatedLegacy`). */
   truncated: boolean;
+}
+
+/** What the core's list row says about the step's `output` string. */
+export interface OutputFacts {
+  /** Code points of `output` when it is a string, else null. */
+  outputChars?: number | null;
+  /** HTML of exactly 5,000 code points that does not end with `</html>`: cut by the old worker. */
+  outputTruncatedLegacy?: boolean;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function countCodePoints(text: string, stopAfter = Infinity): number {
+function countCodePoints(text: string): number {
   let count = 0;
-  for (const _ of text) {
-    count += 1;
-    if (count > stopAfter) break;
-  }
+  for (const _ of text) count += 1;
   return count;
 }
 
 const HTML_START = /^\s*(<!doctype html|<html[\s>])/i;
-const HTML_END = /<\/html>\s*$/i;
 
-/** Reads the output of a decoded step (`output`, else `result`), or null when it has none. */
-export function readStepOutput(step: unknown): StepOutput | null {
+/**
+ * Reads the output of a decoded step (`output`, else `result`), or null when it has none. `facts`
+ * is the step's list row: the core counted the characters and applied the legacy rule while
+ * indexing, so the page neither recounts nor guesses.
+ */
+export function readStepOutput(step: unknown, facts: OutputFacts = {}): StepOutput | null {
   if (!isRecord(step)) return null;
   const raw = step.output ?? step.result ?? null;
   if (raw === null || raw === undefined) return null;
   const text = typeof raw === 'string' ? raw : JSON.stringify(raw, null, 2);
   const declaredHtml = typeof step.output_type === 'string' && step.output_type.toLowerCase() === 'html';
   const isHtml = typeof raw === 'string' && (declaredHtml || HTML_START.test(text));
-  // The legacy worker kept `output[:5000]`: an HTML page of exactly that many code points that
-  // never reaches `</html>` was cut, not written that way.
-  const truncated =
-    isHtml && countCodePoints(text, LEGACY_OUTPUT_LIMIT) === LEGACY_OUTPUT_LIMIT && !HTML_END.test(text);
-  return { text, characters: countCodePoints(text), isHtml, truncated };
+  // The row's facts describe `output`; a `result` shown instead is counted here.
+  const fromOutput = step.output !== null && step.output !== undefined;
+  const characters = fromOutput && typeof facts.outputChars === 'number' ? facts.outputChars : countCodePoints(text);
+  const truncated = fromOutput && facts.outputTruncatedLegacy === true;
+  return { text, characters, isHtml, truncated };
 }
 
 const DOCTYPE = /^\s*<!doctype[^>]*>/i;
