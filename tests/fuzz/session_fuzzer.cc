@@ -15,6 +15,8 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <set>
 #include <string>
@@ -94,9 +96,12 @@ std::string S3ErrorBody(FuzzedDataProvider& in) {
       "<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>",
       "<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>",
       "<Error><Code>SlowDown</Code></Error>",
-      "<html>bad gateway</html>",
-      ""};
-  return kBodies[in.ConsumeIntegralInRange<int>(0, 5)];
+      // A proxy or a misbehaving store may echo the request: no signature may reach a message.
+      ("<Error><Code>SignatureDoesNotMatch</Code><Message>GET /jobs/j1/steps.json?X-Amz-Credential="
+       "AKIASECRETKEY%2F20261129&amp;X-Amz-Signature=SECRETSIG1</Message>"
+       "<SignatureProvided>SECRETSIG1</SignatureProvided></Error>"),
+      "<html>bad gateway</html>", ""};
+  return kBodies[in.ConsumeIntegralInRange<int>(0, 6)];
 }
 
 std::string StepsDocument(FuzzedDataProvider& in) {
@@ -140,6 +145,13 @@ bool HasSecret(std::string_view text) {
 
 enum class Kind { kJob, kSteps };
 
+// JD_FUZZ_TRACE=1 prints every input the host gives the session, to replay a finding by hand.
+bool Tracing() {
+  static const bool tracing = std::getenv("JD_FUZZ_TRACE") != nullptr;
+  return tracing;
+}
+#define JD_TRACE(...) (Tracing() ? (void)std::fprintf(stderr, __VA_ARGS__) : (void)0)
+
 class Host {
  public:
   Host(FuzzedDataProvider& in, SessionConfig config)
@@ -167,7 +179,10 @@ class Host {
         if (auto id = LiveRequest(Kind::kJob)) {
           const int status = Pick({200, 200, 200, 200, 304, 403, 404, 429, 500, 503, 400, 0});
           const HttpHeaders headers = Headers(in_, now_);
-          session_.OnJobResponse(*id, status, headers, JobBody(in_, now_), now_);
+          const std::string body = JobBody(in_, now_);
+          JD_TRACE("t=%lld job response id=%llu status=%d body=%s\n", T(), U(*id), status,
+                   body.c_str());
+          session_.OnJobResponse(*id, status, headers, body, now_);
           requests_.erase(*id);
           Drain();
         }
@@ -179,18 +194,22 @@ class Host {
             const int status = Pick({200, 200, 200, 304, 400, 403, 403, 404, 500, 503, 302});
             started_.insert(*id);
             error_status_[*id] = status < 200 || status > 299;
+            JD_TRACE("t=%lld steps start id=%llu status=%d\n", T(), U(*id), status);
             session_.OnStepsResponseStart(*id, status, Headers(in_, now_), now_);
           } else {
             const std::string body = error_status_[*id] ? S3ErrorBody(in_) : StepsDocument(in_);
             std::size_t at = 0;
             while (at < body.size() && requests_.count(*id)) {
               const std::size_t piece = in_.ConsumeIntegralInRange<std::size_t>(1, 64);
+              JD_TRACE("t=%lld steps chunk id=%llu %s\n", T(), U(*id),
+                       std::string(std::string_view(body).substr(at, piece)).c_str());
               session_.OnStepsChunk(*id, std::string_view(body).substr(at, piece), now_);
               at += piece;
               Drain();
             }
             if (!requests_.count(*id)) break;  // the session aborted the download
             if (in_.ConsumeIntegralInRange<int>(0, 4) != 0) {
+              JD_TRACE("t=%lld steps end id=%llu\n", T(), U(*id));
               session_.OnStepsEnd(*id, now_);
               requests_.erase(*id);
             }
@@ -200,6 +219,7 @@ class Host {
         break;
       case 6:
         if (auto id = AnyLiveRequest()) {
+          JD_TRACE("t=%lld transport error id=%llu\n", T(), U(*id));
           session_.OnTransportError(
               *id, static_cast<TransportErrorKind>(in_.ConsumeIntegralInRange<int>(0, 2)), now_);
           requests_.erase(*id);
@@ -207,14 +227,17 @@ class Host {
         }
         break;
       case 7:
+        JD_TRACE("t=%lld visibility\n", T());
         session_.SetPageVisible(in_.ConsumeBool(), now_);
         Drain();
         break;
       case 8:
+        JD_TRACE("t=%lld online\n", T());
         session_.SetOnline(in_.ConsumeBool(), now_);
         Drain();
         break;
       case 9:
+        JD_TRACE("t=%lld refetch\n", T());
         session_.Refetch(now_);
         Drain();
         break;
@@ -228,6 +251,7 @@ class Host {
         StaleEvent();
         break;
       default:
+        JD_TRACE("t=%lld start or stop\n", T());
         if (in_.ConsumeIntegralInRange<int>(0, 7) == 0) {
           session_.Start(in_.ConsumeBool() ? "j1" : "j2", now_);
         } else {
@@ -237,6 +261,9 @@ class Host {
         break;
     }
   }
+
+  long long T() const { return static_cast<long long>(now_ - kT0); }
+  static unsigned long long U(std::uint64_t id) { return id; }
 
   int Pick(std::initializer_list<int> values) {
     return *(values.begin() + in_.ConsumeIntegralInRange<std::size_t>(0, values.size() - 1));
@@ -264,6 +291,7 @@ class Host {
     const std::uint64_t id = earliest->first;
     now_ = std::max(now_, earliest->second);
     timers_.erase(earliest);
+    JD_TRACE("t=%lld timer id=%llu\n", T(), U(id));
     session_.OnTimer(id, now_);
     Drain();
   }
@@ -305,19 +333,26 @@ class Host {
 
   void Drain() {
     while (auto effect = session_.PollEffect()) {
+      if (auto* metric = std::get_if<Metric>(&*effect))
+        JD_TRACE("  metric %s\n", metric->name.c_str());
       if (auto* fetch = std::get_if<FetchJob>(&*effect)) {
+        JD_TRACE("  fetch job id=%llu\n", U(fetch->id));
         Fresh(fetch->id);
         requests_[fetch->id] = Kind::kJob;
       } else if (auto* steps = std::get_if<FetchSteps>(&*effect)) {
         Fresh(steps->id);
         requests_[steps->id] = Kind::kSteps;
+        JD_TRACE("  fetch steps id=%llu %s\n", U(steps->id), steps->url.c_str());
         JD_FUZZ_CHECK(steps->url.find("evil.example") == std::string::npos);
         JD_FUZZ_CHECK(steps->headers.size() <= 1);
       } else if (auto* timer = std::get_if<StartTimer>(&*effect)) {
         Fresh(timer->id);
         JD_FUZZ_CHECK(timer->at_ms >= now_);
         timers_[timer->id] = timer->at_ms;
+        JD_TRACE("  timer id=%llu at=%lld\n", U(timer->id),
+                 static_cast<long long>(timer->at_ms - kT0));
       } else if (auto* cancel = std::get_if<Cancel>(&*effect)) {
+        JD_TRACE("  cancel id=%llu\n", U(cancel->id));
         const bool live = requests_.erase(cancel->id) + timers_.erase(cancel->id) == 1;
         JD_FUZZ_CHECK(live);
       } else {
@@ -379,11 +414,21 @@ class Host {
       JD_FUZZ_CHECK(merged->entries.size() == job->step_count());
       JD_FUZZ_CHECK(!merged->complete && merged->reason.has_value());
     }
-    if (merged->source == StepsSource::kS3) {
+    // S3 entries index into merged_steps_index(): the complete document, or while the first one
+    // streams, the part received so far.
+    const StepIndex* s3_steps = session_.merged_steps_index();
+    for (const MergedEntry& entry : merged->entries) {
+      if (entry.origin != StepOrigin::kS3) continue;
+      JD_FUZZ_CHECK(s3_steps != nullptr && entry.index < s3_steps->count());
+    }
+    if (merged->source == StepsSource::kS3 && !snap.steps->streaming) {
       const StepIndex* index = session_.steps_index();
-      JD_FUZZ_CHECK(index != nullptr && index->finished() && !index->error());
+      JD_FUZZ_CHECK(index != nullptr && index == s3_steps);
+      JD_FUZZ_CHECK(index->finished() && !index->error());
       JD_FUZZ_CHECK(merged->entries.size() >= index->count());
     }
+    if (snap.steps->streaming)
+      JD_FUZZ_CHECK(merged->source == StepsSource::kS3 && !merged->complete);
     if (snap.progress) JD_FUZZ_CHECK(session_.streaming_steps_index() != nullptr);
   }
 
