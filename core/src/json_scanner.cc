@@ -8,6 +8,7 @@
 #include <string>
 
 #include "job_detail/detail/utf8.h"
+#include "job_detail/detail/utf8_simd.h"
 
 #if defined(__wasm_simd128__)
 #include <wasm_simd128.h>
@@ -358,6 +359,14 @@ JsonEvent JsonScanner::ScanString(const std::uint8_t* data, std::size_t size) {
     return Fail(ErrorCode::kInvalidJson, static_cast<std::size_t>(at - data), message);
   };
   for (;;) {
+    if constexpr (kHasNativeBytes16) {
+      // 16 bytes at a time through ASCII, multi-byte characters and simple escapes alike; the
+      // code below only sees what the SIMD loop leaves (the closing quote, `\u` escapes, block
+      // and chunk edges, and anything invalid, which it locates exactly).
+      const StringContentRun run = SkipJsonStringContent<NativeBytes16>(p, end);
+      p = run.stop;
+      token_has_escapes_ = token_has_escapes_ || run.escapes;
+    }
     p = SkipPlainString(p, end);
     if (p == end) return need_more(p);
     const std::uint8_t c = *p;
