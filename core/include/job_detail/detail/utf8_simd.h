@@ -287,6 +287,19 @@ unsigned Utf8ErrorMask(typename B::V input, typename B::V previous) {
   return B::NonZeroMask(B::Xor(must_continue, classes));
 }
 
+// The first special among the `width` bytes at p (bit i of `specials` marks p[i]) that is not a
+// complete simple escape inside them, or `width`; sets *escapes when it passes one.
+inline unsigned FirstStringStop(const std::uint8_t* p, std::uint64_t specials, unsigned width,
+                                bool* escapes) {
+  while (specials != 0) {
+    const auto i = static_cast<unsigned>(__builtin_ctzll(specials));
+    if (p[i] != '\\' || i + 1 == width || !kSimpleEscape[p[i + 1]]) return i;
+    *escapes = true;
+    specials &= ~(std::uint64_t{3} << i);  // the backslash and the escaped byte ('"' or '\\' too)
+  }
+  return width;
+}
+
 struct StringContentRun {
   const std::uint8_t* stop;
   bool escapes;  // a backslash escape was passed over
@@ -307,17 +320,7 @@ StringContentRun SkipJsonStringContent(const std::uint8_t* p, const std::uint8_t
   // One 16-byte block at p: true when the run stops there (at `stop`), else p moves on.
   const auto block16 = [&]() -> bool {
     const typename B::V input = B::Load(p);
-    unsigned specials = B::SpecialMask(input);
-    unsigned first = 16;  // the first special that is not a complete simple escape
-    while (specials != 0) {
-      const auto i = static_cast<unsigned>(__builtin_ctz(specials));
-      if (p[i] != '\\' || i == 15 || !kSimpleEscape[p[i + 1]]) {
-        first = i;
-        break;
-      }
-      escapes = true;
-      specials &= ~(3u << i);  // the backslash and the escaped byte (which may be '"' or '\\')
-    }
+    const unsigned first = FirstStringStop(p, B::SpecialMask(input), 16, &escapes);
     const unsigned non_ascii = B::HighMask(input);
     if (non_ascii != 0 || previous_non_ascii) {
       unsigned errors = Utf8ErrorMask<B>(input, previous);
@@ -349,16 +352,7 @@ StringContentRun SkipJsonStringContent(const std::uint8_t* p, const std::uint8_t
       specials |= static_cast<std::uint64_t>(B::SpecialMask(input[k])) << (16 * k);
       non_ascii |= static_cast<std::uint64_t>(B::HighMask(input[k])) << (16 * k);
     }
-    unsigned first = 64;  // the first special that is not a complete simple escape
-    while (specials != 0) {
-      const auto i = static_cast<unsigned>(__builtin_ctzll(specials));
-      if (p[i] != '\\' || i == 63 || !kSimpleEscape[p[i + 1]]) {
-        first = i;
-        break;
-      }
-      escapes = true;
-      specials &= ~(std::uint64_t{3} << i);
-    }
+    const unsigned first = FirstStringStop(p, specials, 64, &escapes);
     if (non_ascii != 0 || previous_non_ascii) {
       // All four blocks, without branching per block; only errors up to the stop count (an
       // error at the stop itself means a cut sequence).
