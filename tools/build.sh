@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds one target family: `native` (g++ core, CLI, GoogleTest), `asan`, or `wasm` (core +
-# Embind -> wasm/dist, then the TypeScript facade). Incremental: reruns are cheap.
+# Builds one target family: `native` (g++ core, CLI, GoogleTest), `asan`, `wasm` (core + Embind ->
+# wasm/dist, then the TypeScript facade) or `wasm-tests` (the GoogleTest suite as wasm for node).
+# Incremental: reruns are cheap.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh
@@ -8,7 +9,7 @@ bash tools/setup.sh
 # Keep warnings and errors, drop make's progress chatter (pipefail keeps the build's status).
 quiet() { grep -Ev '^\[ *[0-9]+%\]|^(Consolidate|Scanning|Built target)|^make(\[[0-9]+\])?: (Entering|Leaving)' || true; }
 
-case "${1:?usage: build.sh native|asan|wasm}" in
+case "${1:?usage: build.sh native|asan|wasm|wasm-tests}" in
   native | asan)
     [[ -f build/$1/CMakeCache.txt ]] || cmake --preset "$1" >/dev/null
     cmake --build --preset "$1" 2>&1 | quiet
@@ -19,8 +20,13 @@ case "${1:?usage: build.sh native|asan|wasm}" in
     npx tsc -p wasm/tsconfig.json
     cp wasm/src/job_detail_wasm.d.mts wasm/dist/  # the glue's hand-written types, next to the glue
     ;;
+  wasm-tests)
+    # The GoogleTest suite compiled to wasm and run by node: the core as browsers run it.
+    [[ -f build/wasm-tests/CMakeCache.txt ]] || NODE_PATH=/usr/share/nodejs emcmake cmake --preset wasm-tests >/dev/null
+    cmake --build --preset wasm-tests 2>&1 | quiet
+    ;;
   *)
-    echo "build.sh: unknown target '$1' (native, asan, wasm)" >&2
+    echo "build.sh: unknown target '$1' (native, asan, wasm, wasm-tests)" >&2
     exit 2
     ;;
 esac
