@@ -184,6 +184,16 @@ JsonEvent JsonScanner::Truncated(std::size_t size) {
   return Fail(ErrorCode::kTruncated, size, "the document ends before the JSON value is complete");
 }
 
+std::size_t JsonScanner::earliest_needed() const {
+  const bool in_token = mode_ == Mode::kString || mode_ == Mode::kNumber || mode_ == Mode::kLiteral;
+  return in_token ? token_begin_ : pos_;
+}
+
+void JsonScanner::DropPrefix(std::size_t n) {
+  pos_ -= n;
+  token_begin_ = token_begin_ >= n ? token_begin_ - n : 0;  // a finished token's start is unused
+}
+
 void JsonScanner::AfterValue() { mode_ = stack_.empty() ? Mode::kAfterRoot : Mode::kCommaOrEnd; }
 
 JsonEvent JsonScanner::BeginContainer(std::uint8_t bracket, std::size_t offset) {

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <utility>
 
@@ -42,13 +43,27 @@ TextSpan SpanOf(std::size_t begin, std::size_t end) {
   return TextSpan{static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end - begin)};
 }
 
-std::string_view TextOf(std::span<const std::uint8_t> document, TextSpan span) {
-  return std::string_view(reinterpret_cast<const char*>(document.data()) + span.offset,
-                          span.length);
+}  // namespace
+
+namespace detail {
+// One segment of the document: its bytes and the offset of its first byte (spans are absolute).
+struct DocumentView {
+  const std::uint8_t* data;
+  std::size_t base;
+  const std::uint8_t* At(std::size_t offset) const { return data + (offset - base); }
+};
+}  // namespace detail
+
+namespace {
+
+using detail::DocumentView;
+
+std::string_view TextOf(DocumentView document, TextSpan span) {
+  return std::string_view(reinterpret_cast<const char*>(document.At(span.offset)), span.length);
 }
 
-std::optional<std::string_view> FieldText(std::span<const std::uint8_t> document,
-                                          const StepRecord& record, StepField field) {
+std::optional<std::string_view> FieldText(DocumentView document, const StepRecord& record,
+                                          StepField field) {
   const TextSpan span = record.fields[static_cast<std::size_t>(field)];
   if (span.length == 0) return std::nullopt;
   return TextOf(document, span);
@@ -72,15 +87,14 @@ std::optional<std::uint64_t> TokenCount(std::optional<std::string_view> text) {
   return value;
 }
 
-Cost StepCost(std::span<const std::uint8_t> document, const StepRecord& record) {
+Cost StepCost(DocumentView document, const StepRecord& record) {
   if (!record.is_object) return Cost::Invalid();
   const auto text = FieldText(document, record, StepField::kCostUsd);
   return text ? ParseCostJsonText(*text) : Cost::None();
 }
 
 // A member name as text: raw bytes when it has no escapes (the usual case), decoded otherwise.
-std::string_view MemberName(std::span<const std::uint8_t> document, const JsonEvent& event,
-                            std::string* storage) {
+std::string_view MemberName(DocumentView document, const JsonEvent& event, std::string* storage) {
   const TextSpan quoted = SpanOf(event.begin, event.end);
   const std::string_view text = TextOf(document, quoted);
   if (!event.has_escapes) return text.substr(1, text.size() - 2);
@@ -130,9 +144,14 @@ class StepIndex::Tracker {
  public:
   std::vector<StepRecord> records;
 
+  // The first byte the tracker may still read: the start of the step being indexed (its members
+  // are read when it ends), else nothing (max).
+  std::size_t earliest_needed() const {
+    return in_step_ ? current_.span.offset : std::numeric_limits<std::size_t>::max();
+  }
+
   // An error when the document's shape is wrong.
-  std::optional<Error> OnEvent(const JsonEvent& event, std::span<const std::uint8_t> document,
-                               CostTotal* total) {
+  std::optional<Error> OnEvent(const JsonEvent& event, DocumentView document, CostTotal* total) {
     const JsonEventKind kind = event.kind;
     if (event.depth == 0) return OnTopLevel(event);
     if (in_steps_) {
@@ -142,6 +161,7 @@ class StepIndex::Tracker {
       }
       if (event.depth == element_depth_) {
         if (IsBegin(kind)) {
+          in_step_ = true;
           current_ = StepRecord{};
           current_.span.offset = static_cast<std::uint32_t>(event.begin);
           current_.is_object = kind == JsonEventKind::kBeginObject;
@@ -152,6 +172,7 @@ class StepIndex::Tracker {
             current_ = StepRecord{};
             current_.span.offset = static_cast<std::uint32_t>(event.begin);
           }
+          in_step_ = false;
           current_.span.length = static_cast<std::uint32_t>(event.end - current_.span.offset);
           total->Add(StepCost(document, current_));
           records.push_back(current_);
@@ -183,7 +204,7 @@ class StepIndex::Tracker {
                       "expected an array of steps or an object with execution_steps or steps");
   }
 
-  std::optional<Error> OnRootMember(const JsonEvent& event, std::span<const std::uint8_t> document,
+  std::optional<Error> OnRootMember(const JsonEvent& event, DocumentView document,
                                     CostTotal* total) {
     if (event.kind == JsonEventKind::kKey) {
       std::string storage;
@@ -208,7 +229,7 @@ class StepIndex::Tracker {
     return std::nullopt;
   }
 
-  void OnStepMember(const JsonEvent& event, std::span<const std::uint8_t> document) {
+  void OnStepMember(const JsonEvent& event, DocumentView document) {
     const JsonEventKind kind = event.kind;
     if (kind == JsonEventKind::kKey) {
       std::string storage;
@@ -274,6 +295,7 @@ class StepIndex::Tracker {
   bool found_steps_ = false;
   bool seen_execution_steps_ = false;
   bool in_steps_ = false;
+  bool in_step_ = false;  // inside a container step of the steps array
   PendingKey pending_key_ = PendingKey::kNone;
   std::uint32_t element_depth_ = 0;  // depth of the steps array's elements
   StepRecord current_;
@@ -305,10 +327,68 @@ bool StepIndex::Grow(std::size_t bytes) {
   return true;
 }
 
+bool StepIndex::MakeRoom(std::size_t take) {
+  const std::size_t used = size_ - base_;
+  // A new segment from the first byte still needed (the step being indexed, or the token being
+  // scanned): the finished steps stay where they are, so memory stays near the document's size
+  // without a size hint. Only when that start is in this segment and the carried tail is small.
+  const std::size_t keep = std::min(scanner_->earliest_needed(), used);
+  const std::size_t step = tracker_->earliest_needed();
+  const std::size_t cut = step >= base_ ? std::min(keep, step - base_) : 0;
+  const std::size_t tail = used - cut;
+  if (options_.segment_bytes > 0 && capacity_ >= options_.segment_bytes && cut > 0 &&
+      tail <= capacity_ / 2) {
+    const std::size_t capacity = std::max(options_.segment_bytes, tail + take);
+    std::unique_ptr<std::uint8_t, FreeDeleter> next(
+        static_cast<std::uint8_t*>(std::malloc(capacity)));
+    if (next) {
+      if (tail > 0) std::memcpy(next.get(), buffer_.get() + cut, tail);
+      // Give the unused end of the finished segment back (shrinking in place cannot fail in
+      // practice; if it does, the segment just keeps its capacity).
+      if (void* shrunk = std::realloc(buffer_.get(), cut)) {
+        buffer_.release();
+        buffer_.reset(static_cast<std::uint8_t*>(shrunk));
+      }
+      sealed_.push_back(Segment{std::move(buffer_), base_});
+      buffer_ = std::move(next);
+      base_ += cut;
+      capacity_ = capacity;
+      scanner_->DropPrefix(cut);
+      return true;
+    }
+  }
+  // Without a size hint grow by 1.25x: the peak stays nearer the document's size than doubling,
+  // and the extra copies are few.
+  const std::uint64_t limit = std::min(options_.max_bytes, kMaxDocumentBytes);
+  const std::size_t needed = used + take;
+  const std::uint64_t growth = std::max<std::uint64_t>(capacity_ / 4, kMinGrowthBytes);
+  std::uint64_t target = std::min<std::uint64_t>(capacity_ + growth, limit);
+  if (capacity_ < options_.segment_bytes)
+    target = std::min<std::uint64_t>(target, options_.segment_bytes);
+  return Grow(std::max(needed, static_cast<std::size_t>(target))) || Grow(needed);
+}
+
+DocumentView StepIndex::CurrentView() const { return {buffer_.get(), base_}; }
+
+std::span<const std::uint8_t> StepIndex::CurrentBytes() const {
+  return {buffer_.get(), size_ - base_};
+}
+
+DocumentView StepIndex::ViewOf(std::size_t offset) const {
+  if (offset >= base_) return CurrentView();
+  // The last sealed segment starting at or before `offset`.
+  const auto after = std::upper_bound(
+      sealed_.begin(), sealed_.end(), offset,
+      [](std::size_t value, const Segment& segment) { return value < segment.base; });
+  const Segment& segment = *(after - 1);
+  return {segment.bytes.get(), segment.base};
+}
+
 void StepIndex::Reserve(std::size_t bytes) {
   const std::uint64_t limit = std::min(options_.max_bytes, kMaxDocumentBytes);
   // A failed reservation is not an error: feeding grows the buffer (and reports a real shortage).
-  Grow(static_cast<std::size_t>(std::min<std::uint64_t>(bytes, limit)));
+  const std::uint64_t total = std::min<std::uint64_t>(bytes, limit);
+  if (total > base_) Grow(static_cast<std::size_t>(total - base_));
 }
 
 std::span<std::uint8_t> StepIndex::PrepareFeed(std::size_t n) {
@@ -319,21 +399,13 @@ std::span<std::uint8_t> StepIndex::PrepareFeed(std::size_t n) {
   const std::uint64_t room = limit - size_;
   const std::size_t take = n <= room ? n : static_cast<std::size_t>(room);
   prepared_overflow_ = take < n;
-  const std::size_t needed = size_ + take;
-  if (needed > capacity_) {
-    // Without a size hint grow by 1.25x: the peak stays near the document's size (doubling
-    // would leave up to half of a 2x buffer unused), and the extra copies are few.
-    const std::uint64_t step = std::max<std::uint64_t>(capacity_ / 4, kMinGrowthBytes);
-    const std::size_t target =
-        static_cast<std::size_t>(std::min<std::uint64_t>(capacity_ + step, limit));
-    if (!Grow(std::max(needed, target)) && !Grow(needed)) {
-      Fail(Error{ErrorCode::kTooLarge, size_, "not enough memory for the document"});
-      prepared_overflow_ = false;
-      return {};
-    }
+  if (size_ - base_ + take > capacity_ && !MakeRoom(take)) {
+    Fail(Error{ErrorCode::kTooLarge, size_, "not enough memory for the document"});
+    prepared_overflow_ = false;
+    return {};
   }
   prepared_ = take;
-  return {buffer_.get() + size_, take};
+  return {buffer_.get() + (size_ - base_), take};
 }
 
 void StepIndex::CommitFeed(std::size_t written) {
@@ -375,13 +447,17 @@ const std::optional<Error>& StepIndex::Finish() {
 
 void StepIndex::Drain() {
   for (;;) {
-    const JsonEvent event = scanner_->Next(document());
+    JsonEvent event = scanner_->Next(CurrentBytes());
     if (event.kind == JsonEventKind::kNeedMore || event.kind == JsonEventKind::kDone) return;
     if (event.kind == JsonEventKind::kError) {
-      Fail(scanner_->error());
+      Error error = scanner_->error();
+      if (error.offset) *error.offset += base_;
+      Fail(std::move(error));
       return;
     }
-    if (auto shape_error = tracker_->OnEvent(event, document(), &cost_total_)) {
+    event.begin += base_;
+    event.end += base_;
+    if (auto shape_error = tracker_->OnEvent(event, CurrentView(), &cost_total_)) {
       Fail(std::move(*shape_error));
       return;
     }
@@ -394,7 +470,8 @@ std::size_t StepIndex::count() const { return tracker_->records.size(); }
 
 std::string_view StepIndex::StepJsonText(std::size_t i) const {
   if (i >= count()) return {};
-  return TextOf(document(), tracker_->records[i].span);
+  const TextSpan span = tracker_->records[i].span;
+  return TextOf(ViewOf(span.offset), span);
 }
 
 Result<StepSummary> StepIndex::Summary(std::size_t i) const {
@@ -406,13 +483,14 @@ Result<StepSummary> StepIndex::Summary(std::size_t i) const {
   summary.is_object = record.is_object;
   summary.begin = record.span.offset;
   summary.end = static_cast<std::uint64_t>(record.span.offset) + record.span.length;
-  summary.cost = StepCost(document(), record);
+  const DocumentView document = ViewOf(record.span.offset);
+  summary.cost = StepCost(document, record);
   if (!record.is_object) {
     summary.problem = "step is not a JSON object";
     summary.key = StepKeyFromJsonText(std::nullopt, std::nullopt, std::nullopt, i);
     return summary;
   }
-  auto field = [&](StepField f) { return FieldText(document(), record, f); };
+  auto field = [&](StepField f) { return FieldText(document, record, f); };
   summary.key = StepKeyFromJsonText(field(StepField::kStepNumber), field(StepField::kStepId),
                                     field(StepField::kId), i);
   summary.step_number = ScalarText(field(StepField::kStepNumber));
@@ -437,7 +515,7 @@ Result<nlohmann::json> StepIndex::Step(std::size_t i) const {
   if (i >= count())
     return Error{ErrorCode::kInvalidArgument, std::nullopt, "step index out of range"};
   const TextSpan span = tracker_->records[i].span;
-  const std::uint8_t* const begin = buffer_.get() + span.offset;
+  const std::uint8_t* const begin = ViewOf(span.offset).At(span.offset);
   // Non-throwing parse; the span was validated (grammar, UTF-8, depth, finite numbers) already,
   // and nlohmann parses iteratively, so a deep step cannot overflow the stack.
   nlohmann::json step = nlohmann::json::parse(begin, begin + span.length, nullptr, false);

@@ -316,5 +316,64 @@ TEST(StepIndexTest, GrowsWithoutAHintAndKeepsEveryByte) {
   EXPECT_EQ(index.Step(1234).value()["output"].get<std::string>().size(), 100u + 1234 % 37);
 }
 
+// Everything a caller can observe, step by step: summaries, raw text and decoded steps.
+std::string Observe(std::string_view doc, std::size_t chunk, StepIndexOptions options) {
+  StepIndex index(options);
+  for (std::size_t at = 0; at < doc.size(); at += chunk) index.Feed(doc.substr(at, chunk));
+  const auto& error = index.Finish();
+  std::string out = (error ? DescribeError(*error) : "ok") +
+                    " count=" + std::to_string(index.count()) +
+                    " total=" + index.cost_total().canonical();
+  for (std::size_t i = 0; i < index.count(); ++i) {
+    const StepSummary summary = index.Summary(i).value();
+    out += "\n" + std::to_string(summary.begin) + "-" + std::to_string(summary.end) + " " +
+           summary.name.value_or("-") + " " + summary.status.value_or("-") + " " +
+           std::to_string(static_cast<int>(summary.cost.kind)) +
+           summary.cost.value.ToCanonicalString() + " " + std::string(index.StepJsonText(i)) + " " +
+           index.Step(i).value().dump();
+  }
+  return out;
+}
+
+TEST(StepIndexTest, SegmentedStorageIsInvisible) {
+  // Steps of varied sizes (some bigger than a segment), non-object entries, escapes, non-ASCII
+  // text and nested members, indexed in tiny segments at several chunkings: every observable
+  // result must match one contiguous buffer.
+  std::string doc = R"({"job_id": "j", "execution_steps": [)";
+  for (int i = 0; i < 60; ++i) {
+    if (i > 0) doc += ", ";
+    if (i % 13 == 5) {
+      doc += i % 2 ? "42" : R"("not an object")";
+      continue;
+    }
+    doc += R"({"step_number": )" + std::to_string(i) + R"(, "step_name": "caf\u00e9 )" +
+           std::to_string(i) + R"(", "status": "done", "cost_usd": ")" + std::to_string(i) +
+           R"(.25", "usage": {"input_tokens": [1, {"a": null}]}, )" +
+           R"("output": "<p>日本語 \"q\" 😀</p>)" + std::string((i * 37) % 300, 'x') + R"("})";
+  }
+  doc += "]}";
+  StepIndexOptions contiguous;
+  contiguous.segment_bytes = 0;
+  const std::string expected = Observe(doc, doc.size(), contiguous);
+  ASSERT_EQ(expected.substr(0, 13), "ok count=60 t");
+  for (std::size_t segment : {1u, 16u, 64u, 200u, 1000u}) {
+    for (std::size_t chunk : {1u, 7u, 64u, 333u, 4096u}) {
+      StepIndexOptions options;
+      options.segment_bytes = segment;
+      ASSERT_EQ(Observe(doc, chunk, options), expected)
+          << "segment " << segment << " chunk " << chunk;
+    }
+  }
+  // Errors keep their offsets and what was indexed, whichever segment they fall in.
+  for (const std::string& broken : {doc.substr(0, doc.size() - 700), doc.substr(0, 4000) + "@"}) {
+    const std::string broken_expected = Observe(broken, broken.size(), contiguous);
+    for (std::size_t chunk : {1u, 64u, 999u}) {
+      StepIndexOptions options;
+      options.segment_bytes = 64;
+      EXPECT_EQ(Observe(broken, chunk, options), broken_expected) << "chunk " << chunk;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace job_detail

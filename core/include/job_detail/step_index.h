@@ -13,9 +13,11 @@
 // kTruncated at Finish() has the input length as offset; kTooLarge the first byte over max_bytes.
 // After an error Feed() does nothing, and every step indexed before it stays available.
 //
-// Memory: the document bytes once (one buffer; Reserve() when the size is known, else it grows by
-// 1.25x, through realloc so the allocator can extend it in place) plus kStepRecordBytes per step
-// (string fields are spans into the buffer, decoded on demand).
+// Memory: the document bytes once plus kStepRecordBytes per step (string fields are spans into the
+// document, decoded on demand). With Reserve() (the size is known) the document is one buffer;
+// without, it grows by 1.25x up to segment_bytes, then continues in further segments of that size,
+// each starting at a step's first byte, so no step straddles two and the peak stays near the
+// document's size.
 #ifndef JOB_DETAIL_STEP_INDEX_H_
 #define JOB_DETAIL_STEP_INDEX_H_
 
@@ -40,12 +42,17 @@ namespace job_detail {
 namespace detail {
 class JsonScanner;
 struct StepRecord;
+struct DocumentView;
 }  // namespace detail
 
 struct StepIndexOptions {
   // Spans are 32-bit, so a document is at most 4 GiB - 1 bytes whatever this says.
   std::uint64_t max_bytes = std::numeric_limits<std::uint64_t>::max();
   std::uint32_t max_depth = 512;  // containers, the top-level one included
+  // Without Reserve(), once the buffer reaches this size the document continues in a new buffer
+  // of this size (from the step being indexed: a step never straddles two), instead of being
+  // copied into a bigger one. 0: one buffer, grown by 1.25x.
+  std::size_t segment_bytes = 1 << 20;
 };
 
 // A list row, decoded from the step's top-level members. Text fields hold a string member's
@@ -125,9 +132,18 @@ class StepIndex {
   struct FreeDeleter {
     void operator()(std::uint8_t* p) const;
   };
+  // A finished segment of the document: bytes [base, next segment's base).
+  struct Segment {
+    std::unique_ptr<std::uint8_t, FreeDeleter> bytes;
+    std::size_t base = 0;
+  };
 
-  std::span<const std::uint8_t> document() const { return {buffer_.get(), size_}; }
-  // Makes room for `bytes` in total; false when memory runs out.
+  detail::DocumentView CurrentView() const;
+  detail::DocumentView ViewOf(std::size_t offset) const;  // the segment holding `offset`
+  std::span<const std::uint8_t> CurrentBytes() const;
+  // Room for `take` more bytes in the current segment: a new segment or a bigger buffer.
+  bool MakeRoom(std::size_t take);
+  // Makes the current segment's capacity `bytes`; false when memory runs out.
   bool Grow(std::size_t bytes);
   void Drain();
   void Fail(Error error);
@@ -135,10 +151,12 @@ class StepIndex {
   StepIndexOptions options_;
   // The document: malloc'ed so growth can use realloc (in place when the allocator can, and no
   // zero-filling of the room PrepareFeed hands out, as a vector's resize would do).
-  std::unique_ptr<std::uint8_t, FreeDeleter> buffer_;
-  std::size_t size_ = 0;
-  std::size_t capacity_ = 0;
-  std::size_t prepared_ = 0;        // room handed out by the last PrepareFeed
+  std::vector<Segment> sealed_;                        // earlier segments, in document order
+  std::unique_ptr<std::uint8_t, FreeDeleter> buffer_;  // the current segment
+  std::size_t base_ = 0;                               // offset of buffer_[0] in the document
+  std::size_t size_ = 0;                               // bytes fed (the document so far)
+  std::size_t capacity_ = 0;                           // of buffer_
+  std::size_t prepared_ = 0;                           // room handed out by the last PrepareFeed
   bool prepared_overflow_ = false;  // that PrepareFeed asked for more than max_bytes allows
   std::unique_ptr<detail::JsonScanner> scanner_;
   std::unique_ptr<Tracker> tracker_;

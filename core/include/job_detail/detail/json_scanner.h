@@ -74,6 +74,11 @@ class JsonScanner {
   const Error& error() const { return error_; }
   // The first byte not yet consumed.
   std::size_t position() const { return pos_; }
+  // The first byte the scanner may still read: the start of a token in progress, else position().
+  std::size_t earliest_needed() const;
+  // The caller dropped the first `n` bytes of the document (n <= earliest_needed()): from now on
+  // every offset (positions, events, errors) counts from the first byte kept.
+  void DropPrefix(std::size_t n);
 
  private:
   enum class Mode : std::uint8_t;
