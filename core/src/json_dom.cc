@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <utility>
 
+#include "job_detail/presigned_url.h"
+
 namespace job_detail::detail {
 namespace {
 
@@ -161,7 +163,10 @@ Result<nlohmann::json> ParseJsonDom(std::string_view text, std::size_t max_depth
   // nlohmann counts the byte it stopped at (end of input included): offsets here are 0-based.
   const std::size_t position = builder.error_position();
   const std::size_t offset = position == 0 ? 0 : std::min(position - 1, text.size());
-  return Error{ErrorCode::kInvalidJson, offset, WithoutExceptionTag(builder.error_message())};
+  // nlohmann quotes the last token read: in a job that is the presigned URL, whose signature must
+  // not travel on into the snapshot's error.
+  return Error{ErrorCode::kInvalidJson, offset,
+               RedactUrlSecretsInText(WithoutExceptionTag(builder.error_message()))};
 }
 
 }  // namespace job_detail::detail

@@ -270,5 +270,20 @@ TEST(SecretsTest, AnEchoedRequestInAnS3ErrorLosesItsSignature) {
   EXPECT_EQ(RedactUrlSecretsInText("no secrets here = fine"), "no secrets here = fine");
 }
 
+// Found by session_fuzzer: a job body cut short inside its presigned URL made nlohmann's message
+// ("last read: '...'") quote the URL's credential and signature.
+TEST(SecretsTest, AJobParseErrorNeverQuotesTheSignature) {
+  const std::string url =
+      "https://b.s3.amazonaws.com/k?X-Amz-Credential=AKIASECRET%2F2026&X-Amz-Signature=abcSECRET";
+  for (const std::string& body :
+       {"{\"execution_steps_s3_url\":\"" + url + "\" x}", "{\"execution_steps_s3_url\":\"" + url,
+        "{\"execution_steps_s3_url\":\"" + url + "\x01\"}"}) {
+    const Result<Job> job = ParseJob(body);
+    ASSERT_FALSE(job.ok());
+    EXPECT_EQ(job.error().code, ErrorCode::kInvalidJson);
+    EXPECT_EQ(job.error().message.find("SECRET"), std::string::npos) << job.error().message;
+  }
+}
+
 }  // namespace
 }  // namespace job_detail
