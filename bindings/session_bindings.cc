@@ -254,7 +254,7 @@ class JsSession {
   // The last parsed job as JSON text (JSON.parse'd by the facade), or null.
   val JobJson() const {
     const Job* job = session_.job();
-    return job ? val(job->document.dump()) : val::null();
+    return job ? val(job->text) : val::null();
   }
   std::size_t MergedCount() const {
     const MergedList* merged = session_.merged();

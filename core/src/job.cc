@@ -71,6 +71,15 @@ Result<Job> ParseJob(std::string_view text, const JobParseOptions& options) {
     }
     job.step_costs = detail::StepCosts(*steps, cost_texts, kStepsMember);
   }
+  job.text = std::string(text);
+  if (job.steps_field == StepsField::kArray) {
+    // The text is valid JSON within the same depth limit, and `execution_steps` is an array, so
+    // the index accepts it and picks that member.
+    job.steps_index = StepIndex({.max_depth = static_cast<std::uint32_t>(options.max_depth)});
+    job.steps_index.Reserve(job.text.size());
+    job.steps_index.Feed(std::string_view(job.text));
+    static_cast<void>(job.steps_index.Finish());
+  }
   return job;
 }
 

@@ -2,6 +2,8 @@
 
 #include <limits>
 
+#include "job_detail/detail/utf8.h"
+
 namespace job_detail::detail {
 namespace {
 
@@ -164,6 +166,63 @@ std::optional<std::int64_t> ParseInt64(std::string_view text) {
   }
   if (!negative) return static_cast<std::int64_t>(magnitude);
   return magnitude == 0 ? 0 : -static_cast<std::int64_t>(magnitude - 1) - 1;
+}
+
+std::string EncodeJsonString(std::string_view text) {
+  constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(text.size() + 2);
+  out += '"';
+  const auto* bytes = reinterpret_cast<const std::uint8_t*>(text.data());
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const std::uint8_t c = bytes[i];
+    if (c >= 0x80) {
+      const Utf8Sequence sequence = CheckUtf8Sequence(bytes + i, text.size() - i);
+      if (sequence.check == Utf8Check::kValid) {
+        out.append(text.substr(i, sequence.length));
+        i += sequence.length;
+      } else {
+        out += "\xEF\xBF\xBD";  // U+FFFD for the lead byte; what follows is looked at again
+        ++i;
+      }
+      continue;
+    }
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      default:
+        if (c < 0x20) {
+          out += "\\u00";
+          out += kHex[c >> 4];
+          out += kHex[c & 0xF];
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+    ++i;
+  }
+  out += '"';
+  return out;
 }
 
 }  // namespace job_detail::detail

@@ -1,20 +1,15 @@
 #include "job_detail/report.h"
 
-#include <nlohmann/json.hpp>
 #include <utility>
 
 #include "job_detail/detail/json_dom.h"
+#include "job_detail/detail/json_text.h"
 #include "job_detail/step_index.h"
 
 namespace job_detail {
 namespace {
 
-// A JSON string literal. Bytes that are not UTF-8 (possible in a parser's message quoting the
-// input) become U+FFFD instead of aborting; other characters stay as they are (no \u escapes).
-std::string JsonString(std::string_view text) {
-  return nlohmann::json(std::string(text))
-      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
+std::string JsonString(std::string_view text) { return detail::EncodeJsonString(text); }
 
 std::string Field(std::string_view name, std::string_view json_value) {
   std::string field = JsonString(name);

@@ -86,6 +86,21 @@ TEST(JobTest, UnknownFieldsAreKept) {
   EXPECT_EQ(job.document["retries"], 3);
 }
 
+TEST(JobTest, KeepsTheTextAndIndexesItsStepsByTheS3ListRules) {
+  const std::string text =
+      R"({"job_id":"j","execution_steps":[{"step_number":1,"step_name":"a","cost_usd":0.10000000000000000001},)"
+      R"("junk",{"name":"b","status":"done"}],"steps":[{"step_number":9}]})";
+  const Job job = MustParse(text);
+  EXPECT_EQ(job.text, text);  // numbers keep the digits the API sent
+  ASSERT_EQ(job.steps_index.count(), 3u);
+  EXPECT_FALSE(job.steps_index.error().has_value());
+  EXPECT_EQ(job.steps_index.Summary(0).value().name, "a");
+  EXPECT_FALSE(job.steps_index.Summary(1).value().is_object);
+  EXPECT_EQ(job.steps_index.Summary(2).value().status, "done");
+  // Without an execution_steps array there is nothing to index, even with a `steps` member.
+  EXPECT_EQ(MustParse(R"({"steps":[{"step_number":9}]})").steps_index.count(), 0u);
+}
+
 TEST(JobTest, IdComesFromIdElseFromTheDynamoDbKeyJobId) {
   EXPECT_EQ(MustParse(R"({"job_id":"job-big-5000"})").id, "job-big-5000");
   EXPECT_EQ(MustParse(R"({"job_id":7})").id, "7");

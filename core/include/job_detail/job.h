@@ -13,6 +13,7 @@
 
 #include "job_detail/cost.h"
 #include "job_detail/result.h"
+#include "job_detail/step_index.h"
 #include "job_detail/step_key.h"
 
 namespace job_detail {
@@ -31,6 +32,11 @@ struct Job {
   std::vector<Cost> step_costs;       // one per DynamoDB step, read from the JSON text
   std::optional<std::string> s3_key;  // `execution_steps_s3_key` when a non-empty string
   std::optional<std::string> s3_url;  // `execution_steps_s3_url` when a non-empty string
+  // The body as received: what the UI parses, so numbers keep the digits the API sent.
+  std::string text;
+  // The DynamoDB steps indexed from `text` by the S3 list's rules (kArray only; empty otherwise):
+  // their rows and byte spans read the same way as the complete list's.
+  StepIndex steps_index = StepIndex();
 
   std::size_t step_count() const { return step_keys.size(); }
   // The DynamoDB steps inside `document` (not a copy), or nullptr when steps_field != kArray.

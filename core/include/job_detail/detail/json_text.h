@@ -18,6 +18,11 @@ std::string_view TrimJsonWhitespace(std::string_view text);
 // lone surrogate, missing quote, trailing bytes).
 std::optional<std::string> DecodeJsonString(std::string_view quoted);
 
+// `text` as a JSON string literal, quotes included: `"` `\` and control characters escaped
+// (`\n`, `\u001f`, ...), other characters as they are; a byte that does not start a well-formed
+// UTF-8 sequence becomes U+FFFD (a parser's message may quote broken input).
+std::string EncodeJsonString(std::string_view text);
+
 // True when `text` is exactly one RFC 8259 number: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
 bool IsJsonNumber(std::string_view text);
 
