@@ -13,6 +13,7 @@ declare -A wanted=(
   [clang]=/usr/bin/clang++
   [libclang-rt-14-dev]=/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a
   [libgtest-dev]=/usr/include/gtest/gtest.h
+  [googletest]=/usr/src/googletest/googletest/src/gtest-all.cc
   [chromium]=/usr/bin/chromium
 )
 missing=()
