@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 bash tools/setup.sh || exit 1
 
 # Each is `npm run test:<family>`; each builds what it needs first.
-families=(native wasm-gtest wasm package web browser)
+families=(native asan fuzz wasm-gtest wasm wasm-checked package web browser)
 
 declare -A outcome
 passed=0 failed=0
