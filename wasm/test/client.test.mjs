@@ -29,6 +29,10 @@ const scripts = {
       return true;
     },
   },
+  // The expired script under a fresh id (request numbers count per id).
+  get 'job-url'() {
+    return this.expired;
+  },
   'expired-twice': {
     steps: (n, req, res) => {
       res.writeHead(403, { 'content-type': 'application/xml' }).end(s3Error('AccessDenied', 'Request has expired'));
@@ -85,6 +89,28 @@ const scripts = {
     steps: (n, req, res) => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': bigDocument.length });
       drip(res, bigDocument, 4096, 3, req.url.includes('stream-held') ? held : null);
+      return true;
+    },
+  },
+  'internal-error': {
+    steps: (n, req, res) => {
+      res.writeHead(500, { 'content-type': 'application/xml' }).end(s3Error('InternalError', 'We encountered an internal error. Please try again.'));
+      return true;
+    },
+  },
+  // A running job whose S3 object is rewritten in place: 3 steps with ETag "a", then 5 steps with
+  // ETag "b" (only when asked with If-None-Match: "a"), then 304 for "b".
+  'etag-change': {
+    job: (n) => ({ status: n < 3 ? 'running' : 'completed' }),
+    steps: (n, req, res) => {
+      const inm = req.headers['if-none-match'];
+      if (inm === '"b"') {
+        res.writeHead(304, { etag: '"b"' }).end();
+        return true;
+      }
+      const [etag, list] = inm === '"a"' ? ['"b"', steps] : ['"a"', steps.slice(0, 3)];
+      const body = Buffer.from(JSON.stringify({ execution_steps: list }));
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length, etag }).end(body);
       return true;
     },
   },
@@ -252,6 +278,77 @@ for (const [id, reason, stepsRequests] of [
     client.dispose();
   });
 }
+
+test('S3 500 InternalError is retried to the attempt limit, then DynamoDB with reason server_error', async () => {
+  const { client, snapshot, metrics } = await load('internal-error');
+  assert.equal(snapshot.status, 'ready');
+  assert.equal(snapshot.steps.source, 'dynamodb_fallback');
+  assert.equal(snapshot.steps.complete, false);
+  assert.equal(snapshot.steps.reason, 'server_error');
+  assert.equal(snapshot.steps.count, 2, 'DynamoDB steps are never lost');
+  assert.equal(client.summary(1).origin, 'dynamodb');
+  assert.equal(client.summary(1).name, 'Step 2');
+  assert.equal(api.requests('steps', 'internal-error'), 3, 'the default 3 attempts, no more');
+  assert.equal(api.requests('job', 'internal-error'), 1);
+  const ends = metrics.filter((m) => m.name === 'fetch_end' && m.fields.target === 'steps');
+  assert.equal(ends.length, 3, JSON.stringify(ends));
+  assert.equal(snapshot.nextRetryAt, null, 'nothing more scheduled');
+  client.dispose();
+});
+
+test('S3 500 with retry.attempts 1: a single request, then the fallback', async () => {
+  const before = api.requests('steps', 'internal-error');
+  const { client, snapshot } = await load('internal-error', { retry: { attempts: 1 } });
+  assert.equal(snapshot.steps.source, 'dynamodb_fallback');
+  assert.equal(snapshot.steps.reason, 'server_error');
+  assert.equal(api.requests('steps', 'internal-error') - before, 1);
+  client.dispose();
+});
+
+test('polled running job whose S3 object changes ETag: If-None-Match sent, new list replaces the old, then 304 keeps it', async () => {
+  const { client, clock } = makeClient({ pollIntervalMs: 5000 });
+  client.load('etag-change');
+  const first = await waitFor(client, clock, (s) => s.steps?.source === 's3' && !s.isFetching);
+  assert.equal(first.jobInfo.terminal, false);
+  assert.equal(first.steps.count, 3);
+  assert.equal(first.steps.complete, true);
+  assert.equal(client.summary(2).name, 'Step 3');
+  assert.equal(client.summary(2).origin, 's3');
+  clock.advance(5000);
+  const second = await waitFor(client, clock, (s) => api.requests('job', 'etag-change') === 2 && s.steps?.count === 5 && !s.isFetching);
+  assert.equal(second.steps.source, 's3');
+  assert.equal(second.steps.complete, true);
+  assert.equal(second.steps.totalCostUsd, '1.5');
+  assert.deepEqual(client.step(4), steps[4], 'the new object\'s steps, in full');
+  assert.deepEqual(client.step(0), steps[0], 'earlier steps come from the new object too');
+  clock.advance(5000);
+  const done = await waitFor(client, clock, (s) => s.jobInfo?.terminal === true && api.requests('steps', 'etag-change') === 3 && !s.isFetching);
+  assert.equal(done.steps.source, 's3');
+  assert.equal(done.steps.count, 5, 'the 304 keeps the list');
+  assert.equal(done.steps.complete, true);
+  assert.deepEqual(client.step(4), steps[4]);
+  const sent = api.log.filter((e) => e.role === 'steps' && e.id === 'etag-change').map((e) => e.headers['if-none-match'] ?? null);
+  assert.deepEqual(sent, [null, '"a"', '"b"']);
+  assert.equal(api.requests('job', 'etag-change'), 3);
+  client.dispose();
+});
+
+test('the jobUrl option builds the job URL, for the first request and the refresh after expiry', async () => {
+  const asked = [];
+  const { client, snapshot } = await load('job-url', {
+    apiBaseUrl: 'http://127.0.0.1:9/unused',
+    jobUrl: (jobId) => {
+      asked.push(jobId);
+      return `${api.base}/jobs/${encodeURIComponent(jobId)}?via=jobUrl`;
+    },
+  });
+  assert.equal(snapshot.steps.source, 's3');
+  assert.deepEqual(asked, ['job-url', 'job-url']);
+  assert.equal(api.requests('steps', 'job-url'), 2);
+  const jobRequests = api.log.filter((e) => e.role === 'job' && e.id === 'job-url');
+  assert.deepEqual(jobRequests.map((e) => e.query), ['?via=jobUrl', '?via=jobUrl']);
+  client.dispose();
+});
 
 test('connection reset mid-body is a network error, retried', async () => {
   const { client, snapshot } = await load('reset');

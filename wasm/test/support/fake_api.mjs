@@ -48,7 +48,7 @@ export async function startFakeApi(scripts) {
     if (jobMatch) {
       const id = decodeURIComponent(jobMatch[1]);
       const n = count(`job:${id}`);
-      log.push({ role: 'job', id, n, headers: req.headers });
+      log.push({ role: 'job', id, n, headers: req.headers, query: url.search });
       const script = scriptFor(id);
       const job = {
         id,
