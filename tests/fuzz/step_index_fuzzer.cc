@@ -12,6 +12,7 @@
 #include "fuzz_util.h"
 #include "job_detail/cost.h"
 #include "job_detail/step_index.h"
+#include "steps_oracle.h"
 #include "job_detail/step_key.h"
 
 namespace job_detail::fuzz {
@@ -34,16 +35,6 @@ void FeedChunked(StepIndex& index, std::string_view doc, std::uint8_t seed) {
 bool SameError(const std::optional<Error>& a, const std::optional<Error>& b) {
   if (a.has_value() != b.has_value()) return false;
   return !a || (a->code == b->code && a->offset == b->offset);
-}
-
-const json* OracleSteps(const json& doc) {
-  if (doc.is_array()) return &doc;
-  if (!doc.is_object()) return nullptr;
-  for (const char* name : {"execution_steps", "steps"}) {
-    const auto it = doc.find(name);
-    if (it != doc.end()) return it->is_array() ? &*it : nullptr;
-  }
-  return nullptr;
 }
 
 std::optional<std::string> OracleText(const json& step, std::initializer_list<const char*> names) {
@@ -113,7 +104,7 @@ void CheckAgainstOracle(const StepIndex& index, std::string_view doc, std::uint3
     return;
   }
   JD_FUZZ_CHECK(!error || error->code != ErrorCode::kTooDeep);
-  const json* steps = OracleSteps(oracle);
+  const json* steps = testing::OracleSteps(oracle);
   if (steps == nullptr) {
     JD_FUZZ_CHECK(error.has_value() && error->code == ErrorCode::kUnexpectedShape);
     return;

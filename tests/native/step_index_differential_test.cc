@@ -11,6 +11,7 @@
 
 #include "job_detail/cost.h"
 #include "job_detail/step_index.h"
+#include "steps_oracle.h"
 #include "job_detail/step_key.h"
 #include "json_scan_test_util.h"
 
@@ -198,17 +199,6 @@ class DocGenerator {
   std::mt19937 rng_;
 };
 
-// The steps array by the documented shape rules, or null when the shape is wrong.
-const json* OracleSteps(const json& doc) {
-  if (doc.is_array()) return &doc;
-  if (!doc.is_object()) return nullptr;
-  for (const char* name : {"execution_steps", "steps"}) {
-    const auto it = doc.find(name);
-    if (it != doc.end()) return it->is_array() ? &*it : nullptr;
-  }
-  return nullptr;
-}
-
 std::optional<std::string> OracleText(const json& step, std::initializer_list<const char*> names) {
   for (const char* name : names) {
     const auto it = step.find(name);
@@ -247,7 +237,7 @@ void ExpectMatchesOracle(const std::string& doc) {
         << ErrorCodeName(error->code);
     return;
   }
-  const json* steps = OracleSteps(oracle);
+  const json* steps = testing::OracleSteps(oracle);
   if (steps == nullptr) {
     ASSERT_TRUE(error.has_value());
     EXPECT_EQ(error->code, ErrorCode::kUnexpectedShape);
