@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 
 import { loadJobDetail } from '@jobdash/job-detail';
 
-import { startFakeApi, virtualClock, waitFor } from './support/fake_api.mjs';
+import { startFakeApi, virtualClientOptions, virtualClock, waitFor } from './support/fake_api.mjs';
 
 // Fresh module: its memory figure is this test's alone.
 const jd = await loadJobDetail({ wasmBinary: await (await import('node:fs/promises')).readFile(new URL('../dist/job_detail_wasm.wasm', import.meta.url)) });
@@ -27,14 +27,7 @@ after(() => api.close());
 
 test('1,000 jobs in one client keep wasm memory bounded', async () => {
   const clock = virtualClock();
-  const client = jd.createJobDetailClient({
-    apiBaseUrl: api.base,
-    now: clock.now,
-    setTimeout: clock.setTimeout,
-    clearTimeout: clock.clearTimeout,
-    random: () => 0,
-    pageEvents: null,
-  });
+  const client = jd.createJobDetailClient(virtualClientOptions(api, clock));
   const samples = [];
   for (let i = 1; i <= 1000; i++) {
     client.load(`mem-${i}`);

@@ -8,7 +8,7 @@ import { JobDetailStore, jobDetailQueryOptions, toQueryResult, useJobDetail } fr
 import { createElement } from 'react';
 import { renderToString } from 'react-dom/server';
 
-import { startFakeApi, virtualClock, waitFor } from './support/fake_api.mjs';
+import { startFakeApi, virtualClientOptions, virtualClock, waitFor } from './support/fake_api.mjs';
 
 const jd = await loadJobDetail();
 let api;
@@ -28,16 +28,7 @@ function options(extra = {}) {
   const clock = virtualClock();
   return {
     clock,
-    options: {
-      apiBaseUrl: api.base,
-      now: clock.now,
-      setTimeout: clock.setTimeout,
-      clearTimeout: clock.clearTimeout,
-      random: () => 0,
-      pageEvents: null,
-      jobDetail: jd,
-      ...extra,
-    },
+    options: { ...virtualClientOptions(api, clock), jobDetail: jd, ...extra },
   };
 }
 
