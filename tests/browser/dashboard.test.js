@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { loadJobDetail } from '@jobdash/job-detail';
-import { ARTIFACTS, launchBrowser, startStack } from './stack.js';
+import { ARTIFACTS, launchBrowser, startStack, waitSettled } from './stack.js';
 
 const SMALL = 'job-small-finished';
 const BIG = 'job-big-5000';
@@ -44,19 +44,6 @@ async function newPage(options = {}) {
   const errors = [];
   page.on('pageerror', (error) => errors.push(String(error)));
   return { context, page, errors };
-}
-
-/** Waits until the job is loaded and its list is final: whole, or partial with a reason. */
-async function waitSettled(page) {
-  await page.waitForFunction(() => {
-    const main = document.querySelector('[data-testid=job-detail]');
-    return (
-      main?.getAttribute('data-fetching') === 'false' &&
-      main.getAttribute('data-status') !== 'pending' &&
-      main.getAttribute('data-steps') !== 'loading' &&
-      !document.querySelector('[data-testid=download-progress]')
-    );
-  });
 }
 
 /** @param {import('playwright-core').Page} page @param {string} id */

@@ -116,3 +116,19 @@ export async function launchBrowser() {
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
 }
+
+/**
+ * Waits until the job page has loaded the job and its list is final: whole, or partial with a reason.
+ * @param {import('playwright-core').Page} page
+ */
+export async function waitSettled(page) {
+  await page.waitForFunction(() => {
+    const main = document.querySelector('[data-testid=job-detail]');
+    return (
+      main?.getAttribute('data-fetching') === 'false' &&
+      main.getAttribute('data-status') !== 'pending' &&
+      main.getAttribute('data-steps') !== 'loading' &&
+      !document.querySelector('[data-testid=download-progress]')
+    );
+  });
+}
