@@ -660,6 +660,16 @@ struct Session::State {
       FinishJobRequest(0, outcome, 0, now_ms);
       JobFailed(outcome, now_ms, std::nullopt);
     } else if (request_id == steps_op.request.id) {
+      // Browsers report a body cut off mid-stream as a network failure while it is read; once a
+      // 2xx body has started, say what happened: the document ended early (retried the same way).
+      if (kind == TransportErrorKind::kNetwork && response.steps.index && response.bytes > 0) {
+        FinishSteps(ClassifyDocumentError(Error{ErrorCode::kTruncated, response.bytes,
+                                                "the connection closed after " +
+                                                    std::to_string(response.bytes) +
+                                                    " bytes of the steps document"}),
+                    now_ms, /*abort=*/false);
+        return;
+      }
       FinishSteps(outcome, now_ms, /*abort=*/false);
     }
   }

@@ -103,10 +103,11 @@ async function shot(page, name) {
 // mode -> the reason code the client reports, its words on the page (web/lib/format.ts), and the
 // S3 GETs the retry policy allows: final answers 1, retryable ones (5xx, transport) 3 attempts.
 // Missing CORS reaches the page as an opaque network error, so it is retried like one. A body cut
-// short of its Content-Length reaches fetch() as a network error too (ERR_CONTENT_LENGTH_MISMATCH
-// while reading), so the page says "network error". For that one the proxy sees more GETs than the
-// page made: Chromium's HTTP cache keeps the cut body and resumes it with Range requests (a 1-byte
-// If-Range check, then the rest: two 206s per retry), so `serverGets` differs from `gets`.
+// short of its Content-Length reaches fetch() as a network error while it is read
+// (ERR_CONTENT_LENGTH_MISMATCH); the session knows the body had started, so it says the download
+// was cut off. For that one the proxy sees more GETs than the page made: Chromium's HTTP cache
+// keeps the cut body and resumes it with Range requests (a 1-byte If-Range check, then the rest:
+// two 206s per retry), so `serverGets` differs from `gets`.
 const FAULTS = [
   // S3's "Request has expired": one job re-fetch for a fresh URL, which expires too: final.
   { mode: 'expired', reason: 'expired', words: 'link expired', gets: 2 },
@@ -115,7 +116,7 @@ const FAULTS = [
   { mode: 'server_error', reason: 'server_error', words: 'storage is failing', gets: ATTEMPTS },
   { mode: 'storm503', reason: 'server_error', words: 'storage is failing', gets: ATTEMPTS },
   { mode: 'reset', reason: 'network', words: 'network error', gets: ATTEMPTS },
-  { mode: 'truncated', reason: 'network', words: 'network error', gets: ATTEMPTS, serverGets: 1 + 2 * (ATTEMPTS - 1) },
+  { mode: 'truncated', reason: 'truncated', words: 'the download was cut off', gets: ATTEMPTS, serverGets: 1 + 2 * (ATTEMPTS - 1) },
   { mode: 'no_cors', reason: 'network', words: 'network error', gets: ATTEMPTS },
 ];
 

@@ -408,6 +408,33 @@ INSTANTIATE_TEST_SUITE_P(
         RetryRow{"truncated", 200, StepsJson(3).substr(0, 50), {}, ErrorCode::kTruncated}),
     [](const auto& row) { return std::string(row.param.name); });
 
+TEST(SessionTest, ABodyCutOffMidStreamIsTruncatedNotANetworkError) {
+  Script s;
+  LoadJob(s, JobJson("completed", 2, kUrl));
+  const std::string body = StepsJson(8);
+  for (int attempt = 1; attempt <= 3; ++attempt) {
+    ASSERT_EQ(s.steps_fetches.size(), static_cast<std::size_t>(attempt));
+    const std::uint64_t id = s.steps_fetches.back().id;
+    s.session.OnStepsResponseStart(id, 200, {{"Content-Length", std::to_string(body.size())}},
+                                   s.now);
+    s.session.OnStepsChunk(id, std::string_view(body).substr(0, 40), s.now);
+    s.StepsFail(TransportErrorKind::kNetwork);
+    if (attempt < 3) s.AdvanceToNextDeadline();
+  }
+  EXPECT_EQ(Source(s.snap()), "dynamodb_fallback");
+  EXPECT_EQ(Reason(s.snap()), "truncated");
+  EXPECT_EQ(s.snap().steps->count, 2u);
+  // Before any byte of the body, a network failure stays a network failure.
+  Script t;
+  LoadJob(t, JobJson("completed", 2, kUrl));
+  for (int attempt = 1; attempt <= 3; ++attempt) {
+    t.session.OnStepsResponseStart(t.steps_fetches.back().id, 200, {}, t.now);
+    t.StepsFail(TransportErrorKind::kNetwork);
+    if (attempt < 3) t.AdvanceToNextDeadline();
+  }
+  EXPECT_EQ(Reason(t.snap()), "network");
+}
+
 struct FinalRow {
   const char* name;
   int status;
