@@ -33,6 +33,12 @@ function notReady(): JobDetailError {
   return new JobDetailError({ code: 'invalid_argument', offset: null, message: 'no job is loaded yet' });
 }
 
+function loadFailedSnapshot(jobId: string | null, error: unknown): JobDetailSnapshot {
+  const code = error instanceof JobDetailError ? error.code : 'network';
+  const message = error instanceof Error ? error.message : String(error);
+  return Object.freeze({ ...idleSnapshot, status: 'error', jobId, isPending: false, error: Object.freeze({ code, message }) });
+}
+
 /**
  * The hook's engine, usable from any framework: `attach()` loads the module and creates the
  * client, `setJobId()` loads (or stops on null), `detach()` disposes. subscribe/getSnapshot follow
@@ -61,17 +67,25 @@ export class JobDetailStore {
 
   readonly getSnapshot = (): JobDetailSnapshot => this.#snapshot;
 
-  /** Loads the module (once) and creates the client; resolves when it is ready. */
+  /**
+   * Loads the module (once) and creates the client; resolves when it is ready. It never rejects:
+   * a module that cannot be loaded (or options the client refuses) shows as the error snapshot.
+   */
   async attach(): Promise<void> {
     const generation = ++this.#generation;
-    const source = this.#options.jobDetail ?? loadJobDetail;
-    const jd = await (typeof source === 'function' ? source() : source);
-    if (generation !== this.#generation) return;  // detached meanwhile (unmount, StrictMode)
-    const { enabled: _enabled, jobDetail: _jobDetail, ...clientOptions } = this.#options;
-    const client = jd.createJobDetailClient(clientOptions);
-    this.#client = client;
-    this.#unsubscribe = client.subscribe(() => this.#update(client.getSnapshot()));
-    if (this.#jobId !== null) client.load(this.#jobId);
+    try {
+      const source = this.#options.jobDetail ?? loadJobDetail;
+      const jd = await (typeof source === 'function' ? source() : source);
+      if (generation !== this.#generation) return;  // detached meanwhile (unmount, StrictMode)
+      const { enabled: _enabled, jobDetail: _jobDetail, ...clientOptions } = this.#options;
+      const client = jd.createJobDetailClient(clientOptions);
+      this.#client = client;
+      this.#unsubscribe = client.subscribe(() => this.#update(client.getSnapshot()));
+      if (this.#jobId !== null) client.load(this.#jobId);
+    } catch (error) {
+      if (generation !== this.#generation) return;
+      this.#update(loadFailedSnapshot(this.#jobId, error));
+    }
   }
 
   /** Starts loading `jobId` (cancelling the previous job's work); null stops showing a job. */

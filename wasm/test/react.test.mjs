@@ -122,6 +122,18 @@ test('detach before the module arrives creates nothing (unmount during load, Str
   assert.equal(api.requests('job', 'never-loaded'), 0);
 });
 
+test('a module that cannot load shows as the error snapshot, not an unhandled rejection', async () => {
+  const store = new JobDetailStore({ apiBaseUrl: api.base, pageEvents: null, jobDetail: () => Promise.reject(new Error('wasm fetch failed')) });
+  store.setJobId('unreachable');
+  await store.attach();
+  const snapshot = store.getSnapshot();
+  assert.equal(snapshot.status, 'error');
+  assert.equal(snapshot.jobId, 'unreachable');
+  assert.deepEqual(snapshot.error, { code: 'network', message: 'wasm fetch failed' });
+  assert.equal(toQueryResult(snapshot, store).status, 'error');
+  assert.throws(() => store.summary(0), /no job is loaded/);
+});
+
 test('jobDetailQueryOptions: a TanStack queryFn that resolves with the job, totals and rows', async () => {
   const query = jobDetailQueryOptions('query-job', { apiBaseUrl: api.base, pageEvents: null, jobDetail: jd });
   assert.deepEqual(query.queryKey, ['@jobdash/job-detail', api.base, 'query-job']);
