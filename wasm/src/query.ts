@@ -49,9 +49,10 @@ export function jobDetailQueryOptions(jobId: string, options: JobDetailQueryOpti
       const jd = await (jobDetail ?? loadJobDetail());
       // Polling is TanStack's job here: the client answers once and is disposed.
       const client = jd.createJobDetailClient({ ...clientOptions, pollIntervalMs: 2 ** 31 - 1 });
+      let abort = (): void => undefined;
       try {
         const snapshot = await new Promise<JobDetailSnapshot>((resolve, reject) => {
-          const abort = () => reject(new JobDetailError({ code: 'aborted', offset: null, message: 'query cancelled' }));
+          abort = () => reject(new JobDetailError({ code: 'aborted', offset: null, message: 'query cancelled' }));
           if (signal?.aborted) return abort();
           signal?.addEventListener('abort', abort, { once: true });
           const check = () => {
@@ -72,6 +73,7 @@ export function jobDetailQueryOptions(jobId: string, options: JobDetailQueryOpti
         const rows = Array.from({ length: snapshot.steps.count }, (_, i) => client.summary(i));
         return { job: snapshot.job, jobInfo: snapshot.jobInfo, steps: snapshot.steps, rows };
       } finally {
+        signal?.removeEventListener('abort', abort);
         client.dispose();
       }
     },

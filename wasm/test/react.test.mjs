@@ -1,6 +1,7 @@
 // The React subpath: SSR safety (renderToString never loads the module), the store contract that
 // useSyncExternalStore relies on, and the TanStack-shaped result, against loopback HTTP.
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { after, before, test } from 'node:test';
 
 import { loadJobDetail } from '@jobdash/job-detail';
@@ -138,7 +139,9 @@ test('jobDetailQueryOptions: a TanStack queryFn that resolves with the job, tota
   const query = jobDetailQueryOptions('query-job', { apiBaseUrl: api.base, pageEvents: null, jobDetail: jd });
   assert.deepEqual(query.queryKey, ['@jobdash/job-detail', api.base, 'query-job']);
   assert.equal(query.retry, false);
-  const data = await query.queryFn({ signal: new AbortController().signal });
+  const signal = new AbortController().signal;
+  const data = await query.queryFn({ signal });
+  assert.equal(getEventListeners(signal, 'abort').length, 0, 'the abort listener is removed once the query settles');
   assert.equal(data.job.id, 'query-job');
   assert.equal(data.steps.source, 's3');
   assert.equal(data.rows.length, 5);
