@@ -63,7 +63,18 @@ export async function startStack({ env = {}, timeoutMs = 240_000 } = {}) {
       reject(new Error(`start.sh exited (${code ?? signal}) before it was ready:\n${output}`));
     });
   });
-  const { dashboardUrl, apiUrl } = await ready;
+  /** @type {{dashboardUrl: string, apiUrl: string}} */
+  let urls;
+  try {
+    urls = await ready;
+  } catch (error) {
+    // Not ready in time: nobody gets a stop() for it, so the group goes now.
+    try {
+      process.kill(-(/** @type {number} */ (child.pid)), 'SIGKILL');
+    } catch {}
+    throw error;
+  }
+  const { dashboardUrl, apiUrl } = urls;
   const origin = new URL(dashboardUrl).origin;
 
   /**
