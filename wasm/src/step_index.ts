@@ -59,8 +59,10 @@ class StepIndexImpl implements StepIndex {
   readonly #handle: OwnedHandle<RawStepIndex>;
 
   constructor(raw: RawModule, options: StepIndexOptions | undefined) {
-    this.#handle = new OwnedHandle(this, new raw.StepIndex(rawStepIndexOptions(options)), 'StepIndex');
+    // Every option is checked before the wasm object exists, so a refused one leaves nothing to free.
+    const rawOptions = rawStepIndexOptions(options);
     const expected = checkLimit('expectedBytes', options?.expectedBytes);
+    this.#handle = new OwnedHandle(this, new raw.StepIndex(rawOptions), 'StepIndex');
     if (expected !== undefined) this.reserve(expected);
   }
 
