@@ -341,6 +341,7 @@ class JobDetailClientImpl implements JobDetailClient {
   #failed(id: number, controller: AbortController, error: unknown): void {
     if (!this.#live(id, controller)) return;
     this.#requests.delete(id);
+    controller.abort();  // what failed may be our own handling of a chunk: the body must stop too
     this.#input((session) => session.onTransportError(id, transportKind(error), this.#now()));
   }
 
