@@ -1,5 +1,5 @@
 // The API's job JSON, parsed without throwing: the fields the detail view decides on, the DynamoDB
-// steps' keys and costs, and the whole object kept for the UI (unknown fields included).
+// steps' keys and costs, and the body's text, which the UI parses itself (unknown fields included).
 #ifndef JOB_DETAIL_JOB_H_
 #define JOB_DETAIL_JOB_H_
 
@@ -24,8 +24,8 @@ enum class StepsField : std::uint8_t { kAbsent, kNull, kArray, kOtherType };
 
 struct Job {
   nlohmann::json document;  // the whole object as received
-  std::optional<std::string>
-      id;  // `id`, else `job_id` (the DynamoDB key): a string or integer text
+  // `id`, else `job_id` (the DynamoDB key): a string or integer text.
+  std::optional<std::string> id;
   std::optional<std::string> status;
   StepsField steps_field = StepsField::kAbsent;
   std::vector<StepKey> step_keys;     // one per DynamoDB step, in list order
