@@ -1,5 +1,7 @@
 #include "job_detail/job.h"
 
+#include <algorithm>
+#include <limits>
 #include <utility>
 
 #include "job_detail/detail/json_dom.h"
@@ -74,8 +76,10 @@ Result<Job> ParseJob(std::string_view text, const JobParseOptions& options) {
   job.text = std::string(text);
   if (job.steps_field == StepsField::kArray) {
     // The text is valid JSON within the same depth limit, and `execution_steps` is an array, so
-    // the index accepts it and picks that member.
-    job.steps_index = StepIndex({.max_depth = static_cast<std::uint32_t>(options.max_depth)});
+    // the index accepts it and picks that member. Its limit is 32-bit: clamp rather than wrap.
+    const std::size_t max_depth =
+        std::min<std::size_t>(options.max_depth, std::numeric_limits<std::uint32_t>::max());
+    job.steps_index = StepIndex({.max_depth = static_cast<std::uint32_t>(max_depth)});
     job.steps_index.Reserve(job.text.size());
     job.steps_index.Feed(std::string_view(job.text));
     static_cast<void>(job.steps_index.Finish());

@@ -203,6 +203,17 @@ TEST(JobTest, DepthLimit) {
   EXPECT_EQ(strings.error().offset, 17u);
 }
 
+TEST(JobTest, DepthLimitBeyond32BitsStillIndexesTheSteps) {
+  if constexpr (sizeof(std::size_t) > sizeof(std::uint32_t)) {
+    JobParseOptions huge;
+    huge.max_depth = (std::size_t{1} << 32) + 2;  // would wrap to 2 in the 32-bit index limit
+    const auto job = ParseJob(R"({"execution_steps":[{"step_number":1,"usage":{"n":1}}]})", huge);
+    ASSERT_TRUE(job.ok());
+    EXPECT_EQ(job.value().steps_index.count(), 1u);
+    EXPECT_FALSE(job.value().steps_index.error().has_value());
+  }
+}
+
 TEST(JobTest, VeryDeepDocumentFailsCleanly) {
   // Far past the limit: no stack overflow in the parse, and an error, not an abort.
   const auto job = ParseJob(R"({"a":)" + Nested(200'000) + "}");
