@@ -444,9 +444,16 @@ test('visibility and connectivity events pause and resume the retries', async ()
   doc.visibilityState = 'visible';
   const win = new EventTarget();
   let online = true;
+  // Requests counted when the client makes them (not when they reach the server): a request made
+  // while paused would be seen at once, however slow loopback is.
+  let stepsFetches = 0;
   const { client, clock } = makeClient({
     random: () => 0.5,
     pageEvents: { document: doc, window: win, online: () => online },
+    fetch: (input, init) => {
+      if (!String(input).includes('/jobs/')) stepsFetches += 1;
+      return fetch(input, init);
+    },
   });
   client.load('paused');
   const waiting = await waitFor(client, clock, (s) => s.nextRetryAt !== null);
@@ -461,9 +468,11 @@ test('visibility and connectivity events pause and resume the retries', async ()
   assert.equal(paused.steps.source, 'dynamodb', 'DynamoDB steps shown meanwhile');
   assert.equal(api.requests('steps', 'paused'), before, 'no request while offline and hidden');
   online = true;
+  const fetchesBefore = stepsFetches;
   win.dispatchEvent(new Event('online'));
-  await new Promise((resolve) => setTimeout(resolve, 20));
-  assert.equal(api.requests('steps', 'paused'), before, 'still hidden: still paused');
+  await Promise.resolve();
+  assert.equal(stepsFetches, fetchesBefore, 'still hidden: still paused');
+  assert.equal(client.getSnapshot().retryPaused, true);
   doc.visibilityState = 'visible';
   doc.dispatchEvent(new Event('visibilitychange'));
   const done = await waitFor(client, clock, (s) => s.steps?.source === 's3' && !s.isFetching);
@@ -512,7 +521,21 @@ test('rows appear while the S3 list downloads: the count grows, DynamoDB-only ro
 });
 
 test('while the list downloads, snapshots are published at a bounded rate by the injected clock', async () => {
-  const { client, clock } = makeClient();  // progressIntervalMs: 100 (default), virtual time stands still
+  // Count the body bytes the client has read, so the test waits for them instead of for time.
+  let bytesRead = 0;
+  const countingFetch = async (input, init) => {
+    const response = await fetch(input, init);
+    if (!String(input).includes('stream-held')) return response;
+    const counted = response.body.pipeThrough(new TransformStream({
+      transform(chunk, controller) {
+        bytesRead += chunk.byteLength;
+        controller.enqueue(chunk);
+      },
+    }));
+    return new Response(counted, { status: response.status, headers: response.headers });
+  };
+  // progressIntervalMs: 100 (default); virtual time stands still.
+  const { client, clock } = makeClient({ fetch: countingFetch });
   let resolveGate;
   held = { promise: new Promise((resolve) => (resolveGate = resolve)) };
   let publishes = 0;
@@ -523,7 +546,8 @@ test('while the list downloads, snapshots are published at a bounded rate by the
   // The first half arrives (dozens of chunks) while the virtual clock does not move.
   await waitFor(client, clock, (s) => s.steps?.streaming === true);
   while (!held.reached) await new Promise((resolve) => setTimeout(resolve, 5));
-  await new Promise((resolve) => setTimeout(resolve, 30));  // the last pieces cross loopback
+  // The first half has been written; wait until the client has read (nearly) all of it.
+  while (bytesRead < bigDocument.length / 2 - 4096) await new Promise((resolve) => setTimeout(resolve, 5));
   const before = client.getSnapshot();
   assert.ok(publishes <= 2, `${publishes} publishes for the first half: the response start and the first chunk`);
   assert.ok(before.progress.bytes < bigDocument.length / 2, 'later chunks wait for the interval');
