@@ -16,10 +16,16 @@ std::int64_t BackoffDelayMs(const RetryConfig& config, int retry_index, double r
   random = std::min(random, 1.0);
   const std::int64_t cap = std::max<std::int64_t>(config.cap_ms, 0);
   std::int64_t ceiling = std::max<std::int64_t>(config.base_ms, 0);
-  // Doubling stops at the cap, so a large retry index cannot overflow.
-  for (int i = 0; i < retry_index && ceiling < cap; ++i) ceiling *= 2;
+  // Doubling stops at the cap, and a doubling that would pass it takes the cap, so neither a large
+  // retry index nor a large base or cap can overflow.
+  for (int i = 0; i < retry_index && ceiling < cap; ++i) {
+    ceiling = ceiling > cap / 2 ? cap : ceiling * 2;
+  }
   ceiling = std::min(ceiling, cap);
-  return static_cast<std::int64_t>(std::floor(random * static_cast<double>(ceiling)));
+  // A ceiling near INT64_MAX rounds up as a double: random = 1 then gives the ceiling itself
+  // rather than a conversion out of int64 range.
+  const double delay = std::floor(random * static_cast<double>(ceiling));
+  return delay >= static_cast<double>(ceiling) ? ceiling : static_cast<std::int64_t>(delay);
 }
 
 std::optional<std::int64_t> ParseRetryAfterMs(std::string_view value, std::int64_t now_ms,

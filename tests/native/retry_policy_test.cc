@@ -53,6 +53,19 @@ TEST(RetryPolicyTest, CustomBaseAndCap) {
   EXPECT_EQ(BackoffDelayMs(config, 2, 1.0), 300);
 }
 
+TEST(RetryPolicyTest, HugeBaseAndCapStayInRange) {
+  RetryConfig config;
+  config.base_ms = std::numeric_limits<std::int64_t>::max() / 2 + 1;  // one doubling overflows
+  config.cap_ms = std::numeric_limits<std::int64_t>::max();
+  EXPECT_EQ(BackoffDelayMs(config, 0, 1.0), config.base_ms);
+  EXPECT_EQ(BackoffDelayMs(config, 1, 1.0), config.cap_ms);
+  EXPECT_EQ(BackoffDelayMs(config, 5, 1.0), config.cap_ms);
+  EXPECT_EQ(BackoffDelayMs(config, 1, 0.0), 0);
+  const std::int64_t half = BackoffDelayMs(config, 1, 0.5);
+  EXPECT_GT(half, 0);
+  EXPECT_LT(half, config.cap_ms);
+}
+
 TEST(RetryPolicyTest, RetryAfterSeconds) {
   EXPECT_EQ(ParseRetryAfterMs("120", 0), 120'000);
   EXPECT_EQ(ParseRetryAfterMs(" 0 ", 0), 0);
