@@ -4,8 +4,11 @@
 
 #include <emscripten/val.h>
 
+#include <cmath>
+#include <limits>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "job_detail/cost.h"
 #include "job_detail/error.h"
@@ -13,6 +16,19 @@
 namespace job_detail::bindings {
 
 inline emscripten::val ToJs(std::string_view text) { return emscripten::val(std::string(text)); }
+
+// A JS number as the integer type T: truncated toward zero and saturated at T's range (NaN: 0).
+// A plain static_cast of a double outside T's range is undefined behaviour.
+template <class T>
+T IntegerFromJs(double value) {
+  static_assert(std::is_integral_v<T>);
+  constexpr T kLowest = std::numeric_limits<T>::lowest();
+  constexpr T kMax = std::numeric_limits<T>::max();
+  if (std::isnan(value)) return T{};
+  if (value <= static_cast<double>(kLowest)) return kLowest;
+  if (value >= static_cast<double>(kMax)) return kMax;  // kMax may round up to 2^N as a double
+  return static_cast<T>(value);
+}
 
 // {code, offset (number or null), message}
 inline emscripten::val ToJs(const Error& error) {

@@ -25,13 +25,13 @@ namespace {
 using emscripten::val;
 using ::job_detail::bindings::ToJs;
 
-std::uint64_t IdFromJs(double id) { return static_cast<std::uint64_t>(id); }
-std::int64_t MsFromJs(double ms) { return static_cast<std::int64_t>(ms); }
+std::uint64_t IdFromJs(double id) { return IntegerFromJs<std::uint64_t>(id); }
+std::int64_t MsFromJs(double ms) { return IntegerFromJs<std::int64_t>(ms); }
 
 template <class T>
 void ReadNumber(const val& object, const char* name, T* out) {
   const val member = object[name];
-  if (member.isNumber()) *out = static_cast<T>(member.as<double>());
+  if (member.isNumber()) *out = IntegerFromJs<T>(member.as<double>());
 }
 
 // {apiBaseUrl, retry?: {attempts?, baseMs?, capMs?, maxRetryAfterMs?}, pollIntervalMs?,

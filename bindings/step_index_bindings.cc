@@ -20,9 +20,9 @@ StepIndexOptions OptionsFromJs(const emscripten::val& options) {
   StepIndexOptions out;
   if (options.isUndefined() || options.isNull()) return out;
   const emscripten::val max_bytes = options["maxBytes"];
-  if (max_bytes.isNumber()) out.max_bytes = static_cast<std::uint64_t>(max_bytes.as<double>());
+  if (max_bytes.isNumber()) out.max_bytes = IntegerFromJs<std::uint64_t>(max_bytes.as<double>());
   const emscripten::val max_depth = options["maxDepth"];
-  if (max_depth.isNumber()) out.max_depth = static_cast<std::uint32_t>(max_depth.as<double>());
+  if (max_depth.isNumber()) out.max_depth = IntegerFromJs<std::uint32_t>(max_depth.as<double>());
   return out;
 }
 
@@ -40,7 +40,7 @@ class JsStepIndex {
  public:
   explicit JsStepIndex(const emscripten::val& options) : index_(OptionsFromJs(options)) {}
 
-  void Reserve(double bytes) { index_.Reserve(static_cast<std::size_t>(bytes)); }
+  void Reserve(double bytes) { index_.Reserve(IntegerFromJs<std::size_t>(bytes)); }
   // Feeds the first `length` bytes the facade wrote through transferView(length).
   void FeedTransfer(std::size_t length) { index_.Feed(TransferBytes(length)); }
   // Zero-copy feeding: a Uint8Array over the room at the end of the index's own document buffer
@@ -48,10 +48,10 @@ class JsStepIndex {
   // writes into it at once (any call into the module may grow memory and detach it), then calls
   // commitFeed(view.length); the scanner reads the bytes where they are.
   emscripten::val PrepareFeed(double length) {
-    const std::span<std::uint8_t> room = index_.PrepareFeed(static_cast<std::size_t>(length));
+    const std::span<std::uint8_t> room = index_.PrepareFeed(IntegerFromJs<std::size_t>(length));
     return emscripten::val(emscripten::typed_memory_view(room.size(), room.data()));
   }
-  void CommitFeed(double written) { index_.CommitFeed(static_cast<std::size_t>(written)); }
+  void CommitFeed(double written) { index_.CommitFeed(IntegerFromJs<std::size_t>(written)); }
 
   // {ok: true, count, totals...} | {ok: false, error, count, totals...}: totals of what was
   // indexed.
