@@ -8,6 +8,7 @@
 #include "convert.h"
 #include "job_detail/job.h"
 #include "job_detail/report.h"
+#include "step_convert.h"
 
 namespace job_detail::bindings {
 namespace {
@@ -26,10 +27,6 @@ std::string_view StepsFieldName(StepsField field) {
   return "other_type";
 }
 
-emscripten::val OptionalText(const std::optional<std::string>& text) {
-  return text ? emscripten::val(*text) : emscripten::val::null();
-}
-
 // {ok:true, id, status, stepsField, stepCount, s3Key, s3Url, stepCosts} | {ok:false, error}
 emscripten::val ParseJobText(const std::string& text) {
   const Result<Job> parsed = ParseJob(text);
@@ -40,12 +37,12 @@ emscripten::val ParseJobText(const std::string& text) {
     return out;
   }
   const Job& job = parsed.value();
-  out.set("id", OptionalText(job.id));
-  out.set("status", OptionalText(job.status));
+  out.set("id", ToJs(job.id));
+  out.set("status", ToJs(job.status));
   out.set("stepsField", ToJs(StepsFieldName(job.steps_field)));
   out.set("stepCount", static_cast<double>(job.step_count()));
-  out.set("s3Key", OptionalText(job.s3_key));
-  out.set("s3Url", OptionalText(job.s3_url));
+  out.set("s3Key", ToJs(job.s3_key));
+  out.set("s3Url", ToJs(job.s3_url));
   emscripten::val costs = emscripten::val::array();
   for (const Cost& cost : job.step_costs) costs.call<void>("push", ToJs(cost));
   out.set("stepCosts", costs);
