@@ -1,7 +1,6 @@
 #include "job_detail/detail/json_scanner.h"
 
 #include <array>
-#include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -167,7 +166,6 @@ bool NumberIsFinite(const std::uint8_t* begin, const std::uint8_t* end) {
   if (exponent > 308) return false;
   // Around DBL_MAX (1.797...e308) only a real conversion knows; such numbers are rare.
   const std::string text(begin, end);
-  errno = 0;
   const double value = std::strtod(text.c_str(), nullptr);
   return std::isfinite(value);
 }
