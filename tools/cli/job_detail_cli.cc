@@ -1,6 +1,5 @@
 // job-detail: the native CLI. It reads files and arguments and prints what the core's report
 // functions return, so its output matches the node CLI (the same core through wasm) byte for byte.
-#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -20,10 +19,7 @@ int Usage(std::string_view problem) {
 
 // The whole file (`-`: standard input), or nullopt when it cannot be read.
 std::optional<std::string> ReadAll(const std::string& path) {
-  if (path == "-") {
-    std::cin >> std::noskipws;
-    return std::string(std::istreambuf_iterator<char>(std::cin), {});
-  }
+  if (path == "-") return std::string(std::istreambuf_iterator<char>(std::cin), {});
   std::ifstream file(path, std::ios::binary);
   if (!file) return std::nullopt;
   std::string bytes(std::istreambuf_iterator<char>(file), {});
