@@ -39,6 +39,11 @@ bool IsEnd(JsonEventKind kind) {
 }
 bool IsScalar(JsonEventKind kind) { return kind >= JsonEventKind::kString; }
 
+// The most bytes a document may have: max_bytes, within what 32-bit spans can address.
+std::uint64_t DocumentLimit(const StepIndexOptions& options) {
+  return std::min(options.max_bytes, kMaxDocumentBytes);
+}
+
 TextSpan SpanOf(std::size_t begin, std::size_t end) {
   return TextSpan{static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end - begin)};
 }
@@ -359,7 +364,7 @@ bool StepIndex::MakeRoom(std::size_t take) {
   }
   // Without a size hint grow by 1.25x: the peak stays nearer the document's size than doubling,
   // and the extra copies are few.
-  const std::uint64_t limit = std::min(options_.max_bytes, kMaxDocumentBytes);
+  const std::uint64_t limit = DocumentLimit(options_);
   const std::size_t needed = used + take;
   const std::uint64_t growth = std::max<std::uint64_t>(capacity_ / 4, kMinGrowthBytes);
   std::uint64_t target = std::min<std::uint64_t>(capacity_ + growth, limit);
@@ -385,7 +390,7 @@ DocumentView StepIndex::ViewOf(std::size_t offset) const {
 }
 
 void StepIndex::Reserve(std::size_t bytes) {
-  const std::uint64_t limit = std::min(options_.max_bytes, kMaxDocumentBytes);
+  const std::uint64_t limit = DocumentLimit(options_);
   // A failed reservation is not an error: feeding grows the buffer (and reports a real shortage).
   const std::uint64_t total = std::min<std::uint64_t>(bytes, limit);
   if (total > base_) Grow(static_cast<std::size_t>(total - base_));
@@ -395,7 +400,7 @@ std::span<std::uint8_t> StepIndex::PrepareFeed(std::size_t n) {
   prepared_ = 0;
   prepared_overflow_ = false;
   if (error_ || finished_) return {};
-  const std::uint64_t limit = std::min(options_.max_bytes, kMaxDocumentBytes);
+  const std::uint64_t limit = DocumentLimit(options_);
   const std::uint64_t room = limit - size_;
   const std::size_t take = n <= room ? n : static_cast<std::size_t>(room);
   prepared_overflow_ = take < n;
@@ -417,7 +422,7 @@ void StepIndex::CommitFeed(std::size_t written) {
   size_ += take;
   Drain();
   if (!error_ && overflow) {
-    const std::uint64_t limit = std::min(options_.max_bytes, kMaxDocumentBytes);
+    const std::uint64_t limit = DocumentLimit(options_);
     Fail(Error{ErrorCode::kTooLarge, limit, "the document exceeds the maximum size"});
   }
 }
