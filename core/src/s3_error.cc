@@ -1,27 +1,15 @@
 #include "job_detail/detail/s3_error.h"
 
 #include "job_detail/detail/civil_time.h"
+#include "job_detail/detail/utf8.h"
 
 namespace job_detail::detail {
 namespace {
 
-void AppendUtf8(std::uint32_t cp, std::string* out) {
+// A character reference's code point; NUL, surrogates and values past U+10FFFF become U+FFFD.
+void AppendReferencedChar(std::uint32_t cp, std::string* out) {
   if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
+  AppendUtf8(cp, *out);
 }
 
 // `&#65;` / `&#x41;` (without '&' and ';'); nullopt when malformed.
@@ -78,7 +66,7 @@ std::string DecodeText(std::string_view raw) {
         else
           cp = CharReference(name);
         if (cp) {
-          AppendUtf8(*cp, &out);
+          AppendReferencedChar(*cp, &out);
           raw.remove_prefix(semi + 1);
           continue;
         }

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 namespace job_detail::detail {
 
@@ -47,6 +48,26 @@ inline Utf8Sequence CheckUtf8Sequence(const std::uint8_t* p, std::size_t availab
     if ((p[i] & 0xC0) != 0x80) return {Utf8Check::kInvalid, i};
   }
   return {Utf8Check::kValid, length};
+}
+
+// Appends the UTF-8 encoding of `code_point`, a Unicode scalar value (not a surrogate, at most
+// U+10FFFF): callers check that first.
+inline void AppendUtf8(std::uint32_t code_point, std::string& out) {
+  if (code_point < 0x80) {
+    out.push_back(static_cast<char>(code_point));
+  } else if (code_point < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (code_point >> 6)));
+    out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
+  } else if (code_point < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (code_point >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (code_point >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((code_point >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
+  }
 }
 
 }  // namespace job_detail::detail
