@@ -752,7 +752,31 @@ struct Session::State {
   void Remerge();
 };
 
-Session::Session(SessionConfig config) : state_(std::make_unique<State>(std::move(config))) {}
+namespace {
+
+// Durations come from the host (JS options); bounding them keeps `now + duration` far from
+// int64 overflow whatever a caller passes. A week is beyond any sensible wait in a dashboard tab.
+constexpr std::int64_t kMaxDurationMs = 7LL * 24 * 60 * 60 * 1000;
+
+std::int64_t BoundDuration(std::int64_t ms) {
+  return std::clamp<std::int64_t>(ms, 0, kMaxDurationMs);
+}
+
+SessionConfig Bounded(SessionConfig config) {
+  config.retry.base_ms = BoundDuration(config.retry.base_ms);
+  config.retry.cap_ms = BoundDuration(config.retry.cap_ms);
+  config.retry.max_retry_after_ms = BoundDuration(config.retry.max_retry_after_ms);
+  config.poll_interval_ms = BoundDuration(config.poll_interval_ms);
+  config.request_timeout_ms = BoundDuration(config.request_timeout_ms);
+  config.expiry_margin_ms = BoundDuration(config.expiry_margin_ms);
+  config.unknown_expiry_ttl_ms = BoundDuration(config.unknown_expiry_ttl_ms);
+  return config;
+}
+
+}  // namespace
+
+Session::Session(SessionConfig config)
+    : state_(std::make_unique<State>(Bounded(std::move(config)))) {}
 Session::~Session() = default;
 
 namespace {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <string>
 #include <variant>
@@ -433,6 +434,22 @@ TEST(SessionTest, ABodyCutOffMidStreamIsTruncatedNotANetworkError) {
     if (attempt < 3) t.AdvanceToNextDeadline();
   }
   EXPECT_EQ(Reason(t.snap()), "network");
+}
+
+TEST(SessionTest, HugeDurationsInTheConfigAreBoundedNotOverflowed) {
+  SessionConfig config = Script::DefaultConfig();
+  config.retry.base_ms = std::numeric_limits<std::int64_t>::max();
+  config.retry.cap_ms = std::numeric_limits<std::int64_t>::max();
+  config.poll_interval_ms = std::numeric_limits<std::int64_t>::max();
+  config.request_timeout_ms = std::numeric_limits<std::int64_t>::max();
+  Script s(config);
+  LoadJob(s, JobJson("running", 2, kUrl));
+  s.session.SetRandom(1.0);
+  s.StepsRespond(503, S3ErrorXml("SlowDown", "slow"));
+  const auto deadline = s.session.NextDeadline();
+  ASSERT_TRUE(deadline.has_value());
+  EXPECT_GT(*deadline, s.now);
+  EXPECT_LE(*deadline - s.now, 7LL * 24 * 60 * 60 * 1000);
 }
 
 struct FinalRow {
