@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <unordered_set>
 
+#include "job_detail/detail/merge_order.h"
+
 namespace job_detail {
 namespace {
 
@@ -15,9 +17,9 @@ void SortByStepNumberWhenAllHaveOne(std::vector<MergedEntry>& entries) {
     return e.key.kind == StepKeyKind::kStepNumber;
   });
   if (!all_numbered) return;
-  std::stable_sort(entries.begin(), entries.end(), [](const MergedEntry& a, const MergedEntry& b) {
-    return a.key.number < b.key.number;
-  });
+  // S3 entries come first here, so ranking S3 before DynamoDB among equal numbers is what a
+  // stable sort by number alone would give.
+  std::stable_sort(entries.begin(), entries.end(), detail::StepNumberOrder{});
 }
 
 }  // namespace

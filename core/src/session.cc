@@ -67,11 +67,11 @@ struct ReceivedSteps {
                            (merged > 0 && index->Summary(merged - 1).value().begin != last_begin);
     if (merge && !restarted && merged == index->count()) return false;
     if (!merge || restarted) Rebind(dynamodb_keys);
+    // Keys only: decoding whole rows here would cost a pass over every step's fields and output.
     for (std::size_t i = merge->s3_count(); i < index->count(); ++i) {
-      const StepSummary row = index->Summary(i).value();  // i < count(): always a row
-      merge->Append(row.key);
-      last_begin = row.begin;
+      merge->Append(index->Key(i).value());  // i < count(): always a key
     }
+    if (index->count() > 0) last_begin = index->Summary(index->count() - 1).value().begin;
     return true;
   }
 

@@ -492,12 +492,11 @@ Result<StepSummary> StepIndex::Summary(std::size_t i) const {
   summary.cost = StepCost(document, record);
   if (!record.is_object) {
     summary.problem = "step is not a JSON object";
-    summary.key = StepKeyFromJsonText(std::nullopt, std::nullopt, std::nullopt, i);
+    summary.key = Key(i).value();  // i < count()
     return summary;
   }
   auto field = [&](StepField f) { return FieldText(document, record, f); };
-  summary.key = StepKeyFromJsonText(field(StepField::kStepNumber), field(StepField::kStepId),
-                                    field(StepField::kId), i);
+  summary.key = Key(i).value();  // i < count()
   summary.step_number = ScalarText(field(StepField::kStepNumber));
   summary.name = ScalarText(field(StepField::kName));
   summary.status = ScalarText(field(StepField::kStatus));
@@ -514,6 +513,17 @@ Result<StepSummary> StepIndex::Summary(std::size_t i) const {
     summary.output_truncated_legacy = facts.truncated_legacy;
   }
   return summary;
+}
+
+Result<StepKey> StepIndex::Key(std::size_t i) const {
+  if (i >= count())
+    return Error{ErrorCode::kInvalidArgument, std::nullopt, "step index out of range"};
+  const StepRecord& record = tracker_->records[i];
+  if (!record.is_object) return StepKeyFromJsonText(std::nullopt, std::nullopt, std::nullopt, i);
+  const DocumentView document = ViewOf(record.span.offset);
+  auto field = [&](StepField f) { return FieldText(document, record, f); };
+  return StepKeyFromJsonText(field(StepField::kStepNumber), field(StepField::kStepId),
+                             field(StepField::kId), i);
 }
 
 Result<nlohmann::json> StepIndex::Step(std::size_t i) const {

@@ -3,18 +3,13 @@
 #include <algorithm>
 #include <utility>
 
+#include "job_detail/detail/merge_order.h"
+
 namespace job_detail::detail {
 namespace {
 
-// MergeSteps' order when every entry has a step number: by number, S3 entries (document order)
-// before DynamoDB ones (list order) among equal numbers.
-struct NumberOrder {
-  static int Rank(StepOrigin origin) { return origin == StepOrigin::kS3 ? 0 : 1; }
-  bool operator()(const MergedEntry& a, const MergedEntry& b) const {
-    if (a.key.number != b.key.number) return a.key.number < b.key.number;
-    return Rank(a.origin) < Rank(b.origin);
-  }
-};
+// MergeSteps' order when every entry has a step number.
+using NumberOrder = StepNumberOrder;
 
 bool Numbered(const StepKey& key) { return key.kind == StepKeyKind::kStepNumber; }
 
@@ -73,12 +68,16 @@ void StreamingMerge::RemoveDynamoDbEntry(std::size_t dynamodb_index) {
 
 void StreamingMerge::LeaveNumberOrder() {
   by_number_ = false;
-  // MergeSteps' unsorted order: S3 entries in document order, then DynamoDB ones in list order.
-  std::stable_sort(list_.entries.begin(), list_.entries.end(),
-                   [](const MergedEntry& a, const MergedEntry& b) {
-                     if (a.origin != b.origin) return a.origin == StepOrigin::kS3;
-                     return a.index < b.index;
-                   });
+  // MergeSteps' unsorted order: S3 entries in document order, then the unmatched DynamoDB ones in
+  // list order; both are known, so the list is rebuilt rather than re-sorted.
+  auto& entries = list_.entries;
+  entries.clear();
+  for (std::size_t i = 0; i < s3_keys_.size(); ++i) {
+    entries.push_back({StepOrigin::kS3, i, s3_keys_[i]});
+  }
+  for (std::size_t i : UnmatchedDynamoDb()) {
+    entries.push_back({StepOrigin::kDynamoDb, i, dynamodb_keys_[i]});
+  }
 }
 
 }  // namespace job_detail::detail

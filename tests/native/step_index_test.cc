@@ -79,6 +79,23 @@ TEST(StepIndexTest, IndexesTheRowFieldsOfEachStep) {
   EXPECT_EQ(index.Step(3).error().code, ErrorCode::kInvalidArgument);
 }
 
+TEST(StepIndexTest, KeyReadsTheMergeKeyAloneAsTheRowHasIt) {
+  StepIndex index;
+  index.Feed(std::string_view(R"([{"step_number":1},{"step_number":"2"},{"id":"x"},{"step_id":7},)"
+                              R"({},"not a step"])"));
+  ASSERT_FALSE(index.Finish().has_value());
+  ASSERT_EQ(index.count(), 6u);
+  for (std::size_t i = 0; i < index.count(); ++i) {
+    const auto key = index.Key(i);
+    ASSERT_TRUE(key.ok()) << i;
+    EXPECT_EQ(key.value(), index.Summary(i).value().key) << i;
+  }
+  EXPECT_EQ(StepKeyToString(index.Key(1).value()), "2");
+  EXPECT_EQ(StepKeyToString(index.Key(2).value()), "id:x");
+  EXPECT_EQ(StepKeyToString(index.Key(5).value()), "#5");
+  EXPECT_EQ(index.Key(6).error().code, ErrorCode::kInvalidArgument);
+}
+
 TEST(StepIndexTest, DecodesAWholeStepOnDemand) {
   StepIndex index;
   index.Feed(kThreeSteps);

@@ -118,6 +118,9 @@ class StepIndex {
 
   // kInvalidArgument when i >= count().
   Result<StepSummary> Summary(std::size_t i) const;
+  // The merge key of step i, as Summary(i).key, without decoding the rest of the row.
+  // kInvalidArgument when i >= count().
+  Result<StepKey> Key(std::size_t i) const;
   // Decodes step i in full (HTML output untruncated). A non-object entry decodes to its value.
   Result<nlohmann::json> Step(std::size_t i) const;
   // The step's raw JSON text (empty when i >= count()).
