@@ -660,9 +660,11 @@ struct Session::State {
       FinishJobRequest(0, outcome, 0, now_ms);
       JobFailed(outcome, now_ms, std::nullopt);
     } else if (request_id == steps_op.request.id) {
-      // Browsers report a body cut off mid-stream as a network failure while it is read; once a
-      // 2xx body has started, say what happened: the document ended early (retried the same way).
-      if (kind == TransportErrorKind::kNetwork && response.steps.index && response.bytes > 0) {
+      // Browsers report a body cut off mid-stream as a network failure, and whether any of its
+      // bytes reached the page first depends on the browser's buffering. What is known either way:
+      // a 2xx body ended short of its Content-Length (or, without one, after some bytes). Say
+      // that the document ended early (retried the same way), not that the network failed.
+      if (kind == TransportErrorKind::kNetwork && BodyEndedShort()) {
         FinishSteps(ClassifyDocumentError(Error{ErrorCode::kTruncated, response.bytes,
                                                 "the connection closed after " +
                                                     std::to_string(response.bytes) +
@@ -672,6 +674,12 @@ struct Session::State {
       }
       FinishSteps(outcome, now_ms, /*abort=*/false);
     }
+  }
+
+  bool BodyEndedShort() const {
+    if (!response.steps.index) return false;  // not a 2xx body
+    if (response.content_length) return response.bytes < *response.content_length;
+    return response.bytes > 0;
   }
 
   // --- Timers ---

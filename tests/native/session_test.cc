@@ -425,7 +425,8 @@ TEST(SessionTest, ABodyCutOffMidStreamIsTruncatedNotANetworkError) {
   EXPECT_EQ(Source(s.snap()), "dynamodb_fallback");
   EXPECT_EQ(Reason(s.snap()), "truncated");
   EXPECT_EQ(s.snap().steps->count, 2u);
-  // Before any byte of the body, a network failure stays a network failure.
+  // Without a Content-Length and before any byte of the body, the session knows nothing about
+  // the body: a network failure stays a network failure.
   Script t;
   LoadJob(t, JobJson("completed", 2, kUrl));
   for (int attempt = 1; attempt <= 3; ++attempt) {
@@ -434,6 +435,40 @@ TEST(SessionTest, ABodyCutOffMidStreamIsTruncatedNotANetworkError) {
     if (attempt < 3) t.AdvanceToNextDeadline();
   }
   EXPECT_EQ(Reason(t.snap()), "network");
+}
+
+// Whether a browser hands any body bytes to the page before reporting the cut is its own timing;
+// the outcome must not depend on it. A 2xx that announced a length and ended short is truncated
+// with zero bytes read too; one that delivered all it announced and then failed is a network error.
+TEST(SessionTest, ABodyShortOfItsContentLengthIsTruncatedEvenBeforeItsFirstByte) {
+  const std::string body = StepsJson(8);
+  const auto run = [&](std::size_t delivered) {
+    Script s;
+    LoadJob(s, JobJson("completed", 2, kUrl));
+    for (int attempt = 1; attempt <= 3; ++attempt) {
+      const std::uint64_t id = s.steps_fetches.back().id;
+      s.session.OnStepsResponseStart(id, 200, {{"Content-Length", std::to_string(body.size())}},
+                                     s.now);
+      if (delivered > 0) s.session.OnStepsChunk(id, std::string_view(body).substr(0, delivered), s.now);
+      s.StepsFail(TransportErrorKind::kNetwork);
+      if (attempt < 3) s.AdvanceToNextDeadline();
+    }
+    EXPECT_EQ(s.steps_fetches.size(), 3u);
+    return std::string(Reason(s.snap()));
+  };
+  EXPECT_EQ(run(0), "truncated");
+  EXPECT_EQ(run(1), "truncated");
+  EXPECT_EQ(run(body.size() - 1), "truncated");
+  EXPECT_EQ(run(body.size()), "network");
+  // A non-2xx answer cut off is not a steps document: the transport failed.
+  Script e;
+  LoadJob(e, JobJson("completed", 2, kUrl));
+  for (int attempt = 1; attempt <= 3; ++attempt) {
+    e.session.OnStepsResponseStart(e.steps_fetches.back().id, 500, {{"Content-Length", "100"}}, e.now);
+    e.StepsFail(TransportErrorKind::kNetwork);
+    if (attempt < 3) e.AdvanceToNextDeadline();
+  }
+  EXPECT_EQ(Reason(e.snap()), "network");
 }
 
 TEST(SessionTest, HugeDurationsInTheConfigAreBoundedNotOverflowed) {

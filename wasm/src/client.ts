@@ -367,9 +367,15 @@ class JobDetailClientImpl implements JobDetailClient {
     const controller = this.#begin(id);
     try {
       // S3 gets no cookies, no referrer, no API headers, and no redirects to somewhere else.
+      // Nor does the body go through the HTTP cache: the URL carries a credential and is signed
+      // anew on every job fetch (so a cached copy is never found again), the index keeps the bytes
+      // itself, and a cached partial body makes the browser resume a cut download with Range
+      // requests of its own, behind the session's retry policy. Revalidation is the session's
+      // (If-None-Match, 304), which no-store passes through untouched.
       const response = await this.#fetch(url, {
         method: 'GET',
         headers,
+        cache: 'no-store',
         credentials: 'omit',
         referrerPolicy: 'no-referrer',
         redirect: 'error',

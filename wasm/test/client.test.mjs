@@ -218,7 +218,19 @@ test('happy path: the S3 list wins, complete, with exact totals, rows and full s
 });
 
 test('S3 requests carry no API headers and no cookies; API requests get apiInit', async () => {
-  const { client } = await load('ok', { apiInit: { headers: { authorization: 'Bearer t0ken' } } });
+  const inits = [];
+  const recordingFetch = (input, init) => {
+    if (!String(input).includes('/jobs/ok')) inits.push(init);
+    return fetch(input, init);
+  };
+  const { client } = await load('ok', { fetch: recordingFetch, apiInit: { headers: { authorization: 'Bearer t0ken' } } });
+  assert.equal(inits.length, 1);
+  // Presigned bodies stay out of the HTTP cache: no credential-bearing copy at rest, and no
+  // browser-made Range resumes of a cut body behind the retry policy.
+  assert.equal(inits[0].cache, 'no-store');
+  assert.equal(inits[0].credentials, 'omit');
+  assert.equal(inits[0].referrerPolicy, 'no-referrer');
+  assert.equal(inits[0].redirect, 'error');
   const jobRequest = api.log.findLast((entry) => entry.role === 'job' && entry.id === 'ok');
   const stepsRequest = api.log.findLast((entry) => entry.role === 'steps' && entry.id === 'ok');
   assert.equal(jobRequest.headers.authorization, 'Bearer t0ken');

@@ -14,6 +14,9 @@ const ERRORS = /** @type {const} */ ({
   storm503: { status: 503, code: 'SlowDown', message: 'Please reduce your request rate.' },
 });
 const LOG_LIMIT = 500;
+// truncated: what is sent and flushed before the rest of the cut body, and the pause between.
+const TRUNCATED_FIRST_PART_BYTES = 16 * 1024;
+const TRUNCATED_PAUSE_MS = 100;
 
 /** @param {string} text */
 function xmlEscape(text) {
@@ -147,7 +150,7 @@ export async function startS3Proxy({ host, port, upstreamUrl, bucket, corsOrigin
               res.end(body);
               return;
             }
-            res.write(body.subarray(0, cut), () => res.socket?.destroy());
+            cutShort(res, body.subarray(0, cut));
             return;
           }
           drip(res, body, rule.chunkBytes, rule.intervalMs);
@@ -159,6 +162,28 @@ export async function startS3Proxy({ host, port, upstreamUrl, bucket, corsOrigin
       else res.destroy();
     });
     req.pipe(upstreamRequest);
+  }
+
+  /**
+   * Sends `part` (the body up to the cut) and closes the connection short of the Content-Length
+   * already announced. The first piece is flushed to the socket and given time to reach the
+   * browser before the rest and the close, so the page has the response's head (and body bytes)
+   * when the read fails, whatever the browser's buffering: the fault is "a 2xx body that ended
+   * early", never "no response at all".
+   * @param {import('node:http').ServerResponse} res
+   * @param {Buffer} part
+   */
+  function cutShort(res, part) {
+    const first = Math.min(part.byteLength, TRUNCATED_FIRST_PART_BYTES);
+    /** @type {NodeJS.Timeout | undefined} */
+    let timer;
+    res.on('close', () => clearTimeout(timer));
+    res.write(part.subarray(0, first), () => {
+      timer = setTimeout(() => {
+        if (res.destroyed) return;
+        res.write(part.subarray(first), () => res.socket?.destroy());
+      }, TRUNCATED_PAUSE_MS);
+    });
   }
 
   /**
