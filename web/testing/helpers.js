@@ -26,7 +26,8 @@ export function startTestBackend(options = {}) {
 export async function admin(backend, method, path, body) {
   const response = await fetch(`${backend.apiUrl}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    // Admin requests that change state must be JSON, even without a body.
+    headers: method === 'GET' ? {} : { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: response.status, body: await response.json() };
