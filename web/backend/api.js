@@ -148,7 +148,15 @@ export async function startApi(options) {
    * @returns {Promise<{status: number, body: unknown}>}
    */
   async function route(req) {
-    const url = new URL(req.url ?? '/', 'http://api.invalid');
+    const target = req.url ?? '/';
+    /** @type {URL} */
+    let url;
+    try {
+      if (!target.startsWith('/')) throw new Error('not origin-form');
+      url = new URL(`http://api.invalid${target}`);
+    } catch {
+      throw new HttpError(400, 'bad_request', 'the request target is not a path');
+    }
     const path = url.pathname;
     if (path.startsWith('/__admin/')) {
       if (!options.admin) throw new HttpError(404, 'not_found', 'admin routes are off (no fault proxy in this mode)');

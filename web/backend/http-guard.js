@@ -182,6 +182,18 @@ export function guardLibraryServer(server, name, guard, render) {
           return;
         }
         for (const listener of listeners) listener.call(server, req, res);
+        // A library's own 'error' listener on the request may throw (dynalite rethrows a client's
+        // disconnect): it runs inside a catch, and the request alone is dropped.
+        for (const onError of req.listeners('error')) {
+          req.removeListener('error', /** @type {(...args: any[]) => void} */ (onError));
+          req.on('error', (/** @type {Error} */ error) => {
+            try {
+              onError.call(req, error);
+            } catch {
+              res.destroy();
+            }
+          });
+        }
       },
       render,
     ),
@@ -190,20 +202,53 @@ export function guardLibraryServer(server, name, guard, render) {
 }
 
 /**
- * The guard of a stand-in: this machine's Host, and no multipart body (the S3 stand-in's form
- * parser dies on malformed ones). `backendOnly` (a stand-in behind the backend, reached by its SDK
- * clients alone) also demands a SigV4 `Authorization` header or query signature and refuses
- * anything only browsers send.
+ * The reason an object key is refused, or null: keys that could name a file outside s3rver's
+ * directory (`.`/`..` segments, backslashes, NUL and other control characters, an absolute or
+ * drive-letter form), checked on the key and on the key decoded once more.
+ * @param {string} key  decoded
+ */
+export function unsafeKeyReason(key) {
+  let again = key;
+  try {
+    again = decodeURIComponent(key);
+  } catch {
+    // Not a second encoding: the key is checked as it is.
+  }
+  for (const candidate of new Set([key, again])) {
+    if (candidate === '') return 'the key is empty';
+    if (/[\\\u0000-\u001f\u007f]/.test(candidate)) return 'the key holds a backslash, NUL or another control character';
+    if (candidate.startsWith('/') || /^[A-Za-z]:/.test(candidate)) return 'the key has an absolute form';
+    if (candidate.split('/').some((segment) => segment === '.' || segment === '..')) return "the key has a '.' or '..' segment";
+  }
+  return null;
+}
+
+/**
+ * The guard of a stand-in: this machine's Host, no multipart body (the S3 stand-in's form
+ * parser dies on malformed ones), a path without a way out of its directory. `backendOnly` (a
+ * stand-in behind the backend, reached by its SDK clients alone) also demands a SigV4
+ * `Authorization` header or query signature and refuses anything only browsers send.
  * @param {ReadonlySet<string>} hostNames
- * @param {boolean} backendOnly
+ * @param {{backendOnly: boolean, methods: readonly string[]}} options  `methods`: what its clients use
  * @returns {(req: import('node:http').IncomingMessage) => TypedError | null}
  */
-export function standInGuard(hostNames, backendOnly) {
+export function standInGuard(hostNames, { backendOnly, methods }) {
   return (req) => {
     if (!hostAllowed(req.headers.host, hostNames)) return { status: 403, code: 'host_not_allowed', message: 'Host header not allowed' };
+    if (!methods.includes(req.method ?? '')) return { status: 405, code: 'method_not_allowed', message: `${req.method} is not used by the backend` };
     if (mediaType(req.headers['content-type']).startsWith('multipart/')) {
       return { status: 415, code: 'unsupported_media_type', message: 'multipart bodies are refused' };
     }
+    const path = (req.url ?? '').split('?')[0];
+    let decoded;
+    try {
+      decoded = decodeURIComponent(path);
+    } catch {
+      return { status: 400, code: 'bad_request', message: 'the path is not valid percent-encoding' };
+    }
+    // The path of a stand-in request names a bucket and a key below it (s3rver maps it to files).
+    const unsafe = decoded === '/' ? null : unsafeKeyReason(decoded.slice(1));
+    if (!path.startsWith('/') || unsafe !== null) return { status: 400, code: 'bad_request', message: `path refused: ${unsafe ?? 'not a path'}` };
     if (!backendOnly) return null;
     if (sentByBrowser(req.headers)) return { status: 403, code: 'browser_request', message: 'this stand-in serves the backend only' };
     const signed = /^AWS4-HMAC-SHA256 /.test(req.headers.authorization ?? '') || /[?&]X-Amz-Signature=/.test(req.url ?? '');
@@ -233,6 +278,7 @@ export function s3XmlError({ code, message }) {
   const s3Code =
     /** @type {Record<string, string>} */ ({
       header_too_large: 'RequestHeaderSectionTooLarge',
+      method_not_allowed: 'MethodNotAllowed',
       request_timeout: 'RequestTimeout',
       bad_request: 'BadRequest',
       internal: 'InternalError',

@@ -8,7 +8,7 @@
 // XML errors and never reach s3rver.
 import http from 'node:http';
 import { once } from 'node:events';
-import { answerClientErrors, allowedHostNames, hostAllowed, s3XmlError, serveSafely, xmlEscape } from './http-guard.js';
+import { answerClientErrors, allowedHostNames, hostAllowed, s3XmlError, serveSafely, unsafeKeyReason, xmlEscape } from './http-guard.js';
 import { hasQuerySignature, verifyPresigned } from './presigned.js';
 import { allowOriginFor, EXPOSED_HEADERS, urlOf } from './storage.js';
 
@@ -56,28 +56,6 @@ function expiryDetails(query, now) {
  * @property {{accessKeyId: string, secretAccessKey: string}[]} credentials  the keys presigned URLs may be signed with
  * @property {readonly string[]} [allowedHosts]  Host names accepted besides this machine's
  */
-
-/**
- * The reason an object key is refused, or null: keys that could name a file outside s3rver's
- * directory (`.`/`..` segments, backslashes, NUL and other control characters, an absolute or
- * drive-letter form), checked on the key and on the key decoded once more.
- * @param {string} key  decoded
- */
-export function unsafeKeyReason(key) {
-  let again = key;
-  try {
-    again = decodeURIComponent(key);
-  } catch {
-    // Not a second encoding: the key is checked as it is.
-  }
-  for (const candidate of new Set([key, again])) {
-    if (candidate === '') return 'the key is empty';
-    if (/[\\\u0000-\u001f\u007f]/.test(candidate)) return 'the key holds a backslash, NUL or another control character';
-    if (candidate.startsWith('/') || /^[A-Za-z]:/.test(candidate)) return 'the key has an absolute form';
-    if (candidate.split('/').some((segment) => segment === '.' || segment === '..')) return "the key has a '.' or '..' segment";
-  }
-  return null;
-}
 
 /** @param {ProxyOptions} options */
 export async function startS3Proxy({ host, port, upstreamUrl, bucket, corsOrigins, faults, credentials, allowedHosts = [] }) {

@@ -37,8 +37,8 @@ export async function startBackend(options = {}, env = process.env) {
     let s3Url;
     /** @type {string} */
     let dynamoUrl;
-    /** @type {string | null} */
-    let s3Directory = null;
+    /** @type {{s3Url: string, dynamoUrl: string, directory: string} | null} */
+    let standInsSeen = null;
     if (config.mode === 'local') {
       // The stand-ins serve the backend alone: the fault proxy is the only S3 port browsers reach.
       const standIns = await startStandIns({ bucket: config.bucket, corsOrigins: config.corsOrigins, backendOnly: true, dataDir: config.dataDir });
@@ -69,7 +69,7 @@ export async function startBackend(options = {}, env = process.env) {
       stops.push(async () => presignS3.destroy());
       s3Url = proxy.url;
       dynamoUrl = standIns.dynamoUrl;
-      s3Directory = standIns.directory;
+      standInsSeen = { s3Url: standIns.s3Url, dynamoUrl: standIns.dynamoUrl, directory: standIns.directory };
     } else {
       if (initialRules.length > 0) throw new Error('--fault needs the local stand-ins (the fault proxy runs only there)');
       const s3 = createS3Client({ region: config.region, endpoint: config.s3Endpoint, credentials: config.credentials });
@@ -171,8 +171,8 @@ export async function startBackend(options = {}, env = process.env) {
       apiUrl: api.url,
       s3Url,
       dynamoUrl,
-      /** s3rver's directory in local mode (every object lives below it), else null. */
-      s3Directory,
+      /** Local mode: the stand-ins' loopback URLs (the backend's alone) and s3rver's directory. */
+      standIns: standInsSeen,
       storage,
       presignS3,
       /** What the demo jobs hold (counts, exact totals), keyed by job id. */

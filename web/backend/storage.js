@@ -1,5 +1,5 @@
 // Storage wiring: in-process stand-ins (dynalite, s3rver) and AWS SDK v3 clients for any mode.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -57,11 +57,11 @@ export function urlOf(address, host) {
 export async function startStandIns({ bucket, corsOrigins, backendOnly = false, dataDir = tmpdir() }) {
   const [{ default: dynalite }, { default: S3rver }] = await Promise.all([import('dynalite'), import('s3rver')]);
   const hostNames = allowedHostNames(STAND_IN_HOST);
-  const guard = standInGuard(hostNames, backendOnly);
   const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  guardLibraryServer(dynamo, 'dynalite', guard, jsonError);
+  guardLibraryServer(dynamo, 'dynalite', standInGuard(hostNames, { backendOnly, methods: ['POST'] }), jsonError);
   dynamo.listen(0, STAND_IN_HOST);
   await once(dynamo, 'listening');
+  await mkdir(dataDir, { recursive: true });
   const directory = await mkdtemp(join(dataDir, 'jobdash-s3-'));
   const s3rver = new S3rver({
     address: STAND_IN_HOST,
@@ -73,7 +73,9 @@ export async function startStandIns({ bucket, corsOrigins, backendOnly = false, 
   });
   const s3Address = await s3rver.run();
   if (!s3rver.httpServer) throw new Error('s3rver started without an HTTP server');
-  guardLibraryServer(s3rver.httpServer, 's3rver', guard, s3XmlError);
+  // The methods of the S3 calls the backend makes (objects and buckets: get, head, put, delete).
+  const s3Methods = backendOnly ? ['GET', 'HEAD', 'PUT', 'DELETE'] : ['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'];
+  guardLibraryServer(s3rver.httpServer, 's3rver', standInGuard(hostNames, { backendOnly, methods: s3Methods }), s3XmlError);
   return {
     dynamoUrl: urlOf(dynamo.address(), STAND_IN_HOST),
     s3Url: urlOf(s3Address, STAND_IN_HOST),
