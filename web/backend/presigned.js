@@ -13,7 +13,7 @@ const CONTENT_SHA256 = 'x-amz-content-sha256';
 
 /** SHA-256 / HMAC-SHA-256 over node:crypto, the hash interface (`Checksum`) the signer takes. */
 class NodeSha256 {
-  /** @param {import('@smithy/types').SourceData} [secret] */
+  /** @param {string | ArrayBuffer | ArrayBufferView} [secret] */
   constructor(secret) {
     this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytesOf(secret));
   }
@@ -32,7 +32,7 @@ class NodeSha256 {
   }
 }
 
-/** @param {import('@smithy/types').SourceData} data */
+/** @param {string | ArrayBuffer | ArrayBufferView} data */
 function bytesOf(data) {
   if (typeof data === 'string') return Buffer.from(data, 'utf8');
   if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
@@ -178,7 +178,6 @@ export async function verifyPresigned({ method, rawPath, rawQuery, headers, secr
     uriEscapePath: false,
     applyChecksum: false,
   });
-  /** @type {import('@smithy/types').HttpRequest} */
   const request = { method, protocol: 'http:', hostname: 'local', path: rawPath, query: unsigned, headers: toSign };
   const signed = await signer.presign(request, {
     signingDate: signedAt,
