@@ -85,7 +85,8 @@ export async function startStack({ env = {}, timeoutMs = 240_000 } = {}) {
   async function admin(method, path, body) {
     const response = await fetch(`${apiUrl}${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      // Admin requests that change state must be JSON, even without a body.
+      headers: method === 'GET' ? {} : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const json = await response.json();

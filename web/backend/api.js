@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { allowedHostNames, answerClientErrors, hostAllowed, jsonError, mediaType, sendTypedError, serveSafely } from './http-guard.js';
 import { allowOriginFor, urlOf } from './storage.js';
 
 const MAX_ADMIN_BODY_BYTES = 64 * 1024;
@@ -29,6 +30,7 @@ export class HttpError extends Error {
  * @property {string} table
  * @property {string} bucket
  * @property {string[]} corsOrigins
+ * @property {readonly string[]} [allowedHosts]  Host names accepted besides this machine's
  * @property {number} presignExpiresSeconds
  * @property {((method: string, path: string, body: unknown) => Promise<{status: number, body: unknown}>) | null} admin
  * @property {boolean} log
@@ -37,6 +39,7 @@ export class HttpError extends Error {
 /** @param {ApiOptions} options */
 export async function startApi(options) {
   const { ddb, presignS3, table, bucket, corsOrigins } = options;
+  const hostNames = allowedHostNames(options.host, options.allowedHosts);
 
   /** @param {string | undefined} origin */
   function corsHeaders(origin) {
@@ -44,8 +47,9 @@ export async function startApi(options) {
     if (allowOrigin === null) return {};
     return {
       'Access-Control-Allow-Origin': allowOrigin,
-      // The client reads Date to learn clock skew before judging presigned-URL expiry.
-      'Access-Control-Expose-Headers': 'Date, ETag',
+      // The client reads Date to learn clock skew before judging presigned-URL expiry, ETag for
+      // conditional re-fetches, Retry-After when told to wait.
+      'Access-Control-Expose-Headers': 'Date, ETag, Retry-After',
     };
   }
 
@@ -123,14 +127,40 @@ export async function startApi(options) {
   }
 
   /**
+   * Admin routes steer the stack, so only the dashboard (its own Origin) or a program (no Origin)
+   * may call them, never a cross-site page, and a request that changes state must be JSON: a page
+   * elsewhere can send a form or a `text/plain` body without a preflight, never `application/json`.
+   * @param {import('node:http').IncomingMessage} req
+   */
+  function refuseForeignAdminRequest(req) {
+    const origin = req.headers.origin;
+    if (origin !== undefined && !corsOrigins.includes(origin)) {
+      throw new HttpError(403, 'forbidden_origin', 'admin routes answer only the dashboard origin');
+    }
+    if (req.headers['sec-fetch-site'] === 'cross-site') throw new HttpError(403, 'cross_site', 'admin routes refuse cross-site requests');
+    if (req.method !== 'GET' && req.method !== 'HEAD' && mediaType(req.headers['content-type']) !== 'application/json') {
+      throw new HttpError(415, 'unsupported_media_type', 'admin requests that change state must be application/json');
+    }
+  }
+
+  /**
    * @param {import('node:http').IncomingMessage} req
    * @returns {Promise<{status: number, body: unknown}>}
    */
   async function route(req) {
-    const url = new URL(req.url ?? '/', 'http://api.invalid');
+    const target = req.url ?? '/';
+    /** @type {URL} */
+    let url;
+    try {
+      if (!target.startsWith('/')) throw new Error('not origin-form');
+      url = new URL(`http://api.invalid${target}`);
+    } catch {
+      throw new HttpError(400, 'bad_request', 'the request target is not a path');
+    }
     const path = url.pathname;
     if (path.startsWith('/__admin/')) {
       if (!options.admin) throw new HttpError(404, 'not_found', 'admin routes are off (no fault proxy in this mode)');
+      refuseForeignAdminRequest(req);
       const body = req.method === 'POST' ? await readJsonBody(req) : undefined;
       return options.admin(req.method ?? 'GET', path, body);
     }
@@ -153,10 +183,20 @@ export async function startApi(options) {
     throw new HttpError(404, 'not_found', `no route for ${path}`);
   }
 
-  const server = http.createServer(async (req, res) => {
+  /**
+   * @param {import('node:http').IncomingMessage} req
+   * @param {import('node:http').ServerResponse} res
+   */
+  async function handle(req, res) {
     const started = Date.now();
+    if (!hostAllowed(req.headers.host, hostNames)) {
+      req.resume();
+      sendTypedError(res, { status: 403, code: 'host_not_allowed', message: 'Host header not allowed' }, jsonError);
+      return;
+    }
     const cors = corsHeaders(req.headers.origin);
     if (req.method === 'OPTIONS') {
+      req.resume();
       const allowed = Object.keys(cors).length > 0;
       res.writeHead(allowed ? 204 : 403, {
         ...cors,
@@ -199,9 +239,13 @@ export async function startApi(options) {
       Vary: 'Origin',
       ...cors,
     });
-    res.end(notModified ? undefined : body);
+    req.resume();
+    res.end(notModified || req.method === 'HEAD' ? undefined : body);
     if (options.log) console.error('[api] %s %s %d %dms', req.method, req.url, res.statusCode, Date.now() - started);
-  });
+  }
+
+  const server = http.createServer(serveSafely('api', handle, jsonError));
+  answerClientErrors(server, jsonError);
   server.listen(options.port, options.host);
   await once(server, 'listening');
   return {

@@ -35,6 +35,8 @@ const AWS_CREDENTIAL_VARIABLES = [
  * @property {string} [bucket]
  * @property {string} [region]
  * @property {string[]} [corsOrigins]  dashboard origins allowed by the API and the bucket ('*' for any)
+ * @property {string[]} [allowedHosts]  Host names the servers answer to besides localhost, 127.0.0.1, [::1] and `host`
+ * @property {string} [dataDir]  where s3rver's temporary directory is made (default: the OS temporary directory)
  * @property {number} [presignExpiresSeconds]
  * @property {boolean | {big?: boolean, running?: boolean}} [demo]  write the demo jobs (default: local modes only)
  * @property {number} [runningIntervalMs]  running demo job: ms between new steps (0: only on admin advance)
@@ -93,6 +95,10 @@ export function resolveConfig(options = {}, env = process.env) {
     s3Endpoint: mode === 'endpoints' ? s3Endpoint : undefined,
     dynamoEndpoint: mode === 'endpoints' ? dynamoEndpoint : undefined,
     corsOrigins: origins,
+    allowedHosts:
+      options.allowedHosts ??
+      (env.JOBDASH_ALLOWED_HOSTS ? env.JOBDASH_ALLOWED_HOSTS.split(',').map((h) => h.trim()).filter(Boolean) : []),
+    dataDir: options.dataDir ?? env.JOBDASH_DATA_DIR ?? undefined,
     presignExpiresSeconds:
       options.presignExpiresSeconds ??
       (env.PRESIGN_EXPIRES_SECONDS ? Number(env.PRESIGN_EXPIRES_SECONDS) : DEFAULTS.presignExpiresSeconds),

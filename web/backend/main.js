@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Starts the local backend: stand-ins (or AWS), fault proxy, demo jobs, API. Ctrl-C stops all.
-// Usage: node web/backend/main.js [--port N] [--s3-port N] [--host H] [--origin URL]...
-//        [--fault mode[:jobId][*times]]... [--no-demo] [--no-big] [--running-interval-ms N] [--log]
+// Usage: node web/backend/main.js [--port N] [--s3-port N] [--host H] [--allowed-host NAME]...
+//        [--origin URL]... [--fault mode[:jobId][*times]]... [--no-demo] [--no-big]
+//        [--running-interval-ms N] [--data-dir DIR] [--log]
 import { parseArgs } from 'node:util';
 import { startBackend } from './start-backend.js';
 
@@ -14,6 +15,8 @@ const { values } = parseArgs({
     port: { type: 'string' },
     's3-port': { type: 'string' },
     host: { type: 'string' },
+    'allowed-host': { type: 'string', multiple: true },
+    'data-dir': { type: 'string' },
     origin: { type: 'string', multiple: true },
     fault: { type: 'string', multiple: true },
     'no-demo': { type: 'boolean' },
@@ -25,8 +28,8 @@ const { values } = parseArgs({
 });
 if (values.help) {
   console.log(
-    'node web/backend/main.js [--port N] [--s3-port N] [--host H] [--origin URL]... ' +
-      '[--fault mode[:jobId][*times]]... [--no-demo] [--no-big] [--running-interval-ms N] [--log]\n' +
+    'node web/backend/main.js [--port N] [--s3-port N] [--host H] [--allowed-host NAME]... [--origin URL]... ' +
+      '[--fault mode[:jobId][*times]]... [--no-demo] [--no-big] [--running-interval-ms N] [--data-dir DIR] [--log]\n' +
       'See web/backend/README.md for the environment variables.',
   );
   process.exit(0);
@@ -39,6 +42,8 @@ const backend = await startBackend({
   port: int(values.port),
   s3Port: int(values['s3-port']),
   host: values.host,
+  allowedHosts: values['allowed-host'],
+  dataDir: values['data-dir'],
   corsOrigins: values.origin,
   faults: values.fault,
   demo: values['no-demo'] ? false : values['no-big'] ? { big: false } : undefined,

@@ -2,8 +2,14 @@
 // host, so the browser's direct S3 fetches pass here: faults are served the way S3 serves them
 // (XML error bodies, CORS headers on errors, request ids), and every request is counted per
 // object so tests can assert how many attempts a client made.
+// It is the only S3 port a browser can reach, and it passes reads only: GET and HEAD of an object
+// of the bucket with a valid presigned signature (verified as S3 does), preflights answered from
+// the bucket's CORS rule; other methods, other Hosts, unsafe keys and malformed requests get S3
+// XML errors and never reach s3rver.
 import http from 'node:http';
 import { once } from 'node:events';
+import { answerClientErrors, allowedHostNames, hostAllowed, s3XmlError, serveSafely, unsafeKeyReason, xmlEscape } from './http-guard.js';
+import { hasQuerySignature, verifyPresigned } from './presigned.js';
 import { allowOriginFor, EXPOSED_HEADERS, urlOf } from './storage.js';
 
 const ERRORS = /** @type {const} */ ({
@@ -14,14 +20,13 @@ const ERRORS = /** @type {const} */ ({
   storm503: { status: 503, code: 'SlowDown', message: 'Please reduce your request rate.' },
 });
 const LOG_LIMIT = 500;
+// Distinct object keys counted at once (the oldest is forgotten first).
+const COUNTED_KEYS_LIMIT = 1000;
+// Request headers that reach s3rver: what a GET or HEAD of an object can use.
+const FORWARDED_HEADERS = ['range', 'if-match', 'if-none-match', 'if-modified-since', 'if-unmodified-since', 'accept', 'accept-encoding'];
 // truncated: what is sent and flushed before the rest of the cut body, and the pause between.
 const TRUNCATED_FIRST_PART_BYTES = 16 * 1024;
 const TRUNCATED_PAUSE_MS = 100;
-
-/** @param {string} text */
-function xmlEscape(text) {
-  return text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 /**
  * Expiry details S3 puts in a "Request has expired" error.
@@ -48,11 +53,15 @@ function expiryDetails(query, now) {
  * @property {string} bucket
  * @property {string[]} corsOrigins
  * @property {import('./faults.js').FaultTable} faults
+ * @property {{accessKeyId: string, secretAccessKey: string}[]} credentials  the keys presigned URLs may be signed with
+ * @property {readonly string[]} [allowedHosts]  Host names accepted besides this machine's
  */
 
 /** @param {ProxyOptions} options */
-export async function startS3Proxy({ host, port, upstreamUrl, bucket, corsOrigins, faults }) {
+export async function startS3Proxy({ host, port, upstreamUrl, bucket, corsOrigins, faults, credentials, allowedHosts = [] }) {
   const upstream = new URL(upstreamUrl);
+  const hostNames = allowedHostNames(host, allowedHosts);
+  const secrets = new Map(credentials.map((c) => [c.accessKeyId, c.secretAccessKey]));
   /** @type {Map<string, {jobId: string | null, total: number, methods: Record<string, number>, log: {method: string, status: number, fault: string | null}[]}>} */
   const counts = new Map();
   let requestSequence = 0;
@@ -68,37 +77,45 @@ export async function startS3Proxy({ host, port, upstreamUrl, bucket, corsOrigin
     };
   }
 
-  /** @param {string} pathname */
-  function objectOf(pathname) {
-    const prefix = `/${bucket}/`;
-    const key = pathname.startsWith(prefix) ? decodeURIComponent(pathname.slice(prefix.length)) : pathname;
-    const match = /^jobs\/([^/]+)\//.exec(key);
-    return { key, jobId: match ? match[1] : null };
-  }
-
   /**
+   * Sends an S3 XML error with a request id and the CORS headers of the request's origin.
    * @param {import('node:http').ServerResponse} res
-   * @param {keyof typeof ERRORS} mode
-   * @param {{method: string, origin: string | undefined, key: string, query: URLSearchParams}} request
+   * @param {{status: number, code: string, message: string}} error
+   * @param {{method: string, origin: string | undefined}} request
+   * @param {string} [extraXml]  elements after Message (already escaped)
+   * @param {Record<string, string>} [extraHeaders]
    */
-  function sendError(res, mode, request) {
-    const error = ERRORS[mode];
+  function sendS3Error(res, error, request, extraXml = '', extraHeaders = {}) {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
     const requestId = (++requestSequence).toString(16).toUpperCase().padStart(16, '0');
-    let extra = mode === 'expired' ? expiryDetails(request.query, new Date()) : '';
-    if (mode === 'not_found') extra = `<Key>${xmlEscape(request.key)}</Key>`;
     const body = Buffer.from(
       '<?xml version="1.0" encoding="UTF-8"?>\n' +
-        `<Error><Code>${error.code}</Code><Message>${error.message}</Message>${extra}` +
+        `<Error><Code>${xmlEscape(error.code)}</Code><Message>${xmlEscape(error.message)}</Message>${extraXml}` +
         `<RequestId>${requestId}</RequestId><HostId>jobdash-local-${requestId}</HostId></Error>`,
     );
     res.writeHead(error.status, {
       'Content-Type': 'application/xml',
       'Content-Length': body.byteLength,
       'x-amz-request-id': requestId,
-      ...(mode === 'storm503' ? { 'Retry-After': '1' } : {}),
+      ...extraHeaders,
       ...corsFor(request.origin),
     });
     res.end(request.method === 'HEAD' ? undefined : body);
+  }
+
+  /**
+   * A fault mode's error, as S3 words it.
+   * @param {import('node:http').ServerResponse} res
+   * @param {keyof typeof ERRORS} mode
+   * @param {{method: string, origin: string | undefined, key: string, query: URLSearchParams}} request
+   */
+  function sendError(res, mode, request) {
+    let extra = mode === 'expired' ? expiryDetails(request.query, new Date()) : '';
+    if (mode === 'not_found') extra = `<Key>${xmlEscape(request.key)}</Key>`;
+    sendS3Error(res, ERRORS[mode], request, extra, mode === 'storm503' ? { 'Retry-After': '1' } : {});
   }
 
   /**
@@ -107,13 +124,19 @@ export async function startS3Proxy({ host, port, upstreamUrl, bucket, corsOrigin
    * @param {import('./faults.js').FaultRule | null} rule
    */
   function forward(req, res, rule) {
+    /** @type {Record<string, string>} */
+    const forwarded = { host: upstream.host };
+    for (const name of FORWARDED_HEADERS) {
+      const value = req.headers[name];
+      if (typeof value === 'string') forwarded[name] = value;
+    }
     const upstreamRequest = http.request(
       {
         host: upstream.hostname,
         port: upstream.port,
         method: req.method,
         path: req.url,
-        headers: { ...req.headers, host: upstream.host },
+        headers: forwarded,
       },
       (upstreamResponse) => {
         /** @type {Record<string, string | string[]>} */
@@ -123,15 +146,7 @@ export async function startS3Proxy({ host, port, upstreamUrl, bucket, corsOrigin
           if (rule?.mode === 'no_cors' && /^access-control-/i.test(name)) continue;
           headers[name] = value;
         }
-        if (rule?.mode !== 'no_cors' && req.method !== 'OPTIONS') {
-          const cors = corsFor(req.headers.origin);
-          for (const [name, value] of Object.entries(cors)) {
-            const existing = Object.keys(headers).find((h) => h.toLowerCase() === name.toLowerCase());
-            if (name === 'Access-Control-Allow-Origin' && existing) continue;
-            if (existing) delete headers[existing];
-            headers[name] = value;
-          }
-        }
+        if (rule?.mode !== 'no_cors') Object.assign(headers, corsFor(req.headers.origin));
         const status = upstreamResponse.statusCode ?? 502;
         if (rule?.mode !== 'slow' && rule?.mode !== 'truncated') {
           res.writeHead(status, headers);
@@ -161,7 +176,9 @@ export async function startS3Proxy({ host, port, upstreamUrl, bucket, corsOrigin
       if (!res.headersSent) sendError(res, 'server_error', { method: req.method ?? 'GET', origin: req.headers.origin, key: '', query: new URLSearchParams() });
       else res.destroy();
     });
-    req.pipe(upstreamRequest);
+    res.on('close', () => upstreamRequest.destroy());
+    req.resume();
+    upstreamRequest.end();
   }
 
   /**
@@ -212,12 +229,54 @@ export async function startS3Proxy({ host, port, upstreamUrl, bucket, corsOrigin
     next();
   }
 
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://proxy.invalid');
-    const { key, jobId } = objectOf(url.pathname);
+  /**
+   * @param {import('node:http').IncomingMessage} req
+   * @param {import('node:http').ServerResponse} res
+   */
+  async function handle(req, res) {
     const method = req.method ?? 'GET';
+    const origin = req.headers.origin;
+    const reply = { method, origin };
+    if (!hostAllowed(req.headers.host, hostNames)) {
+      req.resume();
+      return sendS3Error(res, { status: 403, code: 'AccessDenied', message: 'Host header not allowed' }, reply);
+    }
+    if (method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS') {
+      req.resume();
+      return sendS3Error(
+        res,
+        { status: 405, code: 'MethodNotAllowed', message: 'The specified method is not allowed against this resource.' },
+        reply,
+        `<Method>${xmlEscape(method)}</Method><ResourceType>OBJECT</ResourceType>`,
+        { Allow: 'GET, HEAD, OPTIONS' },
+      );
+    }
+    req.resume();
+    const target = req.url ?? '';
+    const queryAt = target.indexOf('?');
+    const rawPath = queryAt < 0 ? target : target.slice(0, queryAt);
+    const rawQuery = queryAt < 0 ? '' : target.slice(queryAt + 1);
+    if (!rawPath.startsWith('/')) return sendS3Error(res, { status: 400, code: 'InvalidURI', message: "Couldn't parse the specified URI." }, reply);
+    const prefix = `/${bucket}/`;
+    if (!rawPath.startsWith(prefix)) {
+      return sendS3Error(res, { status: 403, code: 'AccessDenied', message: `Only objects of the bucket ${bucket} are served here.` }, reply);
+    }
+    let key;
+    try {
+      key = decodeURIComponent(rawPath.slice(prefix.length));
+    } catch {
+      return sendS3Error(res, { status: 400, code: 'InvalidURI', message: "Couldn't parse the specified URI." }, reply);
+    }
+    const unsafe = unsafeKeyReason(key);
+    if (unsafe !== null) return sendS3Error(res, { status: 400, code: 'InvalidArgument', message: `Object key refused: ${unsafe}.` }, reply);
+    const match = /^jobs\/([^/]+)\//.exec(key);
+    const jobId = match ? match[1] : null;
+
     let entry = counts.get(key);
-    if (!entry) counts.set(key, (entry = { jobId, total: 0, methods: {}, log: [] }));
+    if (!entry) {
+      if (counts.size >= COUNTED_KEYS_LIMIT) counts.delete(/** @type {string} */ (counts.keys().next().value));
+      counts.set(key, (entry = { jobId, total: 0, methods: {}, log: [] }));
+    }
     entry.total += 1;
     entry.methods[method] = (entry.methods[method] ?? 0) + 1;
     const record = entry;
@@ -228,10 +287,27 @@ export async function startS3Proxy({ host, port, upstreamUrl, bucket, corsOrigin
       if (record.log.length > LOG_LIMIT) record.log.shift();
     });
 
-    // Preflights are answered from the bucket's CORS configuration, never from the object.
-    const rule = method === 'GET' || method === 'HEAD' ? faults.take(jobId, req.url ?? '') : peekNoCors(jobId);
+    // Preflights are answered from the bucket's CORS rule, never from the object.
+    if (method === 'OPTIONS') {
+      const noCors = peekNoCors(jobId);
+      appliedFault = noCors?.mode ?? null;
+      return preflight(req, res, noCors !== null);
+    }
+
+    if (!hasQuerySignature(rawQuery)) {
+      return sendS3Error(res, { status: 403, code: 'AccessDenied', message: 'Access Denied' }, reply);
+    }
+    const verdict = await verifyPresigned({ method, rawPath, rawQuery, headers: req.headers, secrets, now: new Date() });
+    if (!verdict.ok) {
+      const details = Object.entries(verdict.details)
+        .map(([name, value]) => `<${name}>${xmlEscape(value)}</${name}>`)
+        .join('');
+      return sendS3Error(res, verdict, reply, details);
+    }
+
+    const rule = faults.take(jobId, target);
     appliedFault = rule?.mode ?? null;
-    const request = { method, origin: req.headers.origin, key, query: url.searchParams };
+    const request = { method, origin, key, query: new URLSearchParams(rawQuery) };
     if (!rule) return forward(req, res, null);
     switch (rule.mode) {
       case 'reset':
@@ -243,21 +319,47 @@ export async function startS3Proxy({ host, port, upstreamUrl, bucket, corsOrigin
       case 'server_error':
       case 'storm503':
         return sendError(res, rule.mode, request);
-      case 'no_cors':
-        if (method === 'OPTIONS') {
-          const body = Buffer.from(
-            '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>CORSResponse</Code>' +
-              '<Message>CORS is not enabled for this bucket.</Message></Error>',
-          );
-          res.writeHead(403, { 'Content-Type': 'application/xml', 'Content-Length': body.byteLength });
-          res.end(body);
-          return;
-        }
-        return forward(req, res, rule);
       default:
         return forward(req, res, rule);
     }
-  });
+  }
+
+  /**
+   * A CORS preflight answered as S3 does from the bucket's rule (origins of the dashboard, GET and
+   * HEAD, any request header), or refused when the `no_cors` fault is on.
+   * @param {import('node:http').IncomingMessage} req
+   * @param {import('node:http').ServerResponse} res
+   * @param {boolean} corsDisabled
+   */
+  function preflight(req, res, corsDisabled) {
+    const requested = String(req.headers['access-control-request-method'] ?? '');
+    const allowOrigin = corsDisabled ? null : allowOriginFor(corsOrigins, req.headers.origin);
+    if (allowOrigin === null || (requested !== 'GET' && requested !== 'HEAD')) {
+      const body = Buffer.from(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>CORSResponse</Code>' +
+          (corsDisabled
+            ? '<Message>CORS is not enabled for this bucket.</Message></Error>'
+            : '<Message>This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource\'s CORS spec.</Message></Error>'),
+      );
+      res.writeHead(403, { 'Content-Type': 'application/xml', 'Content-Length': body.byteLength });
+      res.end(body);
+      return;
+    }
+    const requestedHeaders = req.headers['access-control-request-headers'];
+    res.writeHead(200, {
+      'Access-Control-Allow-Origin': allowOrigin,
+      'Access-Control-Allow-Methods': 'GET, HEAD',
+      ...(typeof requestedHeaders === 'string' && requestedHeaders !== '' ? { 'Access-Control-Allow-Headers': requestedHeaders } : {}),
+      'Access-Control-Expose-Headers': EXPOSED_HEADERS.join(', '),
+      'Access-Control-Max-Age': '600',
+      Vary: 'Origin, Access-Control-Request-Headers, Access-Control-Request-Method',
+      'Content-Length': 0,
+    });
+    res.end();
+  }
+
+  const server = http.createServer(serveSafely('s3-proxy', handle, s3XmlError));
+  answerClientErrors(server, s3XmlError);
 
   /** @param {string | null} jobId */
   function peekNoCors(jobId) {

@@ -37,8 +37,11 @@ export async function startBackend(options = {}, env = process.env) {
     let s3Url;
     /** @type {string} */
     let dynamoUrl;
+    /** @type {{s3Url: string, dynamoUrl: string, directory: string} | null} */
+    let standInsSeen = null;
     if (config.mode === 'local') {
-      const standIns = await startStandIns({ host: config.host, bucket: config.bucket, corsOrigins: config.corsOrigins });
+      // The stand-ins serve the backend alone: the fault proxy is the only S3 port browsers reach.
+      const standIns = await startStandIns({ bucket: config.bucket, corsOrigins: config.corsOrigins, backendOnly: true, dataDir: config.dataDir });
       stops.push(standIns.stop);
       const s3 = createS3Client({ region: config.region, endpoint: standIns.s3Url, credentials: standIns.credentials });
       const dynamo = createDynamoClients({ region: config.region, endpoint: standIns.dynamoUrl, credentials: standIns.credentials });
@@ -57,6 +60,8 @@ export async function startBackend(options = {}, env = process.env) {
         bucket: config.bucket,
         corsOrigins: config.corsOrigins,
         faults,
+        credentials: [standIns.credentials],
+        allowedHosts: config.allowedHosts,
       });
       stops.push(proxy.stop);
       // Signed for the proxy's host: that is the URL the browser will fetch.
@@ -64,6 +69,7 @@ export async function startBackend(options = {}, env = process.env) {
       stops.push(async () => presignS3.destroy());
       s3Url = proxy.url;
       dynamoUrl = standIns.dynamoUrl;
+      standInsSeen = { s3Url: standIns.s3Url, dynamoUrl: standIns.dynamoUrl, directory: standIns.directory };
     } else {
       if (initialRules.length > 0) throw new Error('--fault needs the local stand-ins (the fault proxy runs only there)');
       const s3 = createS3Client({ region: config.region, endpoint: config.s3Endpoint, credentials: config.credentials });
@@ -153,6 +159,7 @@ export async function startBackend(options = {}, env = process.env) {
       table: config.table,
       bucket: config.bucket,
       corsOrigins: config.corsOrigins,
+      allowedHosts: config.allowedHosts,
       presignExpiresSeconds: config.presignExpiresSeconds,
       admin: config.admin ? admin : null,
       log: config.log,
@@ -164,6 +171,8 @@ export async function startBackend(options = {}, env = process.env) {
       apiUrl: api.url,
       s3Url,
       dynamoUrl,
+      /** Local mode: the stand-ins' loopback URLs (the backend's alone) and s3rver's directory. */
+      standIns: standInsSeen,
       storage,
       presignS3,
       /** What the demo jobs hold (counts, exact totals), keyed by job id. */

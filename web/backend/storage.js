@@ -1,17 +1,20 @@
 // Storage wiring: in-process stand-ins (dynalite, s3rver) and AWS SDK v3 clients for any mode.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CreateBucketCommand, HeadBucketCommand, PutBucketCorsCommand, S3Client } from '@aws-sdk/client-s3';
-import dynalite from 'dynalite';
-import S3rver from 's3rver';
+import { allowedHostNames, guardLibraryServer, jsonError, s3XmlError, standInGuard } from './http-guard.js';
 
-// s3rver does not verify signatures; any static pair works for both stand-ins.
-const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
-export const EXPOSED_HEADERS = ['ETag', 'Content-Length', 'Date'];
+// The stand-ins take any static pair; the fault proxy verifies presigned URLs against this one.
+export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+// What the bucket lets the dashboard read: ETag (conditional re-fetch), Content-Length and
+// Content-Range (progress, ranges), Date (the server's clock), Retry-After (503 SlowDown).
+export const EXPOSED_HEADERS = Object.freeze(['ETag', 'Content-Length', 'Content-Range', 'Date', 'Retry-After']);
+// Where the stand-ins listen: this machine only.
+const STAND_IN_HOST = '127.0.0.1';
 
 /**
  * The Access-Control-Allow-Origin value for a request's Origin, or null when not allowed.
@@ -45,16 +48,23 @@ export function urlOf(address, host) {
 }
 
 /**
- * Starts dynalite (in memory) and s3rver (on a fresh temporary directory) on ephemeral ports.
- * @param {{host: string, bucket: string, corsOrigins: string[]}} options
+ * Starts dynalite (in memory) and s3rver (on a fresh temporary directory under `dataDir`) on
+ * ephemeral loopback ports. Both answer only to this machine's Host names; `backendOnly` (the
+ * local mode, where the fault proxy is the public S3 port) also refuses anything a browser sent.
+ * The stand-ins are development dependencies, loaded only here.
+ * @param {{bucket: string, corsOrigins: string[], backendOnly?: boolean, dataDir?: string}} options
  */
-export async function startStandIns({ host, bucket, corsOrigins }) {
+export async function startStandIns({ bucket, corsOrigins, backendOnly = false, dataDir = tmpdir() }) {
+  const [{ default: dynalite }, { default: S3rver }] = await Promise.all([import('dynalite'), import('s3rver')]);
+  const hostNames = allowedHostNames(STAND_IN_HOST);
   const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  dynamo.listen(0, host);
+  guardLibraryServer(dynamo, 'dynalite', standInGuard(hostNames, { backendOnly, methods: ['POST'] }), jsonError);
+  dynamo.listen(0, STAND_IN_HOST);
   await once(dynamo, 'listening');
-  const directory = await mkdtemp(join(tmpdir(), 'jobdash-s3-'));
+  await mkdir(dataDir, { recursive: true });
+  const directory = await mkdtemp(join(dataDir, 'jobdash-s3-'));
   const s3rver = new S3rver({
-    address: host,
+    address: STAND_IN_HOST,
     port: 0,
     silent: true,
     directory,
@@ -62,9 +72,15 @@ export async function startStandIns({ host, bucket, corsOrigins }) {
     configureBuckets: [{ name: bucket, configs: [bucketCorsXml(corsOrigins)] }],
   });
   const s3Address = await s3rver.run();
+  if (!s3rver.httpServer) throw new Error('s3rver started without an HTTP server');
+  // The methods of the S3 calls the backend makes (objects and buckets: get, head, put, delete).
+  const s3Methods = backendOnly ? ['GET', 'HEAD', 'PUT', 'DELETE'] : ['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'];
+  guardLibraryServer(s3rver.httpServer, 's3rver', standInGuard(hostNames, { backendOnly, methods: s3Methods }), s3XmlError);
   return {
-    dynamoUrl: urlOf(dynamo.address(), host),
-    s3Url: urlOf(s3Address, host),
+    dynamoUrl: urlOf(dynamo.address(), STAND_IN_HOST),
+    s3Url: urlOf(s3Address, STAND_IN_HOST),
+    /** s3rver's directory: every object lives below it. */
+    directory,
     credentials: LOCAL_CREDENTIALS,
     async stop() {
       dynamo.closeAllConnections?.();
@@ -156,7 +172,7 @@ export async function ensureBucket(s3, bucket, corsOrigins) {
             AllowedOrigins: corsOrigins,
             AllowedMethods: ['GET', 'HEAD'],
             AllowedHeaders: ['*'],
-            ExposeHeaders: EXPOSED_HEADERS,
+            ExposeHeaders: [...EXPOSED_HEADERS],
             MaxAgeSeconds: 600,
           },
         ],

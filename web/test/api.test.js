@@ -6,7 +6,7 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { DEMO_JOB_IDS } from '../backend/demo-jobs.js';
 import { stepsObjectKey } from '../backend/writer.js';
-import { DASHBOARD_ORIGIN, fetchJob, rawRequest, startTestBackend, xmlValue } from '../testing/helpers.js';
+import { admin, DASHBOARD_ORIGIN, fetchJob, rawRequest, startTestBackend, xmlValue } from '../testing/helpers.js';
 
 /** @type {Awaited<ReturnType<typeof startTestBackend>>} */
 let backend;
@@ -98,10 +98,10 @@ describe('API CORS', () => {
     assert.match(String(response.headers['access-control-allow-headers']), /authorization/);
   });
 
-  test('responses expose Date and ETag to the dashboard origin only', async () => {
+  test('responses expose Date, ETag and Retry-After to the dashboard origin only', async () => {
     const allowed = await fetch(`${backend.apiUrl}/api/jobs`, { headers: { origin: DASHBOARD_ORIGIN } });
     assert.equal(allowed.headers.get('access-control-allow-origin'), DASHBOARD_ORIGIN);
-    assert.match(allowed.headers.get('access-control-expose-headers') ?? '', /Date/);
+    assert.equal(allowed.headers.get('access-control-expose-headers'), 'Date, ETag, Retry-After');
     assert.match(allowed.headers.get('vary') ?? '', /Origin/);
     const other = await fetch(`${backend.apiUrl}/api/jobs`, { headers: { origin: 'http://evil.test' } });
     assert.equal(other.status, 200);
@@ -113,9 +113,9 @@ describe('API CORS', () => {
 });
 
 describe('S3 as the browser meets it', () => {
-  test('bucket CORS: preflight with If-None-Match allowed, GET exposes ETag, Content-Length, Date', async () => {
+  test('bucket CORS: preflight with If-None-Match allowed, GET exposes ETag, Content-Length, Content-Range, Date, Retry-After', async () => {
     // The flaky job's object, with its built-in 503s switched off for this test.
-    await fetch(`${backend.apiUrl}/__admin/fault`, { method: 'POST', body: JSON.stringify({ mode: 'none', jobId: DEMO_JOB_IDS.flakyS3 }) });
+    await admin(backend, 'POST', '/__admin/fault', { mode: 'none', jobId: DEMO_JOB_IDS.flakyS3 });
     const url = (await fetchJob(backend, DEMO_JOB_IDS.flakyS3)).execution_steps_s3_url;
     const preflight = await rawRequest(
       url,
@@ -128,7 +128,7 @@ describe('S3 as the browser meets it', () => {
     const response = await fetch(url, { headers: { origin: DASHBOARD_ORIGIN } });
     assert.equal(response.status, 200);
     assert.equal(response.headers.get('access-control-allow-origin'), DASHBOARD_ORIGIN);
-    assert.equal(response.headers.get('access-control-expose-headers'), 'ETag, Content-Length, Date');
+    assert.equal(response.headers.get('access-control-expose-headers'), 'ETag, Content-Length, Content-Range, Date, Retry-After');
     const etag = response.headers.get('etag');
     assert.ok(etag);
     await response.arrayBuffer();
@@ -137,7 +137,7 @@ describe('S3 as the browser meets it', () => {
     const disallowed = await fetch(url, { headers: { origin: 'http://evil.test' } });
     assert.equal(disallowed.headers.get('access-control-allow-origin'), null);
     await disallowed.arrayBuffer();
-    await fetch(`${backend.apiUrl}/__admin/reset`, { method: 'POST' });
+    await admin(backend, 'POST', '/__admin/reset');
   });
 
   test('an expired presigned URL gets 403 AccessDenied "Request has expired" from S3 itself', async () => {

@@ -49,7 +49,7 @@ test('ports, origins and intervals from variables; options over variables', () =
 });
 
 test('endpoints mode: the same code writes and serves through emulators it did not start', async () => {
-  const external = await startStandIns({ host: '127.0.0.1', bucket: 'unused', corsOrigins: [DASHBOARD_ORIGIN] });
+  const external = await startStandIns({ bucket: 'unused', corsOrigins: [DASHBOARD_ORIGIN] });
   const backend = await startBackend(
     { port: 0, demo: { big: false, running: false } },
     {

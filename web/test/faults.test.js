@@ -56,7 +56,7 @@ describe('error modes answer with S3 XML errors and CORS headers', () => {
       assert.equal(response.status, expected.status);
       assert.equal(response.headers.get('content-type'), 'application/xml');
       assert.equal(response.headers.get('access-control-allow-origin'), DASHBOARD_ORIGIN);
-      assert.equal(response.headers.get('access-control-expose-headers'), 'ETag, Content-Length, Date');
+      assert.equal(response.headers.get('access-control-expose-headers'), 'ETag, Content-Length, Content-Range, Date, Retry-After');
       assert.ok(response.headers.get('x-amz-request-id'));
       const body = await response.text();
       assert.equal(response.headers.get('content-length'), String(Buffer.byteLength(body)));

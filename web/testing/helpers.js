@@ -1,5 +1,6 @@
 // Shared by web/test/*.test.js (kept outside web/test/ so `node --test web/test/` does not run it).
 import http from 'node:http';
+import net from 'node:net';
 import { startBackend } from '../backend/start-backend.js';
 
 export const DASHBOARD_ORIGIN = 'http://dashboard.test:3000';
@@ -26,7 +27,8 @@ export function startTestBackend(options = {}) {
 export async function admin(backend, method, path, body) {
   const response = await fetch(`${backend.apiUrl}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    // Admin requests that change state must be JSON, even without a body.
+    headers: method === 'GET' ? {} : { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: response.status, body: await response.json() };
@@ -60,6 +62,38 @@ export function rawRequest(url, headers = {}, method = 'GET') {
     });
     request.on('error', (error) => resolve({ status: null, headers: {}, body: Buffer.alloc(0), chunks: 0, error: error.message }));
     request.end();
+  });
+}
+
+/**
+ * Writes `raw` bytes to the server of `url` (requests an HTTP client would refuse to build) and
+ * reads until the server closes or `timeoutMs` passes; the status and body of the first answer.
+ * @param {string} url
+ * @param {string | Buffer} raw
+ * @param {number} [timeoutMs]
+ * @returns {Promise<{status: number | null, head: string, body: string, error: string | null}>}
+ */
+export function rawExchange(url, raw, timeoutMs = 5_000) {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    /** @type {Buffer[]} */
+    const chunks = [];
+    const socket = net.connect({ host: hostname.replace(/^\[|\]$/g, ''), port: Number(port) });
+    const timer = setTimeout(() => finish('timeout'), timeoutMs);
+    /** @param {string | null} error */
+    function finish(error) {
+      clearTimeout(timer);
+      socket.destroy();
+      const text = Buffer.concat(chunks).toString('latin1');
+      const split = text.indexOf('\r\n\r\n');
+      const head = split < 0 ? text : text.slice(0, split);
+      const status = /^HTTP\/1\.[01] (\d{3})/.exec(head);
+      resolve({ status: status ? Number(status[1]) : null, head, body: split < 0 ? '' : text.slice(split + 4), error });
+    }
+    socket.on('data', (chunk) => chunks.push(chunk));
+    socket.on('end', () => finish(null));
+    socket.on('error', (error) => finish(error.message));
+    socket.on('connect', () => socket.write(raw));
   });
 }
 
