@@ -188,6 +188,31 @@ async function openStep(page, number) {
   return frame;
 }
 
+/**
+ * Opens the hostile job in a Chromium whose every host name leads to a fresh listener, runs
+ * `body`, closes both, and gives back what the listener saw and Chromium's net log.
+ * @param {string} name
+ * @param {(opened: {context: import('playwright-core').BrowserContext, page: import('playwright-core').Page, listener: any}) => Promise<void>} body
+ */
+async function withHostileJob(name, body) {
+  const listener = await startListener({ key: readFileSync(join(scratch, 'key.pem')), cert: readFileSync(join(scratch, 'cert.pem')) });
+  const netLog = join(scratch, `${name}.netlog.json`);
+  const browser = await launchMapped(listener.port, netLog);
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ignoreHTTPSErrors: true });
+    const page = await context.newPage();
+    page.setDefaultTimeout(30_000);
+    await page.goto(`${stack.origin}/dashboard/jobs/${JOB}`);
+    await waitSettled(page);
+    await body({ context, page, listener });
+    await context.close();
+  } finally {
+    await browser.close();
+    await listener.close();
+  }
+  return { listener, log: readFileSync(netLog, 'utf8') };
+}
+
 before(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'jobdash-isolation-'));
   execFileSync('openssl', [
@@ -205,15 +230,7 @@ after(async () => {
 
 describe('hostile outputs', () => {
   test('displayed, they make no request of any kind: no connection, no host name in the net log, no navigation', async () => {
-    const listener = await startListener({ key: readFileSync(join(scratch, 'key.pem')), cert: readFileSync(join(scratch, 'cert.pem')) });
-    const netLog = join(scratch, 'blocked.netlog.json');
-    const browser = await launchMapped(listener.port, netLog);
-    try {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ignoreHTTPSErrors: true });
-      const page = await context.newPage();
-      page.setDefaultTimeout(30_000);
-      await page.goto(`${stack.origin}/dashboard/jobs/${JOB}`);
-      await waitSettled(page);
+    const { listener, log } = await withHostileJob('blocked', async ({ context, page }) => {
 
       const frame = await openStep(page, '1');
       const bar = page.locator('[data-testid=remote-blocked]');
@@ -258,34 +275,21 @@ describe('hostile outputs', () => {
       await page.getByRole('button', { name: 'Source', exact: true }).click();
       const source = (await page.locator('[data-testid=step-output-source]').textContent()) ?? '';
       assert.ok(source.startsWith('<!DOCTYPE html>\n<html lang="en"><head>\n<base href="https://base.remote.example/">'), source.slice(0, 120));
-      await context.close();
-    } finally {
-      await browser.close();
-      await listener.close();
-    }
+    });
     assert.deepEqual(listener.pageConnections(), [], 'no connection of the page reached the listener');
-    const log = readFileSync(netLog, 'utf8');
     assert.ok(log.includes(new URL(stack.origin).host), 'the net log recorded the page itself');
     assert.equal(log.match(/[a-z-]*\.remote\.example/g), null, 'no remote host name was resolved, connected to or requested');
   });
 
   test('"Load remote content" loads the https images, styles and fonts of that output only; a confirmed link opens in a new tab', async () => {
-    const listener = await startListener({ key: readFileSync(join(scratch, 'key.pem')), cert: readFileSync(join(scratch, 'cert.pem')) });
-    const netLog = join(scratch, 'allowed.netlog.json');
-    const browser = await launchMapped(listener.port, netLog);
-    try {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ignoreHTTPSErrors: true });
-      const page = await context.newPage();
-      page.setDefaultTimeout(30_000);
-      await page.goto(`${stack.origin}/dashboard/jobs/${JOB}`);
-      await waitSettled(page);
+    const { listener, log } = await withHostileJob('allowed', async ({ context, page, listener: live }) => {
       await openStep(page, '1');
       await page.locator('[data-testid=load-remote]').click();
       await page.locator('[data-testid=remote-allowed]').waitFor();
       const frame = await (await page.locator('[data-testid=step-output-frame][data-remote=allowed]').elementHandle())?.contentFrame();
       assert.ok(frame);
       await frame.waitForLoadState('load');
-      await listener.until(() => IMAGE_HOSTS.every((host) => listener.hosts().has(host)));
+      await live.until(() => IMAGE_HOSTS.every((host) => live.hosts().has(host)));
       for (const id of ['pixel', 'responsive', 'picture']) {
         await frame.waitForFunction((selector) => /** @type {HTMLImageElement | null} */ (document.querySelector(selector))?.naturalWidth === 1, `#${id}`);
       }
@@ -307,13 +311,9 @@ describe('hostile outputs', () => {
       assert.equal(popup.url(), `https://link.${DOMAIN}/report?id=42&from=output`);
       assert.equal(await popup.evaluate(() => window.opener), null);
       assert.equal(linkFrame.url(), 'about:srcdoc');
-      const opened = listener.seen.requests.find((request) => request.host === `link.${DOMAIN}`);
+      const opened = live.seen.requests.find((/** @type {{host: string}} */ request) => request.host === `link.${DOMAIN}`);
       assert.ok(opened);
-      await context.close();
-    } finally {
-      await browser.close();
-      await listener.close();
-    }
+    });
     const requested = [...listener.hosts()];
     const stray = requested.filter((host) => !ALLOWED_HOSTS.has(host) && host !== `link.${DOMAIN}`);
     assert.deepEqual(stray, [], `only step 1's https images, styles and fonts (and the confirmed link): ${requested.join(', ')}`);
@@ -328,7 +328,6 @@ describe('hostile outputs', () => {
       [],
       'no other connection (preconnect, prefetch, frames, http images)',
     );
-    const log = readFileSync(netLog, 'utf8');
     assert.ok(log.includes(`image.${DOMAIN}`), 'the net log sees what the page loads');
     assert.doesNotMatch(log, /other-(image|css)\.remote\.example|preconnect\.remote|dns-prefetch\.remote|frame\.remote|refresh\.remote|base\.remote/);
   });

@@ -107,6 +107,7 @@ const REMOVED_ATTRIBUTES = new Set([
   'attributionsrc',
   'srcdoc',
   'target',
+  'formtarget',
   'autofocus',
   'nonce',
   'integrity',
