@@ -90,9 +90,10 @@ function replay(socket, first) {
 
 /**
  * Connections Chromium makes for itself whatever the page does (component updater, network time,
- * account check), told apart by their server name. Every other connection is the page's.
+ * account check: Google's service hosts, which no output here names), told apart by their server
+ * name. Every other connection is the page's.
  */
-const CHROMIUM_SERVICES = /^(update\.googleapis\.com|clients\d*\.google\.com|accounts\.google\.com|[a-z0-9-]+\.gvt1\.com)$/;
+const CHROMIUM_SERVICES = /(^|\.)(googleapis\.com|google\.com|gvt1\.com|gstatic\.com)$/;
 
 /**
  * The one place every mapped host name leads: TLS connections are answered by an https server
