@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { Duplex } from 'node:stream';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { HOSTILE_HTML } from '../../web/backend/step-generator.js';
 import { ARTIFACTS, launchBrowser, startStack, waitSettled } from './stack.js';
 
 const JOB = 'job-hostile-html';
@@ -267,15 +268,18 @@ describe('hostile outputs', () => {
       assert.equal(frame.url(), 'about:srcdoc', 'the frame never navigated');
       assert.equal(context.pages().length, 1, 'no tab opened');
 
-      // The other output, and the original bytes in the source view.
+      // The other output, and the original bytes in the source view and the clipboard.
       await openStep(page, '2');
       await page.locator('[data-testid=remote-blocked]').waitFor();
       await page.getByRole('button', { name: 'Source', exact: true }).click();
       assert.match((await page.locator('[data-testid=step-output-source]').textContent()) ?? '', /other-image\.remote\.example\/o\.png/);
       await openStep(page, '1');
       await page.getByRole('button', { name: 'Source', exact: true }).click();
-      const source = (await page.locator('[data-testid=step-output-source]').textContent()) ?? '';
-      assert.ok(source.startsWith('<!DOCTYPE html>\n<html lang="en"><head>\n<base href="https://base.remote.example/">'), source.slice(0, 120));
+      assert.equal(await page.locator('[data-testid=step-output-source]').textContent(), HOSTILE_HTML);
+      await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.origin });
+      await page.locator('[data-testid=copy-output]').click();
+      await page.locator('[data-testid=copy-output]', { hasText: 'Copied' }).waitFor();
+      assert.equal(await page.evaluate(() => navigator.clipboard.readText()), HOSTILE_HTML, 'Copy gives the original bytes');
     });
     assert.deepEqual(listener.pageConnections(), [], 'no connection of the page reached the listener');
     assert.ok(log.includes(new URL(stack.origin).host), 'the net log recorded the page itself');
