@@ -180,6 +180,25 @@ async function launchMapped(/** @type {number} */ port, /** @type {string} */ ne
   ]);
 }
 
+/**
+ * The framed document holds no address anything could load or navigate to, and no script but the
+ * dashboard's link handler.
+ * @param {import('playwright-core').Frame} frame
+ */
+async function assertInert(frame) {
+  const leftovers = await frame.evaluate(() =>
+    [...document.querySelectorAll('*')].flatMap((element) =>
+      [...element.attributes]
+        .filter((attribute) => /^(src|srcset|href|action|formaction|poster|background|data|ping|srcdoc)$/i.test(attribute.localName))
+        .filter((attribute) => !(attribute.localName === 'src' && attribute.value.startsWith('data:image/')))
+        .map((attribute) => `${element.localName}[${attribute.name}=${attribute.value}]`),
+    ),
+  );
+  assert.deepEqual(leftovers, []);
+  assert.equal(await frame.locator('iframe, object, embed, base, video, audio, link, noscript, template, meta[http-equiv=refresh]').count(), 0);
+  assert.equal(await frame.evaluate(() => document.querySelectorAll('script').length), 1, "only the dashboard's link handler");
+}
+
 /** @param {import('playwright-core').Page} page @param {string} number */
 async function openStep(page, number) {
   await page.locator(`[data-testid=step-row][data-step-number="${number}"] button`).first().click();
@@ -239,18 +258,7 @@ describe('hostile outputs', () => {
       assert.match((await bar.textContent()) ?? '', /Remote content in this output is blocked \(\d+ items\)/);
       // src ×2, srcset ×2, input image, body background, SVG image ×2, stylesheet, CSS url() ×4.
       assert.equal(await bar.getAttribute('data-remote-items'), '13');
-      // The framed document holds no address anything could load or navigate to.
-      const leftovers = await frame.evaluate(() =>
-        [...document.querySelectorAll('*')].flatMap((element) =>
-          [...element.attributes]
-            .filter((attribute) => /^(src|srcset|href|action|formaction|poster|background|data|ping|srcdoc)$/i.test(attribute.localName))
-            .filter((attribute) => !(attribute.localName === 'src' && attribute.value.startsWith('data:image/')))
-            .map((attribute) => `${element.localName}[${attribute.name}=${attribute.value}]`),
-        ),
-      );
-      assert.deepEqual(leftovers, []);
-      assert.equal(await frame.locator('iframe, object, embed, base, video, audio, link, noscript, template, meta[http-equiv=refresh]').count(), 0);
-      assert.equal(await frame.evaluate(() => document.querySelectorAll('script').length), 1, "only the dashboard's link handler");
+      await assertInert(frame);
       assert.equal(await frame.locator('#inline').evaluate((image) => /** @type {HTMLImageElement} */ (image).naturalWidth), 1, 'data: images show');
       await page.screenshot({ path: `${ARTIFACTS}/hostile-blocked.png`, fullPage: true });
 
@@ -268,8 +276,15 @@ describe('hostile outputs', () => {
       assert.equal(frame.url(), 'about:srcdoc', 'the frame never navigated');
       assert.equal(context.pages().length, 1, 'no tab opened');
 
-      // The other output, and the original bytes in the source view and the clipboard.
-      await openStep(page, '2');
+      // The other outputs, and the original bytes in the source view and the clipboard.
+      const tricks = await openStep(page, '3');
+      await assertInert(tricks);
+      await tricks.locator('#js-link').click();
+      await confirm.waitFor();
+      assert.match((await confirm.textContent()) ?? '', /^This link is not a web address and cannot be opened from here: javascript:/);
+      assert.equal(await page.locator('[data-testid=link-open]').count(), 0);
+      await page.locator('[data-testid=link-cancel]').click();
+      await assertInert(await openStep(page, '2'));
       await page.locator('[data-testid=remote-blocked]').waitFor();
       await page.getByRole('button', { name: 'Source', exact: true }).click();
       assert.match((await page.locator('[data-testid=step-output-source]').textContent()) ?? '', /other-image\.remote\.example\/o\.png/);

@@ -316,13 +316,36 @@ export const OTHER_HOSTILE_HTML = `<!DOCTYPE html>
 `;
 
 /**
- * The hostile job's steps: the two pages above (costs 0.0042 and 0.0017, exact).
+ * Markup that parses one way in an inert document and another once framed, and addresses in the
+ * forms URL parsers forgive (upper case, leading space, backslashes, no scheme, data: documents).
+ */
+export const PARSER_TRICKS_HTML = `<!DOCTYPE html>
+<html lang="en"><head><title>Parser tricks</title></head><body>
+<h1>Markup that parses differently twice</h1>
+<svg><style><img src="https://mxss-svg-style.${REMOTE_TEST_DOMAIN}/a.png"></style></svg>
+<form><math><mtext></form><form><mglyph><style></math><img src="https://mxss-mglyph.${REMOTE_TEST_DOMAIN}/b.png"></style></form>
+<noscript><p title="</noscript><img src='https://mxss-noscript.${REMOTE_TEST_DOMAIN}/c.png'>"></p></noscript>
+<math><mi><a href="https://math-link.${REMOTE_TEST_DOMAIN}/">math link</a></mi></math>
+<img alt="caps" src=" HTTPS://caps.${REMOTE_TEST_DOMAIN}/d.png">
+<img alt="backslash" src="\\\\backslash.${REMOTE_TEST_DOMAIN}/e.png">
+<img alt="no scheme" src="//protocol-relative.${REMOTE_TEST_DOMAIN}/f.png">
+<img alt="srcset" srcset="https://srcset-first.${REMOTE_TEST_DOMAIN}/x.png 1x,http://srcset-nospace.${REMOTE_TEST_DOMAIN}/y.png 2x">
+<p><a id="js-link" href="javascript:parent.postMessage({jobdashLink:'https://spoof.${REMOTE_TEST_DOMAIN}/'},'*')">javascript link</a></p>
+<div style="background-image: image-set('https://image-set.${REMOTE_TEST_DOMAIN}/g.png' 1x); height: 10px">image-set</div>
+<iframe src="data:text/html,<img src=https://data-frame.${REMOTE_TEST_DOMAIN}/h.png>"></iframe>
+<object type="text/html" data="data:text/html,<img src=https://data-object.${REMOTE_TEST_DOMAIN}/i.png>"></object>
+</body></html>
+`;
+
+/**
+ * The hostile job's steps: the three pages above (costs 0.0042, 0.0017 and 0.0009, exact).
  * @param {number} startTimeMs
  */
 export function hostileSteps(startTimeMs) {
   const pages = [
     { html: HOSTILE_HTML, micro: 4200n },
     { html: OTHER_HOSTILE_HTML, micro: 1700n },
+    { html: PARSER_TRICKS_HTML, micro: 900n },
   ];
   const steps = pages.map(({ html, micro }, index) => ({
     step_number: index + 1,
