@@ -1,8 +1,9 @@
 // The worker's storage rule for execution steps:
 //  - every job's full step list goes to S3 as one JSON array (complete, untruncated outputs);
-//  - the DynamoDB item holds all steps when the item fits under DynamoDB's 400 KB item limit,
-//    otherwise only the first 5 steps plus `execution_steps_s3_key`, which is what makes the API
-//    presign a URL and the browser fetch the complete list.
+//  - the DynamoDB item holds all steps when the item, sized exactly by DynamoDB's rules, fits under
+//    its 400 KB item limit less a margin, otherwise only the first 5 steps plus
+//    `execution_steps_s3_key`, which is what makes the API presign a URL and the browser fetch the
+//    complete list; an item DynamoDB still refuses is written again with fewer steps and the key.
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 
