@@ -8,7 +8,7 @@
 #   npm start -- --dev            `next dev` instead (hot reload, no build)
 #   PORT=8080 JOBDASH_API_PORT=0 npm start
 #
-# Variables: PORT (dashboard, default 3000), JOBDASH_API_PORT / JOBDASH_S3_PORT (backend, defaults
+# Variables: PORT (dashboard, default 3000), HOST (its address, default 127.0.0.1), JOBDASH_API_PORT / JOBDASH_S3_PORT (backend, defaults
 # 4000 / 4569, 0 picks a free one), JOBDASH_POLL_INTERVAL_MS (how often a running job is fetched
 # again), JOBDASH_SKIP_SETUP=1 (skip tools/setup.sh: the caller already ran it), and every backend
 # variable of web/backend/README.md (the AWS ones included).
@@ -48,7 +48,7 @@ if stale wasm/dist/index.js core bindings wasm/src wasm/tsconfig.json wasm/packa
 fi
 
 port=${PORT:-3000}
-if ((dev == 0)) && stale web/.next/BUILD_ID web/app web/components web/lib web/next.config.mjs web/tsconfig.json \
+if ((dev == 0)) && stale web/.next/BUILD_ID web/app web/components web/lib web/proxy.ts web/next.config.mjs web/tsconfig.json \
   web/package.json wasm/dist package-lock.json; then
   say "building the dashboard (next build)"
   (cd web && NEXT_TELEMETRY_DISABLED=1 ../node_modules/.bin/next build) >&2
@@ -93,9 +93,9 @@ api_url=${api_url%/api/jobs}
 # The dashboard reads these at request time, so the same build serves any port.
 export JOBDASH_API_URL=$api_url NEXT_TELEMETRY_DISABLED=1
 if ((dev == 1)); then
-  (cd web && exec ../node_modules/.bin/next dev -p "$port") &
+  (cd web && exec ../node_modules/.bin/next dev -H "${HOST:-127.0.0.1}" -p "$port") &
 else
-  (cd web && exec ../node_modules/.bin/next start -p "$port") &
+  (cd web && exec ../node_modules/.bin/next start -H "${HOST:-127.0.0.1}" -p "$port") &
 fi
 pids+=($!)
 dashboard=${pids[1]}

@@ -5,7 +5,7 @@
 // job `job-flaky-s3` (first 5 steps in DynamoDB, the full list in S3). Screenshots go to ARTIFACTS.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ARTIFACTS, launchBrowser, startStack, waitSettled } from './stack.js';
+import { ARTIFACTS, collectCspViolations, launchBrowser, startStack, waitSettled } from './stack.js';
 
 const JOB = 'job-flaky-s3';
 // The client's default retry policy: attempts per request, the first included.
@@ -13,6 +13,8 @@ const ATTEMPTS = 3;
 
 /** @type {Awaited<ReturnType<typeof startStack>>} */
 let stack;
+/** CSP violations reported by any page (a fault must never show up as one: S3 is in connect-src). */
+const cspViolations = /** @type {string[]} */ ([]);
 /** S3 GETs seen per fault (and their statuses), printed at the end. */
 const observed = {};
 /** @type {import('playwright-core').Browser} */
@@ -61,6 +63,7 @@ async function newPage() {
   /** @type {string[]} */
   const errors = [];
   page.on('pageerror', (error) => errors.push(String(error)));
+  collectCspViolations(page, cspViolations);
   // The requests the page's code made for the object (what the client's retry policy governs).
   const s3Fetches = { count: 0 };
   page.on('request', (request) => {
@@ -220,4 +223,10 @@ describe(`${JOB} under S3 faults`, () => {
     }
   });
 
+});
+
+describe('content security policy', () => {
+  test('no page under any fault reported a CSP violation', () => {
+    assert.deepEqual(cspViolations, []);
+  });
 });

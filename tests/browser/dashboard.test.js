@@ -1,11 +1,14 @@
 // The dashboard in Chromium against the stack `npm start` runs (tools/start.sh on free ports):
 // every demo job renders with the backend's exact counts and totals, partial lists say so and
 // recover with Retry, the big list streams and stays virtualized, step HTML is inert, the legacy
-// job's cut outputs are marked, and the running job grows live. Screenshots go to ARTIFACTS.
+// job's cut outputs are marked, and the running job grows live; every page is served with the
+// security headers and runs under its nonce-based CSP without a violation. Screenshots go to ARTIFACTS.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { loadJobDetail } from '@jobdash/job-detail';
-import { ARTIFACTS, launchBrowser, startStack, waitSettled } from './stack.js';
+import { ARTIFACTS, collectCspViolations, launchBrowser, startStack, waitSettled } from './stack.js';
 
 const SMALL = 'job-small-finished';
 const BIG = 'job-big-5000';
@@ -22,6 +25,8 @@ let browser;
 let expected;
 /** @type {import('@jobdash/job-detail').JobDetail} */
 let jd;
+/** CSP violations reported by any page of this file (the last test asserts there are none). */
+const cspViolations = /** @type {string[]} */ ([]);
 
 before(async () => {
   // The running job moves only when a test advances it; a running job is fetched again every second.
@@ -43,6 +48,7 @@ async function newPage(options = {}) {
   /** @type {string[]} */
   const errors = [];
   page.on('pageerror', (error) => errors.push(String(error)));
+  collectCspViolations(page, cspViolations);
   return { context, page, errors };
 }
 
@@ -221,17 +227,26 @@ describe('faults and recovery', () => {
 });
 
 describe('step output', () => {
-  test("a step's HTML runs no script, cannot reach the parent and requests nothing", async () => {
+  test("a step's HTML runs no script of its own, cannot reach the parent and requests nothing", async () => {
     const { context, page } = await newPage();
     /** @type {string[]} */
     const requests = [];
     context.on('request', (request) => requests.push(request.url()));
-    await openJob(page, SMALL);
+    const response = await page.goto(`${stack.origin}/dashboard/jobs/${SMALL}`);
+    await waitSettled(page);
     const title = await page.title();
     await openStep(page, '3');
     const frameElement = page.locator('[data-testid=step-output-frame]');
-    assert.equal(await frameElement.getAttribute('sandbox'), '', 'sandbox without any allow- token');
-    assert.match((await frameElement.getAttribute('srcdoc')) ?? '', /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">/);
+    // The only script a frame may run is the dashboard's link handler, allowed by its hash.
+    assert.equal(await frameElement.getAttribute('sandbox'), 'allow-scripts', 'no same-origin, forms, popups or top navigation');
+    const srcdoc = (await frameElement.getAttribute('srcdoc')) ?? '';
+    const policy = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(srcdoc)?.[1] ?? '';
+    const scripts = [...srcdoc.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((match) => match[1]);
+    assert.equal(scripts.length, 1, 'the output lost its own script; the link handler is the only one');
+    const hash = `'sha256-${createHash('sha256').update(scripts[0]).digest('base64')}'`;
+    assert.equal(policy, `default-src 'none'; script-src ${hash}; img-src data:; style-src 'unsafe-inline'; font-src data:; form-action 'none'; base-uri 'none'`);
+    assert.ok(response?.headers()['content-security-policy']?.includes(hash), "the page's policy allows the handler by the same hash");
+    assert.doesNotMatch(srcdoc, /parent\.document\.title|exfil/, 'the probe script is not in the framed document');
     const frame = await (await frameElement.elementHandle())?.contentFrame();
     assert.ok(frame);
     await frame.waitForLoadState('load');
@@ -244,6 +259,7 @@ describe('step output', () => {
     assert.equal(await frame.evaluate(() => window.origin), 'null');
     await shot(page, 'small-step-3');
 
+    // The source view and Copy keep the original bytes, probe included.
     await page.getByRole('button', { name: 'Source', exact: true }).click();
     assert.match((await page.locator('[data-testid=step-output-source]').textContent()) ?? '', /<script>try\{parent\.document\.title/);
     await context.close();
@@ -304,5 +320,88 @@ describe('phone', () => {
     await page.locator('[data-testid=job-list]').waitFor();
     await shot(page, 'phone-list');
     await context.close();
+  });
+});
+
+describe('security headers', () => {
+  /** @param {string} path */
+  async function get(path) {
+    const response = await fetch(`${stack.origin}${path}`, { redirect: 'manual' });
+    return { status: response.status, headers: response.headers, body: await response.text() };
+  }
+
+  test('pages carry a nonce-based CSP, a fresh nonce each time, on the scripts Next.js writes', async () => {
+    const first = await get(`/dashboard/jobs/${SMALL}`);
+    const second = await get(`/dashboard/jobs/${SMALL}`);
+    assert.equal(first.status, 200);
+    const policy = first.headers.get('content-security-policy') ?? '';
+    const directives = new Map(policy.split(/;\s*/).map((directive) => [directive.split(' ')[0], directive.split(' ').slice(1)]));
+    const nonce = /'nonce-([A-Za-z0-9+/=]+)'/.exec(policy)?.[1];
+    assert.ok(nonce && nonce.length >= 22, policy);
+    assert.notEqual(/'nonce-([^']+)'/.exec(second.headers.get('content-security-policy') ?? '')?.[1], nonce, 'one nonce per response');
+    assert.ok(directives.get('script-src')?.includes(`'nonce-${nonce}'`));
+    assert.ok(directives.get('script-src')?.includes("'strict-dynamic'"));
+    assert.ok(!directives.get('script-src')?.includes("'unsafe-inline'") && !directives.get('script-src')?.includes("'unsafe-eval'"));
+    assert.deepEqual(directives.get('frame-ancestors'), ["'none'"]);
+    assert.deepEqual(directives.get('object-src'), ["'none'"]);
+    assert.deepEqual(directives.get('base-uri'), ["'none'"]);
+    assert.ok(directives.get('connect-src')?.includes(stack.apiUrl), 'the API is reachable');
+    const scripts = [...first.body.matchAll(/<script\b[^>]*>/g)].map((match) => match[0]);
+    assert.ok(scripts.length > 0);
+    for (const tag of scripts) assert.ok(tag.includes(`nonce="${nonce}"`), `script without the nonce: ${tag}`);
+  });
+
+  test('every response: nosniff, no referrer, no framing, no X-Powered-By', async () => {
+    const page = await get('/dashboard/jobs');
+    const asset = /src="(\/_next\/static\/[^"]+\.js)"/.exec(page.body)?.[1];
+    assert.ok(asset, 'a static script of the build');
+    for (const path of ['/dashboard/jobs', `/dashboard/jobs/${SMALL}`, '/no-such-page', asset]) {
+      const { headers } = await get(path);
+      assert.equal(headers.get('x-content-type-options'), 'nosniff', path);
+      assert.equal(headers.get('referrer-policy'), 'no-referrer', path);
+      assert.equal(headers.get('x-frame-options'), 'DENY', path);
+      assert.equal(headers.get('x-powered-by'), null, path);
+    }
+    assert.match((await get('/no-such-page')).headers.get('content-security-policy') ?? '', /'nonce-/, 'the 404 page is a page too');
+  });
+
+  test('another site cannot frame the dashboard', async () => {
+    // Not newPage(): the refusal is itself reported as a CSP violation, on the framing page.
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.route('http://framing.test/', (route) =>
+      route.fulfill({
+        contentType: 'text/html',
+        body: `<iframe id="victim" onload="window.victimLoaded = true" src="${stack.origin}/dashboard/jobs"></iframe>`,
+      }),
+    );
+    await page.goto('http://framing.test/');
+    await page.waitForFunction(() => /** @type {any} */ (window).victimLoaded === true);
+    const victim = page.frames().find((frame) => frame !== page.mainFrame());
+    assert.ok(victim);
+    assert.match(victim.url(), /^chrome-error:/, 'the browser refused to render the dashboard in the frame');
+    assert.equal(await victim.locator('[data-testid=job-list]').count(), 0);
+    await context.close();
+  });
+
+  test('`npm start` serves the dashboard on the loopback address only', () => {
+    const port = Number(new URL(stack.origin).port);
+    /** @type {string[]} */
+    const listening = [];
+    for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+      for (const line of readFileSync(table, 'utf8').trim().split('\n').slice(1)) {
+        const [, local, , state] = line.trim().split(/\s+/);
+        const [address, portHex] = local.split(':');
+        if (state === '0A' && Number.parseInt(portHex, 16) === port) listening.push(address);
+      }
+    }
+    // 0100007F: 127.0.0.1 in /proc/net/tcp's byte order.
+    assert.deepEqual(listening, ['0100007F']);
+  });
+});
+
+describe('content security policy', () => {
+  test('no page of this file reported a CSP violation', () => {
+    assert.deepEqual(cspViolations, []);
   });
 });

@@ -121,12 +121,25 @@ export async function startStack({ env = {}, timeoutMs = 240_000 } = {}) {
   };
 }
 
-export async function launchBrowser() {
+/** @param {string[]} [extraArgs]  more Chromium switches (host mapping, net log) */
+export async function launchBrowser(extraArgs = []) {
   mkdirSync(ARTIFACTS, { recursive: true });
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...extraArgs],
   });
+}
+
+/**
+ * Collects what a page and its frames report as Content-Security-Policy violations on the console.
+ * @param {import('playwright-core').Page} page
+ * @param {string[]} [into]
+ */
+export function collectCspViolations(page, into = []) {
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) into.push(`${page.url()}: ${message.text()}`);
+  });
+  return into;
 }
 
 /**

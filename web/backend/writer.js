@@ -1,12 +1,18 @@
 // The worker's storage rule for execution steps:
 //  - every job's full step list goes to S3 as one JSON array (complete, untruncated outputs);
-//  - the DynamoDB item holds all steps when the item fits under DynamoDB's 400 KB item limit,
-//    otherwise only the first 5 steps plus `execution_steps_s3_key`, which is what makes the API
-//    presign a URL and the browser fetch the complete list.
+//  - the DynamoDB item holds all steps when the item, sized exactly by DynamoDB's rules, fits under
+//    its 400 KB item limit less a margin, otherwise only the first 5 steps plus
+//    `execution_steps_s3_key`, which is what makes the API presign a URL and the browser fetch the
+//    complete list; an item DynamoDB still refuses is written again with fewer steps and the key.
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 
 export const DYNAMODB_ITEM_LIMIT_BYTES = 400 * 1024;
+/**
+ * Room left under the limit when planning: the plan is sized exactly, the margin covers what the
+ * published rules leave open (DynamoDB's own accounting may move by a few bytes).
+ */
+export const ITEM_SIZE_MARGIN_BYTES = 2 * 1024;
 export const PARTIAL_STEP_COUNT = 5;
 
 /** @param {string} jobId */
@@ -15,25 +21,48 @@ export function stepsObjectKey(jobId) {
 }
 
 /**
- * DynamoDB's size of a value, following the published sizing rules: strings and binary by
- * UTF-8 length, numbers by significant digits (about one byte per two digits plus one), 1 byte
- * for booleans and null, 3 bytes for a list or map plus 1 per element (and the key's length).
+ * DynamoDB's size of a number, from its decimal text (`String(value)` is what the SDK sends): the
+ * number is stored in base 100 (pairs of decimal digits aligned on the decimal point, leading and
+ * trailing zero pairs dropped) after one exponent byte, plus one byte for a negative sign; zero is
+ * 1 byte; at most 21 bytes (38 significant digits). `1.5` is 01|50 and `120` is 01|20 (3 bytes
+ * each, not 2), `-5` is 05 plus the sign (3 bytes).
+ * @param {string} text
+ * @returns {number}
+ */
+export function numberSize(text) {
+  const match = /^\s*([+-]?)(\d*)(?:\.(\d*))?(?:e([+-]?\d+))?\s*$/i.exec(text);
+  if (!match || (match[2] === '' && (match[3] ?? '') === '')) throw new TypeError(`not a number: ${text}`);
+  const [, sign, whole, fraction = '', exponent = '0'] = match;
+  const digits = whole + fraction;
+  const first = digits.search(/[1-9]/);
+  if (first < 0) return 1;
+  const last = digits.length - 1 - [...digits].reverse().findIndex((digit) => digit !== '0');
+  // Power of ten of each digit: the digit at index i stands for 10^(point - 1 - i).
+  const point = whole.length + Number(exponent);
+  const high = point - 1 - first;
+  const low = point - 1 - last;
+  const pairs = Math.floor(high / 2) - Math.floor(low / 2) + 1;
+  return Math.min(1 + pairs + (sign === '-' ? 1 : 0), 21);
+}
+
+/**
+ * DynamoDB's size of a value, by its published sizing rules and its number encoding: strings and
+ * binary by UTF-8 / raw length, numbers by `numberSize`, 1 byte for booleans and null, 3 bytes
+ * for a list or map plus 1 per element (and each map key's UTF-8 length). `undefined` members
+ * are left out, as the document client's `removeUndefinedValues` does.
  * @param {unknown} value
  * @returns {number}
  */
 export function attributeSize(value) {
   if (value === null || typeof value === 'boolean') return 1;
   if (typeof value === 'string') return Buffer.byteLength(value);
-  if (typeof value === 'number' || typeof value === 'bigint') {
-    const digits = String(value)
-      .replace(/^-/, '')
-      .replace(/e.*$/i, '')
-      .replace('.', '')
-      .replace(/^0+/, '')
-      .replace(/0+$/, '');
-    return Math.ceil(Math.max(digits.length, 1) / 2) + 1;
-  }
+  if (typeof value === 'number' || typeof value === 'bigint') return numberSize(String(value));
   if (value instanceof Uint8Array) return value.byteLength;
+  if (value instanceof Set) {
+    let size = 0;
+    for (const element of value) size += attributeSize(element);
+    return size;
+  }
   if (Array.isArray(value)) {
     let size = 3;
     for (const element of value) if (element !== undefined) size += 1 + attributeSize(element);
@@ -70,34 +99,63 @@ export function itemSize(item) {
 /**
  * @typedef {object} ItemPlan
  * @property {Record<string, unknown>} item  what goes to DynamoDB
- * @property {boolean} partial  true when the item holds fewer steps than the job has
- * @property {number} itemBytes
+ * @property {boolean} partial  true when the item holds the first steps and the S3 key (the list is in S3)
+ * @property {number} itemBytes  the item's size by DynamoDB's rules (`itemSize`)
  */
 
 /**
- * Applies the storage rule without any I/O.
- * If even the first 5 steps do not fit (huge first outputs) the item keeps as many of them as
- * fit, possibly none: the S3 object still has them all.
+ * @typedef {object} PlanOptions
+ * @property {number} [limitBytes]  the item limit (DYNAMODB_ITEM_LIMIT_BYTES)
+ * @property {number} [marginBytes]  kept free under the limit (ITEM_SIZE_MARGIN_BYTES)
+ * @property {string} [s3Key]
+ * @property {'when_partial' | 'always'} [recordS3Key]
+ * @property {number} [maxSteps]  a partial item (first steps and the key) of at most this many steps, even when all fit
+ */
+
+/**
+ * Applies the storage rule without any I/O: every step when the item fits under the limit less
+ * the margin, else the first 5 steps (as many of them as fit, possibly none: the S3 object still
+ * has them all) plus `execution_steps_s3_key`.
  * @param {JobRecord & Record<string, unknown>} job
  * @param {Record<string, unknown>[]} steps
- * @param {{limitBytes?: number, s3Key?: string, recordS3Key?: 'when_partial' | 'always'}} [options]
+ * @param {PlanOptions} [options]
  * @returns {ItemPlan}
  */
 export function planItem(job, steps, options = {}) {
-  const limit = options.limitBytes ?? DYNAMODB_ITEM_LIMIT_BYTES;
+  const limit = (options.limitBytes ?? DYNAMODB_ITEM_LIMIT_BYTES) - (options.marginBytes ?? ITEM_SIZE_MARGIN_BYTES);
   const s3Key = options.s3Key ?? stepsObjectKey(job.job_id);
   /** @type {Record<string, unknown>} */
   const base = { ...job, step_count: steps.length };
   if (options.recordS3Key === 'always') base.execution_steps_s3_key = s3Key;
-  const full = { ...base, execution_steps: steps };
-  const fullBytes = itemSize(full);
-  if (fullBytes <= limit) return { item: full, partial: false, itemBytes: fullBytes };
-  for (let kept = Math.min(PARTIAL_STEP_COUNT, steps.length); kept >= 0; kept -= 1) {
+  if (options.maxSteps === undefined) {
+    const full = { ...base, execution_steps: steps };
+    const fullBytes = itemSize(full);
+    if (fullBytes <= limit) return { item: full, partial: false, itemBytes: fullBytes };
+  }
+  for (let kept = Math.min(PARTIAL_STEP_COUNT, options.maxSteps ?? Infinity, steps.length); kept >= 0; kept -= 1) {
     const item = { ...base, execution_steps: steps.slice(0, kept), execution_steps_s3_key: s3Key };
     const bytes = itemSize(item);
     if (bytes <= limit) return { item, partial: true, itemBytes: bytes };
   }
   throw new Error(`job ${job.job_id}: attributes alone exceed the DynamoDB item limit`);
+}
+
+/** @param {unknown} error DynamoDB's answer to an item over its size limit. */
+export function isItemTooLarge(error) {
+  const { name, message } = /** @type {{name?: unknown, message?: unknown}} */ (error ?? {});
+  return name === 'ValidationException' && typeof message === 'string' && /item size|maximum allowed size/i.test(message);
+}
+
+/**
+ * An item DynamoDB will not take as it is, whatever the attempt: over the size limit, or holding
+ * a value it cannot store (a number out of its range, refused by DynamoDB, or one the document
+ * client will not send without losing digits). Throttling, network and service errors are not.
+ * @param {unknown} error
+ */
+export function isItemRefused(error) {
+  const { name, message } = /** @type {{name?: unknown, message?: unknown}} */ (error ?? {});
+  if (name === 'ValidationException') return true;
+  return typeof message === 'string' && /MAX_SAFE_INTEGER|MIN_SAFE_INTEGER|Special numeric value/.test(message);
 }
 
 /**
@@ -110,12 +168,15 @@ export function planItem(job, steps, options = {}) {
 
 /**
  * Writes a job as the worker does: S3 object first (so a key in DynamoDB never points at an
- * object that was not written yet), then the DynamoDB item.
+ * object that was not written yet), then the DynamoDB item. Should DynamoDB still refuse the item
+ * (over its size limit by its own accounting, or a step holding a number it cannot store), the
+ * item is written again as a partial plan, the first steps under half the limit and then none, so
+ * the job stays listed and readable from S3 (`fallback` counts those extra attempts).
  * @param {Storage} storage
  * @param {JobRecord & Record<string, unknown>} job
  * @param {Record<string, unknown>[]} steps
- * @param {{limitBytes?: number, recordS3Key?: 'when_partial' | 'always'}} [options]
- * @returns {Promise<ItemPlan & {s3Key: string, s3Bytes: number}>}
+ * @param {Omit<PlanOptions, 's3Key'>} [options]
+ * @returns {Promise<ItemPlan & {s3Key: string, s3Bytes: number, fallback: number}>}
  */
 export async function writeJob(storage, job, steps, options = {}) {
   const s3Key = stepsObjectKey(job.job_id);
@@ -128,9 +189,21 @@ export async function writeJob(storage, job, steps, options = {}) {
       ContentType: 'application/json; charset=utf-8',
     }),
   );
-  const plan = planItem(job, steps, { ...options, s3Key });
-  await storage.ddb.send(new PutCommand({ TableName: storage.table, Item: plan.item }));
-  return { ...plan, s3Key, s3Bytes: body.byteLength };
+  const limitBytes = options.limitBytes ?? DYNAMODB_ITEM_LIMIT_BYTES;
+  const plans = [
+    () => planItem(job, steps, { ...options, s3Key }),
+    () => planItem(job, steps, { ...options, s3Key, limitBytes: Math.floor(limitBytes / 2), marginBytes: 0, maxSteps: PARTIAL_STEP_COUNT }),
+    () => planItem(job, steps, { ...options, s3Key, marginBytes: 0, maxSteps: 0 }),
+  ];
+  for (let attempt = 0; ; attempt += 1) {
+    const plan = plans[attempt]();
+    try {
+      await storage.ddb.send(new PutCommand({ TableName: storage.table, Item: plan.item }));
+      return { ...plan, s3Key, s3Bytes: body.byteLength, fallback: attempt };
+    } catch (error) {
+      if (!isItemRefused(error) || attempt === plans.length - 1) throw error;
+    }
+  }
 }
 
 /**

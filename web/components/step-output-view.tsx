@@ -1,7 +1,8 @@
 'use client';
 
-import { useEffect, useState } from 'react';
-import { LEGACY_OUTPUT_LIMIT, type OutputFacts, readStepOutput, sandboxedDocument } from '../lib/step-output';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { frameOutput, openableUrl, OUTPUT_SANDBOX } from '../lib/output-document';
+import { LEGACY_OUTPUT_LIMIT, type OutputFacts, readStepOutput } from '../lib/step-output';
 import { formatCount } from '../lib/format';
 import styles from './job-detail.module.css';
 
@@ -26,9 +27,99 @@ async function copyText(text: string): Promise<void> {
   if (!ok) throw new Error('copy refused');
 }
 
+/** The longest link address the frame may hand to the page. */
+const MAX_LINK_LENGTH = 8192;
+
 /**
- * A step's output. HTML renders in a sandboxed iframe (no scripts, no same-origin access, a CSP
- * that allows no request), with its source one click away; other outputs show as text.
+ * A link clicked in the output: its full address, and a new tab only if the user confirms.
+ * Addresses other than http(s) (relative, javascript:, mailto:) are shown but not opened.
+ */
+function LinkConfirm({ address, onClose }: { address: string; onClose: () => void }) {
+  const url = openableUrl(address);
+  return (
+    <div className={styles.linkConfirm} role="dialog" aria-label="Open link" data-testid="link-confirm">
+      <p>
+        {url ? 'This link leads to:' : 'This link is not a web address and cannot be opened from here:'}{' '}
+        <code data-testid="link-confirm-url">{url ? url.href : address}</code>
+      </p>
+      {url && (
+        <button
+          type="button"
+          className={styles.button}
+          data-testid="link-open"
+          onClick={() => {
+            window.open(url.href, '_blank', 'noopener,noreferrer');
+            onClose();
+          }}
+        >
+          Open in new tab
+        </button>
+      )}
+      <button type="button" className={styles.button} data-testid="link-cancel" onClick={onClose} autoFocus>
+        Cancel
+      </button>
+    </div>
+  );
+}
+
+/**
+ * The rendered HTML: rewritten so that it makes no request (remote content blocked until the user
+ * loads it for this output), in a sandboxed frame without same-origin access whose only script is
+ * the dashboard's link handler.
+ */
+function RenderedOutput({ html, label }: { html: string; label: string }) {
+  // Remote content is allowed for one output at a time: the text it was allowed for.
+  const [remoteFor, setRemoteFor] = useState<string | null>(null);
+  const [link, setLink] = useState<string | null>(null);
+  const frameRef = useRef<HTMLIFrameElement>(null);
+  const remote = remoteFor === html ? 'allowed' : 'blocked';
+  const framed = useMemo(() => frameOutput(html, remote), [html, remote]);
+
+  useEffect(() => setLink(null), [html]);
+  useEffect(() => {
+    function onMessage(event: MessageEvent) {
+      if (event.source === null || event.source !== frameRef.current?.contentWindow) return;
+      const address: unknown = (event.data as { jobdashLink?: unknown } | null)?.jobdashLink;
+      if (typeof address === 'string' && address.length <= MAX_LINK_LENGTH) setLink(address);
+    }
+    window.addEventListener('message', onMessage);
+    return () => window.removeEventListener('message', onMessage);
+  }, []);
+
+  return (
+    <>
+      {framed.remoteItems > 0 &&
+        (remote === 'blocked' ? (
+          <p className={styles.remoteBar} data-testid="remote-blocked" data-remote-items={framed.remoteItems}>
+            Remote content in this output is blocked ({formatCount(framed.remoteItems)} {framed.remoteItems === 1 ? 'item' : 'items'}).{' '}
+            <button type="button" className={styles.button} data-testid="load-remote" onClick={() => setRemoteFor(html)}>
+              Load remote content
+            </button>
+          </p>
+        ) : (
+          <p className={styles.remoteBar} data-testid="remote-allowed">
+            Remote images, styles and fonts are loaded for this output (https only; no scripts).
+          </p>
+        ))}
+      {link !== null && <LinkConfirm address={link} onClose={() => setLink(null)} />}
+      <iframe
+        key={remote}
+        ref={frameRef}
+        className={styles.frame}
+        title={`Output of ${label}`}
+        data-testid="step-output-frame"
+        data-remote={remote}
+        sandbox={OUTPUT_SANDBOX}
+        referrerPolicy="no-referrer"
+        srcDoc={framed.html}
+      />
+    </>
+  );
+}
+
+/**
+ * A step's output. HTML renders in a sandboxed iframe, remote content blocked until asked for,
+ * with its source (the original text) one click away; other outputs show as text.
  */
 export function StepOutputView({ step, facts, label }: { step: unknown; facts: OutputFacts; label: string }) {
   const output = readStepOutput(step, facts);
@@ -74,14 +165,7 @@ export function StepOutputView({ step, facts, label }: { step: unknown; facts: O
         <span className={styles.sub}>{formatCount(output.characters)} characters</span>
       </div>
       {showRendered ? (
-        <iframe
-          className={styles.frame}
-          title={`Output of ${label}`}
-          data-testid="step-output-frame"
-          sandbox=""
-          referrerPolicy="no-referrer"
-          srcDoc={sandboxedDocument(output.text)}
-        />
+        <RenderedOutput html={output.text} label={label} />
       ) : (
         <pre className={styles.source} data-testid="step-output-source">
           {output.text}

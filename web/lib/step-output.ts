@@ -1,12 +1,9 @@
-// A step's output as the page shows it: which text, whether it is HTML, whether the legacy worker
-// cut it (the core's verdict, from the step's list row), and the sandboxed document the iframe
-// renders.
+// A step's output as the page shows it: which text, whether it is HTML, and whether the legacy
+// worker cut it (the core's verdict, from the step's list row). The framed document of an HTML
+// output is built in output-document.ts.
 
 /** Outputs stored before the S3 change were cut by the worker at 5,000 characters (code points). */
 export const LEGACY_OUTPUT_LIMIT = 5000;
-
-/** The Content-Security-Policy of a rendered step: no script, no request, inline styles, data: images. */
-export const OUTPUT_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'";
 
 export interface StepOutput {
   text: string;
@@ -54,18 +51,4 @@ export function readStepOutput(step: unknown, facts: OutputFacts = {}): StepOutp
   const characters = fromOutput && typeof facts.outputChars === 'number' ? facts.outputChars : countCodePoints(text);
   const truncated = fromOutput && facts.outputTruncatedLegacy === true;
   return { text, characters, isHtml, truncated };
-}
-
-const DOCTYPE = /^\s*<!doctype[^>]*>/i;
-
-/**
- * The document for `<iframe sandbox srcdoc>`: the step's HTML with a CSP meta element placed
- * before anything else, so it governs every script, style and image that follows (the parser
- * moves it into the head; a later `<html>`/`<head>` tag only merges attributes).
- */
-export function sandboxedDocument(html: string): string {
-  const meta = `<meta http-equiv="Content-Security-Policy" content="${OUTPUT_CSP}">`;
-  const doctype = DOCTYPE.exec(html);
-  if (doctype) return doctype[0] + meta + html.slice(doctype[0].length);
-  return '<!DOCTYPE html>' + meta + html;
 }
