@@ -4,6 +4,7 @@
 // job's cut outputs are marked, and the running job grows live; every page is served with the
 // security headers and runs under its nonce-based CSP without a violation. Screenshots go to ARTIFACTS.
 import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
@@ -363,6 +364,24 @@ describe('security headers', () => {
       assert.equal(headers.get('x-powered-by'), null, path);
     }
     assert.match((await get('/no-such-page')).headers.get('content-security-policy') ?? '', /'nonce-/, 'the 404 page is a page too');
+  });
+
+  test('a page asked for under a foreign Host (DNS rebinding) is refused', async () => {
+    const { port } = new URL(stack.origin);
+    /** @param {string} host */
+    const statusFor = (host) =>
+      new Promise((resolve, reject) => {
+        const request = httpRequest({ host: '127.0.0.1', port, path: '/dashboard/jobs', headers: { host } }, (response) => {
+          response.resume();
+          resolve(response.statusCode);
+        });
+        request.on('error', reject);
+        request.end();
+      });
+    assert.equal(await statusFor(`rebound.example:${port}`), 403);
+    assert.equal(await statusFor('127.0.0.1.evil.example'), 403);
+    assert.equal(await statusFor(`localhost:${port}`), 200);
+    assert.equal(await statusFor(`127.0.0.1:${port}`), 200);
   });
 
   test('another site cannot frame the dashboard', async () => {

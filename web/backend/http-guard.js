@@ -3,12 +3,13 @@
 //  - `serveSafely`: a request handler whose throw or rejection becomes a 500 for that request only;
 //  - `answerClientErrors`: what Node's HTTP parser refuses (bad escapes in the request line, unknown
 //    methods, header sections over the limit) gets a typed 4xx instead of a bare close;
-//  - `hostAllowed`: the Host header names this machine (localhost, 127.0.0.1, [::1]) or a host the
-//    configuration lists, which defeats DNS rebinding (a hostile name resolving to 127.0.0.1);
+//  - `hostAllowed` (host-names.js): the Host header names this machine (localhost, 127.0.0.1,
+//    [::1]) or a host the configuration lists, which defeats DNS rebinding;
 //  - `refusesBrowserRequest`: stand-ins only the backend talks to refuse anything a browser sent.
 
-/** Host names every local server answers to. */
-export const LOOPBACK_HOST_NAMES = Object.freeze(['localhost', '127.0.0.1', '[::1]']);
+import { hostAllowed } from './host-names.js';
+
+export { LOOPBACK_HOST_NAMES, allowedHostNames, hostAllowed } from './host-names.js';
 
 /**
  * @typedef {object} TypedError  what a server answers for a refused request
@@ -22,42 +23,6 @@ export const LOOPBACK_HOST_NAMES = Object.freeze(['localhost', '127.0.0.1', '[::
  * @param {TypedError} error
  * @returns {{contentType: string, body: Buffer}}
  */
-
-/**
- * The host names a server accepts in `Host`: the loopback names, the host it listens on (unless a
- * wildcard address) and the configured extra names. Lower case, IPv6 literals in brackets.
- * @param {string} listenHost
- * @param {readonly string[]} [extra]
- */
-export function allowedHostNames(listenHost, extra = []) {
-  const names = new Set(LOOPBACK_HOST_NAMES);
-  for (const name of [listenHost, ...extra]) {
-    const normal = normalHostName(name);
-    if (normal !== null && normal !== '0.0.0.0' && normal !== '[::]') names.add(normal);
-  }
-  return names;
-}
-
-/** @param {string} name */
-function normalHostName(name) {
-  const trimmed = name.trim().toLowerCase().replace(/\.$/, '');
-  if (trimmed === '') return null;
-  if (trimmed.includes(':') && !trimmed.startsWith('[')) return `[${trimmed}]`;
-  return trimmed;
-}
-
-/**
- * Whether a Host header names one of `names` (any port). A missing or malformed header is refused.
- * @param {string | undefined} header
- * @param {ReadonlySet<string>} names  from allowedHostNames
- */
-export function hostAllowed(header, names) {
-  if (typeof header !== 'string') return false;
-  const match = /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(?::(\d{1,5}))?$/i.exec(header);
-  if (!match) return false;
-  if (match[2] !== undefined && Number(match[2]) > 65535) return false;
-  return names.has(match[1].toLowerCase().replace(/\.$/, ''));
-}
 
 /**
  * The media type of a Content-Type header, lower case, without parameters; '' when absent.
