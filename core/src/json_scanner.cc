@@ -227,6 +227,7 @@ JsonEvent JsonScanner::StartValue(const std::uint8_t* data, std::size_t size) {
     case '"':
       token_is_key_ = false;
       token_has_escapes_ = false;
+      token_needs_repair_ = false;
       mode_ = Mode::kString;
       ++pos_;
       return ScanString(data, size);
@@ -273,7 +274,7 @@ JsonEvent JsonScanner::ScanLiteral(const std::uint8_t* data, std::size_t size) {
 }
 
 JsonEvent JsonScanner::FinishNumber(const std::uint8_t* data, std::size_t end) {
-  if (!NumberIsFinite(data + token_begin_, data + end)) {
+  if (rules_ == JsonTextRules::kStrict && !NumberIsFinite(data + token_begin_, data + end)) {
     return Fail(ErrorCode::kInvalidJson, token_begin_, "number out of range for a double");
   }
   pos_ = end;
@@ -366,6 +367,7 @@ JsonEvent JsonScanner::ScanString(const std::uint8_t* data, std::size_t size) {
   auto fail_at = [&](const std::uint8_t* at, const char* message) {
     return Fail(ErrorCode::kInvalidJson, static_cast<std::size_t>(at - data), message);
   };
+  const bool tolerant = rules_ == JsonTextRules::kLikeJsonParse;
   for (;;) {
     if constexpr (kHasNativeBytes16) {
       // 16 bytes at a time through ASCII, multi-byte characters and simple escapes alike; the
@@ -387,8 +389,12 @@ JsonEvent JsonScanner::ScanString(const std::uint8_t* data, std::size_t size) {
       } else {
         AfterValue();
       }
-      return JsonEvent{is_key ? JsonEventKind::kKey : JsonEventKind::kString, depth,
-                       token_has_escapes_, token_begin_, pos_};
+      return JsonEvent{is_key ? JsonEventKind::kKey : JsonEventKind::kString,
+                       depth,
+                       token_has_escapes_,
+                       token_begin_,
+                       pos_,
+                       token_needs_repair_};
     }
     if (c >= 0x80) {
       // Consume a whole run of multi-byte characters here: non-ASCII text is mostly such runs.
@@ -410,6 +416,11 @@ JsonEvent JsonScanner::ScanString(const std::uint8_t* data, std::size_t size) {
           p += seq.length;
         } else if (seq.check == Utf8Check::kNeedMore) {
           return need_more(p);
+        } else if (tolerant) {
+          // The decoder's maximal subpart: the bytes before the offending one (or the offending
+          // lead alone) become one U+FFFD; the offending byte starts afresh (it may be a quote).
+          token_needs_repair_ = true;
+          p += seq.length == 0 ? 1 : seq.length;
         } else {
           return fail_at(p + seq.length, "invalid UTF-8 in a string");
         }
@@ -447,8 +458,17 @@ JsonEvent JsonScanner::ScanString(const std::uint8_t* data, std::size_t size) {
     int got = read_hex(escape + 2, &unit);
     if (got < 0) return fail_at(p, "invalid \\u escape: hex digit expected");
     if (got == 0) return need_more(escape);
+    // A lone surrogate is the whole escape alone: a later escape is read on its own.
+    auto lone_surrogate = [&](const std::uint8_t* at, const char* message) {
+      if (!tolerant) return fail_at(at, message);
+      token_needs_repair_ = true;
+      p = escape + 6;
+      return JsonEvent{};
+    };
     if (unit >= 0xDC00 && unit <= 0xDFFF) {
-      return fail_at(escape, "lone low surrogate in a \\u escape");
+      const JsonEvent failed = lone_surrogate(escape, "lone low surrogate in a \\u escape");
+      if (failed.kind == JsonEventKind::kError) return failed;
+      continue;
     }
     if (unit < 0xD800 || unit > 0xDBFF) {
       p = escape + 6;
@@ -456,16 +476,22 @@ JsonEvent JsonScanner::ScanString(const std::uint8_t* data, std::size_t size) {
     }
     // A high surrogate: a `\u` low surrogate must follow at once.
     const std::uint8_t* const low = escape + 6;
+    const char* const unpaired = "high surrogate not followed by a low surrogate escape";
     if (low >= end) return need_more(escape);
-    if (*low != '\\') return fail_at(low, "high surrogate not followed by a low surrogate escape");
+    if (*low != '\\' || (low + 1 < end && low[1] != 'u')) {
+      const JsonEvent failed = lone_surrogate(low, unpaired);
+      if (failed.kind == JsonEventKind::kError) return failed;
+      continue;
+    }
     if (low + 1 >= end) return need_more(escape);
-    if (low[1] != 'u') return fail_at(low, "high surrogate not followed by a low surrogate escape");
     int low_unit = 0;
     got = read_hex(low + 2, &low_unit);
     if (got < 0) return fail_at(p, "invalid \\u escape: hex digit expected");
     if (got == 0) return need_more(escape);
     if (low_unit < 0xDC00 || low_unit > 0xDFFF) {
-      return fail_at(low, "high surrogate not followed by a low surrogate escape");
+      const JsonEvent failed = lone_surrogate(low, unpaired);
+      if (failed.kind == JsonEventKind::kError) return failed;
+      continue;
     }
     p = low + 6;
   }
@@ -520,6 +546,7 @@ JsonEvent JsonScanner::Next(std::span<const std::uint8_t> document) {
         token_begin_ = pos_++;
         token_is_key_ = true;
         token_has_escapes_ = false;
+        token_needs_repair_ = false;
         mode_ = Mode::kString;
         return ScanString(data, size);
       case Mode::kColon:
@@ -544,6 +571,16 @@ JsonEvent JsonScanner::Next(std::span<const std::uint8_t> document) {
       default:
         return Fail(ErrorCode::kInvalidJson, pos_, "internal scanner state");
     }
+  }
+}
+
+bool IsStrictJsonValue(std::span<const std::uint8_t> text, std::uint32_t max_depth) {
+  JsonScanner scanner(max_depth, JsonTextRules::kStrict);
+  scanner.EndInput();
+  for (;;) {
+    const JsonEventKind kind = scanner.Next(text).kind;
+    if (kind == JsonEventKind::kDone) return true;
+    if (kind == JsonEventKind::kError || kind == JsonEventKind::kNeedMore) return false;
   }
 }
 

@@ -314,7 +314,9 @@ class StepIndex::Tracker {
 
 StepIndex::StepIndex(StepIndexOptions options)
     : options_(options),
-      scanner_(std::make_unique<detail::JsonScanner>(options.max_depth)),
+      scanner_(std::make_unique<detail::JsonScanner>(
+          options.max_depth,
+          options.strict ? detail::JsonTextRules::kStrict : detail::JsonTextRules::kLikeJsonParse)),
       tracker_(std::make_unique<Tracker>()) {}
 StepIndex::~StepIndex() = default;
 StepIndex::StepIndex(StepIndex&&) noexcept = default;
@@ -462,6 +464,7 @@ void StepIndex::Drain() {
     }
     event.begin += base_;
     event.end += base_;
+    if (event.needs_repair) ++repaired_strings_;
     if (auto shape_error = tracker_->OnEvent(event, CurrentView(), &cost_total_)) {
       Fail(std::move(*shape_error));
       return;
@@ -531,6 +534,14 @@ Result<nlohmann::json> StepIndex::Step(std::size_t i) const {
     return Error{ErrorCode::kInvalidArgument, std::nullopt, "step index out of range"};
   const TextSpan span = tracker_->records[i].span;
   const std::uint8_t* const begin = ViewOf(span.offset).At(span.offset);
+  // nlohmann decodes RFC 8259 with well-formed UTF-8 only, and with exceptions off it aborts on a
+  // number beyond double: what the default rules accept beyond that is refused here with a typed
+  // error (StepJsonText has the step whole, for a decoder that reads it as JSON.parse does).
+  if (!options_.strict && !detail::IsStrictJsonValue({begin, span.length}, options_.max_depth)) {
+    return Error{ErrorCode::kInvalidJson, span.offset,
+                 "the step holds ill-formed UTF-8, a lone surrogate or a number beyond double, "
+                 "which this decoder does not read; use its JSON text"};
+  }
   // Non-throwing parse; the span was validated (grammar, UTF-8, depth, finite numbers) already,
   // and nlohmann parses iteratively, so a deep step cannot overflow the stack.
   nlohmann::json step = nlohmann::json::parse(begin, begin + span.length, nullptr, false);

@@ -12,8 +12,8 @@
 #include "fuzz_util.h"
 #include "job_detail/cost.h"
 #include "job_detail/step_index.h"
-#include "steps_oracle.h"
 #include "job_detail/step_key.h"
+#include "steps_oracle.h"
 
 namespace job_detail::fuzz {
 namespace {
@@ -170,10 +170,31 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   StepIndexOptions options;
   options.max_depth = max_depth;
+  options.strict = true;  // nlohmann's decisions, the oracle's
   StepIndex whole(options);
   whole.Feed(doc);
   whole.Finish();
   fuzz::CheckAgainstOracle(whole, doc, max_depth);
+
+  // The default rules (what JSON.parse accepts after a non-fatal UTF-8 decode) only widen the
+  // strict ones: everything strict accepts is accepted with the same steps, and a document they
+  // refuse is refused by strict too, no later than where they stopped.
+  StepIndexOptions tolerant_options = options;
+  tolerant_options.strict = false;
+  StepIndex tolerant(tolerant_options);
+  fuzz::FeedChunked(tolerant, doc, data[1]);
+  tolerant.Finish();
+  if (!whole.error()) {
+    JD_FUZZ_CHECK(!tolerant.error());
+    JD_FUZZ_CHECK(tolerant.count() == whole.count());
+    for (std::size_t i = 0; i < whole.count(); ++i) {
+      JD_FUZZ_CHECK(whole.StepJsonText(i) == tolerant.StepJsonText(i));
+    }
+  }
+  if (tolerant.error()) {
+    JD_FUZZ_CHECK(whole.error().has_value());
+    JD_FUZZ_CHECK(whole.error()->offset <= tolerant.error()->offset);
+  }
 
   StepIndex chunked(options);
   fuzz::FeedChunked(chunked, doc, data[1]);

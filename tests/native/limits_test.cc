@@ -14,6 +14,7 @@
 #include "job_detail/presigned_url.h"
 #include "job_detail/step_index.h"
 #include "job_detail/step_key.h"
+#include "json_scan_test_util.h"
 
 #if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__) && !defined(__has_feature)
 #define JOB_DETAIL_HEAP_FIGURES 1
@@ -137,27 +138,51 @@ TEST(LimitsTest, NumbersBeyondUint64AreTypedNotWrapped) {
   EXPECT_EQ(ParseCostJsonText("18446744073709551617").kind, CostKind::kInvalid);
 }
 
-TEST(LimitsTest, NumbersBeyondDoubleAreInvalidJsonAtTheNumber) {
-  // 1e400 overflows a double: the decoder behind Step() (nlohmann) refuses it, so the index
-  // refuses the document at the number rather than accept a step it could not decode.
-  EXPECT_EQ(IndexOutcome(R"([{"output_tokens":1e400}])"), "invalid_json@18");
-  EXPECT_EQ(IndexOutcome(R"([{"cost_usd":-1e400}])"), "invalid_json@13");
-  EXPECT_EQ(JobOutcome(R"({"execution_steps":[{"cost_usd":1e400}]})").substr(0, 13),
-            "invalid_json@");
-  // The cost rules read the text exactly: out of range is an invalid cost, a tiny one rounds to 0.
+TEST(LimitsTest, NumbersBeyondDoubleAreValidJsonAndInvalidCosts) {
+  // JSON.parse reads 1e400 as Infinity: the document is valid and every step is kept; the cost
+  // rules read the text exactly, so out of range is an invalid cost and a tiny one rounds to 0.
+  StepIndex index;
+  index.Feed(R"([{"output_tokens":1e400},{"cost_usd":-1e400},{"cost_usd":1e-400}])");
+  ASSERT_EQ(Outcome(index.Finish()), "ok");
+  ASSERT_EQ(index.count(), 3u);
+  EXPECT_EQ(index.Summary(0).value().output_tokens, std::nullopt);
+  EXPECT_EQ(index.Summary(1).value().cost.kind, CostKind::kInvalid);
+  EXPECT_EQ(index.Summary(2).value().cost, Cost::Valid(Decimal()));
+  EXPECT_EQ(index.cost_total().invalid_cost(), 1u);
+  EXPECT_EQ(index.StepJsonText(1), R"({"cost_usd":-1e400})");
+  // The DOM decoder cannot hold it: a typed refusal, never an abort.
+  EXPECT_EQ(index.Step(1).error().code, ErrorCode::kInvalidJson);
   EXPECT_EQ(ParseCostJsonText("1e400").kind, CostKind::kInvalid);
   EXPECT_EQ(ParseCostJsonText("\"1e400\"").kind, CostKind::kInvalid);
   EXPECT_EQ(ParseCostJsonText("-1e-400"), Cost::Valid(Decimal()));
+  // Strict rules keep nlohmann's decision, at the number.
+  EXPECT_EQ(IndexOutcome(R"([{"output_tokens":1e400}])", testing::StrictOptions()),
+            "invalid_json@18");
+  EXPECT_EQ(IndexOutcome(R"([{"cost_usd":-1e400}])", testing::StrictOptions()), "invalid_json@13");
 }
 
-TEST(LimitsTest, LoneSurrogatesAreInvalidJsonAtTheirEscape) {
-  EXPECT_EQ(IndexOutcome(R"([{"name":"\uD800"}])"), "invalid_json@16");
-  EXPECT_EQ(IndexOutcome(R"([{"name":"\uDC00"}])"), "invalid_json@10");
-  EXPECT_EQ(IndexOutcome(R"([{"name":"\uD83D\u0041"}])"), "invalid_json@16");
-  EXPECT_EQ(IndexOutcome(R"([{"name":"\uD83Dx"}])"), "invalid_json@16");
+TEST(LimitsTest, LoneSurrogatesAreKeptAndRepairedInRows) {
+  const std::string fffd = "\xEF\xBF\xBD";
+  const auto name = [](std::string_view doc) {
+    StepIndex index;
+    index.Feed(doc);
+    EXPECT_FALSE(index.Finish().has_value());
+    EXPECT_EQ(index.repaired_strings(), 1u);
+    return index.Summary(0).value().name.value_or("<none>");
+  };
+  EXPECT_EQ(name(R"([{"name":"\uD800"}])"), fffd);
+  EXPECT_EQ(name(R"([{"name":"\uDC00"}])"), fffd);
+  EXPECT_EQ(name(R"([{"name":"\uD83D\u0041"}])"), fffd + "A");
+  EXPECT_EQ(name(R"([{"name":"\uD83Dx"}])"), fffd + "x");
+  EXPECT_EQ(name(R"([{"name":"\uD83D\uD83D\uDE00"}])"), fffd + "\xF0\x9F\x98\x80");
   EXPECT_EQ(IndexOutcome(R"([{"name":"\uD83D\uDE00"}])"), "ok");
-  EXPECT_EQ(JobOutcome(R"({"status":"\uD800"})").substr(0, 12), "invalid_json");
   EXPECT_EQ(ParseCostJsonText(R"("\uD800")").kind, CostKind::kInvalid);
+  // Strict rules: refused at the escape, as before.
+  EXPECT_EQ(IndexOutcome(R"([{"name":"\uD800"}])", testing::StrictOptions()), "invalid_json@16");
+  EXPECT_EQ(IndexOutcome(R"([{"name":"\uDC00"}])", testing::StrictOptions()), "invalid_json@10");
+  EXPECT_EQ(IndexOutcome(R"([{"name":"\uD83D\u0041"}])", testing::StrictOptions()),
+            "invalid_json@16");
+  EXPECT_EQ(IndexOutcome(R"([{"name":"\uD83Dx"}])", testing::StrictOptions()), "invalid_json@16");
 }
 
 TEST(LimitsTest, NulBytesAreInvalidExceptAsAnEscape) {

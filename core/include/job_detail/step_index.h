@@ -1,6 +1,7 @@
-// StepIndex: streams the S3 steps document, validates it whole (RFC 8259 + UTF-8, as strictly as
-// the nlohmann decoder used for Step(i)), and indexes each step's byte span and list-row fields
-// while the bytes arrive. It never builds a DOM of the document: a step is decoded only when asked.
+// StepIndex: streams the S3 steps document, validates it whole (by default as `JSON.parse` after a
+// non-fatal UTF-8 decode, the contract of `res.json()`; `strict` for RFC 8259 + UTF-8), and
+// indexes each step's byte span and list-row fields while the bytes arrive. It never builds a DOM
+// of the document: a step is decoded only when asked.
 //
 // Shapes: a top-level array of steps, or an object whose `execution_steps` (else `steps`) member is
 // the array. `execution_steps` wins over `steps` whatever the order (indexing restarts if it comes
@@ -53,6 +54,11 @@ struct StepIndexOptions {
   // of this size (from the step being indexed: a step never straddles two), instead of being
   // copied into a bigger one. 0: one buffer, grown by 1.25x.
   std::size_t segment_bytes = 1 << 20;
+  // false (the default): accept exactly what `JSON.parse(new TextDecoder().decode(bytes))`
+  // accepts, as `res.json()` does: ill-formed UTF-8 and lone surrogate escapes inside strings
+  // (decoded as U+FFFD in rows; step text keeps the bytes) and numbers of any magnitude. true:
+  // RFC 8259 with well-formed UTF-8, paired surrogates and numbers finite as a double.
+  bool strict = false;
 };
 
 // A list row, decoded from the step's top-level members. Text fields hold a string member's
@@ -114,6 +120,9 @@ class StepIndex {
   // Progress, available at any moment: completed steps and their running cost total.
   std::size_t count() const;
   const CostTotal& cost_total() const { return cost_total_; }
+  // Strings (values and member names) whose text held ill-formed UTF-8 or a lone surrogate escape
+  // (always 0 when strict): the UI can say that some text was shown with U+FFFD.
+  std::uint64_t repaired_strings() const { return repaired_strings_; }
   std::uint64_t bytes_fed() const { return size_; }
 
   // kInvalidArgument when i >= count().
@@ -164,6 +173,7 @@ class StepIndex {
   std::unique_ptr<detail::JsonScanner> scanner_;
   std::unique_ptr<Tracker> tracker_;
   CostTotal cost_total_;
+  std::uint64_t repaired_strings_ = 0;
   std::optional<Error> error_;
   bool finished_ = false;
 };
