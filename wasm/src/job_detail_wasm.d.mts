@@ -51,6 +51,7 @@ export type RawResult<T> = { ok: true; value: T } | { ok: false; error: ErrorInf
 export interface RawStepIndexOptions {
   maxBytes?: number;
   maxDepth?: number;
+  strict?: boolean;
 }
 
 export interface RawStepIndex extends RawHandle {

@@ -40,6 +40,12 @@ export function rawStepIndexOptions(options: StepIndexOptions = {}): RawStepInde
   if (maxBytes !== undefined) out.maxBytes = maxBytes;
   const maxDepth = checkLimit('maxDepth', options.maxDepth);
   if (maxDepth !== undefined) out.maxDepth = Math.min(maxDepth, 0xffffffff);
+  if (options.strict !== undefined) {
+    if (typeof options.strict !== 'boolean') {
+      throw new JobDetailError({ code: 'invalid_argument', offset: null, message: `strict must be a boolean, got ${String(options.strict)}` });
+    }
+    out.strict = options.strict;
+  }
   return out;
 }
 

@@ -78,7 +78,15 @@ test('numbers beyond uint64 are typed, beyond double are invalid JSON at the num
   assert.equal(index.summary(1).key, '#1');
   assert.equal(index.step(0).cost_usd, 18446744073709551617);
   index.dispose();
-  assert.equal(outcome(jd.indexSteps(utf8.encode('[{"output_tokens":1e400}]'))), 'invalid_json@18');
+  // JSON.parse reads 1e400 as Infinity: the step is kept (its tokens unread); strict refuses it.
+  const huge = jd.createStepIndex();
+  huge.feed(utf8.encode('[{"output_tokens":1e400,"cost_usd":-1e400}]'));
+  assert.equal(outcome(huge.finish()), 'ok');
+  assert.equal(huge.summary(0).outputTokens, null);
+  assert.equal(huge.summary(0).cost.kind, 'invalid');
+  assert.deepEqual(huge.step(0), { output_tokens: Infinity, cost_usd: -Infinity });
+  huge.dispose();
+  assert.equal(outcome(jd.indexSteps(utf8.encode('[{"output_tokens":1e400}]'), { strict: true })), 'invalid_json@18');
   const job = jd.parseJob('{"id":18446744073709551617,"execution_steps":[{"cost_usd":1}]}');
   assert.equal(job.ok, true);
   assert.equal(job.id, null);
@@ -87,22 +95,30 @@ test('numbers beyond uint64 are typed, beyond double are invalid JSON at the num
   assert.equal(jd.formatCost({ json: '18446744073709551617' }), '—');
 });
 
-test('lone surrogates, NUL bytes and a misplaced BOM are invalid JSON at their byte', () => {
+test('lone surrogates are kept as JSON.parse keeps them; NUL bytes and a misplaced BOM are invalid JSON at their byte', () => {
+  // [document, outcome by default (as res.json()), outcome with strict: true]
   const cases = [
-    ['[{"name":"\\uD800"}]', 'invalid_json@16'],
-    ['[{"name":"\\uDC00"}]', 'invalid_json@10'],
-    ['[{"name":"\\uD83D\\u0041"}]', 'invalid_json@16'],
-    ['[{"name":"\\uD83D\\uDE00"}]', 'ok'],
-    ['[{"name":"a\0b"}]', 'invalid_json@11'],
-    ['[{}]\0', 'invalid_json@4'],
-    ['\uFEFF[{"step_number":1}]', 'ok'],
-    ['[\uFEFF]', 'invalid_json@1'],
-    ['\uFEFF\uFEFF[]', 'invalid_json@3'],
-    ['\uFEFF', 'truncated@3'],
+    ['[{"name":"\\uD800"}]', 'ok', 'invalid_json@16'],
+    ['[{"name":"\\uDC00"}]', 'ok', 'invalid_json@10'],
+    ['[{"name":"\\uD83D\\u0041"}]', 'ok', 'invalid_json@16'],
+    ['[{"name":"\\uD83D\\uDE00"}]', 'ok', 'ok'],
+    ['[{"name":"a\0b"}]', 'invalid_json@11', 'invalid_json@11'],
+    ['[{}]\0', 'invalid_json@4', 'invalid_json@4'],
+    ['\uFEFF[{"step_number":1}]', 'ok', 'ok'],
+    ['[\uFEFF]', 'invalid_json@1', 'invalid_json@1'],
+    ['\uFEFF\uFEFF[]', 'invalid_json@3', 'invalid_json@3'],
+    ['\uFEFF', 'truncated@3', 'truncated@3'],
   ];
-  for (const [text, expected] of cases) {
-    assert.equal(outcome(jd.indexSteps(utf8.encode(text))), expected, JSON.stringify(text));
+  for (const [text, byDefault, strict] of cases) {
+    assert.equal(outcome(jd.indexSteps(utf8.encode(text))), byDefault, JSON.stringify(text));
+    assert.equal(outcome(jd.indexSteps(utf8.encode(text), { strict: true })), strict, JSON.stringify(text));
   }
+  const lone = jd.createStepIndex();
+  lone.feed(utf8.encode('[{"name":"\\uD83D\\u0041"}]'));
+  assert.equal(lone.finish().repairedStrings, 1);
+  assert.equal(lone.summary(0).name, '\uFFFDA', 'a row shows U+FFFD for the lone unit');
+  assert.equal(lone.step(0).name, '\uD83DA', 'step(i) gives what JSON.parse gives');
+  lone.dispose();
   const index = jd.createStepIndex();
   index.feed(utf8.encode('[{"name":"a\\u0000b"}]'));
   assert.equal(outcome(index.finish()), 'ok');

@@ -36,6 +36,7 @@ test('any chunking gives the same result, rows and steps', () => {
       totalCostDisplay: '$0.75',
       noCost: 1,
       invalidCost: 2,
+      repairedStrings: 0,
     });
     for (let i = 0; i < steps.length; i++) assert.deepEqual(index.step(i), steps[i], `step ${i}, chunk ${size}`);
     index.dispose();
@@ -102,10 +103,17 @@ test('errors carry the core code and byte offset, and keep what was indexed', ()
   assert.equal(invalid.error.offset, 17);  // the `}` where `tru` became invalid
   assert.equal(invalid.count, 1);
 
-  const badUtf8 = jd.indexSteps(new Uint8Array([0x5b, 0x22, 0xc3, 0x28, 0x22, 0x5d]));
+  // Ill-formed UTF-8 inside a string is what res.json() reads as U+FFFD; strict refuses it.
+  const badUtf8Bytes = new Uint8Array([0x5b, 0x22, 0xc3, 0x28, 0x22, 0x5d]);
+  const repaired = jd.indexSteps(badUtf8Bytes);
+  assert.equal(repaired.ok, true);
+  assert.equal(repaired.count, 1);
+  assert.equal(repaired.repairedStrings, 1);
+  const badUtf8 = jd.indexSteps(badUtf8Bytes, { strict: true });
   assert.equal(badUtf8.ok, false);
   assert.equal(badUtf8.error.code, 'invalid_json');
   assert.equal(badUtf8.error.offset, 3);
+  assert.throws(() => jd.indexSteps(badUtf8Bytes, { strict: 'yes' }), { code: 'invalid_argument' });
 
   const shape = jd.indexSteps(utf8.encode('{"items":[]}'));
   assert.equal(shape.ok, false);
