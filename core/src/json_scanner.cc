@@ -574,13 +574,16 @@ JsonEvent JsonScanner::Next(std::span<const std::uint8_t> document) {
   }
 }
 
-bool IsStrictJsonValue(std::span<const std::uint8_t> text, std::uint32_t max_depth) {
-  JsonScanner scanner(max_depth, JsonTextRules::kStrict);
+std::optional<Error> CheckJsonValue(std::string_view text, std::uint32_t max_depth,
+                                    JsonTextRules rules) {
+  JsonScanner scanner(max_depth, rules);
   scanner.EndInput();
+  const std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t*>(text.data()),
+                                            text.size());
   for (;;) {
-    const JsonEventKind kind = scanner.Next(text).kind;
-    if (kind == JsonEventKind::kDone) return true;
-    if (kind == JsonEventKind::kError || kind == JsonEventKind::kNeedMore) return false;
+    const JsonEventKind kind = scanner.Next(bytes).kind;
+    if (kind == JsonEventKind::kDone) return std::nullopt;
+    if (kind == JsonEventKind::kError) return scanner.error();
   }
 }
 

@@ -537,7 +537,7 @@ Result<nlohmann::json> StepIndex::Step(std::size_t i) const {
   // nlohmann decodes RFC 8259 with well-formed UTF-8 only, and with exceptions off it aborts on a
   // number beyond double: what the default rules accept beyond that is refused here with a typed
   // error (StepJsonText has the step whole, for a decoder that reads it as JSON.parse does).
-  if (!options_.strict && !detail::IsStrictJsonValue({begin, span.length}, options_.max_depth)) {
+  if (!options_.strict && !detail::IsStrictJsonValue(StepJsonText(i), options_.max_depth)) {
     return Error{ErrorCode::kInvalidJson, span.offset,
                  "the step holds ill-formed UTF-8, a lone surrogate or a number beyond double, "
                  "which this decoder does not read; use its JSON text"};

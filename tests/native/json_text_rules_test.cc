@@ -133,10 +133,7 @@ TEST(JsonTextRulesTest, TheRulesDifferOnlyWhereJsonParseAcceptsMore) {
 }
 
 TEST(JsonTextRulesTest, StrictJsonValueCheckIsWhatNlohmannCanDecode) {
-  const auto strict = [](std::string_view text) {
-    return detail::IsStrictJsonValue(
-        {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()}, 512);
-  };
+  const auto strict = [](std::string_view text) { return detail::IsStrictJsonValue(text, 512); };
   EXPECT_TRUE(strict(R"({"a":[1,2.5e3,"\u00e9"]})"));
   EXPECT_TRUE(strict(" 1 "));
   EXPECT_FALSE(strict("1e400"));
@@ -144,6 +141,15 @@ TEST(JsonTextRulesTest, StrictJsonValueCheckIsWhatNlohmannCanDecode) {
   EXPECT_FALSE(strict("\"\xFF\""));
   EXPECT_FALSE(strict("[1"));
   EXPECT_FALSE(strict("1 2"));
+  // The same check by JSON.parse's rules, with the scanner's typed errors.
+  const auto check = [](std::string_view text) {
+    const auto error = detail::CheckJsonValue(text, 512, JsonTextRules::kLikeJsonParse);
+    return error ? testing::DescribeError(*error) : std::string("ok");
+  };
+  EXPECT_EQ(check("1e400"), "ok");
+  EXPECT_EQ(check(R"("\ud800")"), "ok");
+  EXPECT_EQ(check("[1,"), "truncated@3");
+  EXPECT_EQ(check("[1,]"), "invalid_json@3");
 }
 
 }  // namespace

@@ -27,7 +27,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include "job_detail/error.h"
@@ -122,9 +124,15 @@ class JsonScanner {
   Error error_;
 };
 
-// True when `text` is exactly one JSON value by kStrict's rules within `max_depth` (whitespace
-// around it allowed): what nlohmann/json can decode without refusing or aborting.
-bool IsStrictJsonValue(std::span<const std::uint8_t> text, std::uint32_t max_depth);
+// Checks that `text` is exactly one JSON value by `rules` within `max_depth` (whitespace around
+// it allowed; a leading BOM too): nullopt, or the scanner's error with its offset.
+std::optional<Error> CheckJsonValue(std::string_view text, std::uint32_t max_depth,
+                                    JsonTextRules rules);
+
+// What nlohmann/json can decode without refusing or aborting: one value by kStrict's rules.
+inline bool IsStrictJsonValue(std::string_view text, std::uint32_t max_depth) {
+  return !CheckJsonValue(text, max_depth, JsonTextRules::kStrict).has_value();
+}
 
 }  // namespace job_detail::detail
 
