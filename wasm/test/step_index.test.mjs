@@ -167,11 +167,16 @@ test('accepts ArrayBuffer and other views, and a BOM', () => {
 
 test('out-of-range and bad arguments throw JobDetailError invalid_argument', () => {
   const index = jd.createStepIndex();
-  index.feed(utf8.encode('[1]'));
+  index.feed(utf8.encode('[1,2]'));
   index.finish();
-  for (const call of [() => index.summary(1), () => index.step(1), () => index.step(-1), () => index.summary(0.5)]) {
-    assert.throws(call, (error) => error instanceof JobDetailError && error.code === 'invalid_argument');
+  // Past 2^32 too: the wasm side counts in 32 bits, and 2^32 + 1 must not wrap to row 1.
+  const bad = [2, -1, 0.5, NaN, Infinity, 2 ** 32, 2 ** 32 + 1, 2 ** 53, '0'];
+  for (const i of bad) {
+    for (const call of [() => index.summary(i), () => index.step(i)]) {
+      assert.throws(call, (error) => error instanceof JobDetailError && error.code === 'invalid_argument', String(i));
+    }
   }
+  assert.equal(index.step(0), 1);
   assert.throws(() => jd.createStepIndex({ maxBytes: -1 }), JobDetailError);
   assert.throws(() => jd.createStepIndex({ maxDepth: 1.5 }), JobDetailError);
   index.dispose();
