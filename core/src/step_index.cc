@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "job_detail/detail/growable_array.h"
 #include "job_detail/detail/json_scanner.h"
 #include "job_detail/detail/json_text.h"
 #include "job_detail/detail/step_record.h"
@@ -147,7 +148,9 @@ std::optional<FieldSlot> FieldForMemberName(std::string_view name) {
 // Follows the scanner's tokens to find the steps array, each step and its row members.
 class StepIndex::Tracker {
  public:
-  std::vector<StepRecord> records;
+  explicit Tracker(std::uint64_t max_steps) : max_steps_(max_steps) {}
+
+  detail::GrowableArray<StepRecord> records;
 
   // The first byte the tracker may still read: the start of the step being indexed (its members
   // are read when it ends), else nothing (max).
@@ -165,6 +168,12 @@ class StepIndex::Tracker {
         return std::nullopt;
       }
       if (event.depth == element_depth_) {
+        // The step limit and memory for its record: a typed error at the step's first byte
+        // (the record is only added at its end, so check before any of it is read).
+        if (!IsEnd(kind) && records.size() >= max_steps_) {
+          return Error{ErrorCode::kTooLarge, event.begin,
+                       "more than " + std::to_string(max_steps_) + " steps"};
+        }
         if (IsBegin(kind)) {
           in_step_ = true;
           current_ = StepRecord{};
@@ -179,8 +188,12 @@ class StepIndex::Tracker {
           }
           in_step_ = false;
           current_.span.length = static_cast<std::uint32_t>(event.end - current_.span.offset);
+          if (!records.PushBack(current_)) {
+            return Error{ErrorCode::kTooLarge, current_.span.offset,
+                         "out of memory for the step list after " + std::to_string(records.size()) +
+                             " steps"};
+          }
           total->Add(StepCost(document, current_));
-          records.push_back(current_);
         }
         return std::nullopt;
       }
@@ -310,6 +323,7 @@ class StepIndex::Tracker {
   std::uint8_t open_field_ = kNoField;
   std::uint8_t open_rank_ = 0;
   std::size_t open_begin_ = 0;
+  std::uint64_t max_steps_;
 };
 
 StepIndex::StepIndex(StepIndexOptions options)
@@ -317,7 +331,7 @@ StepIndex::StepIndex(StepIndexOptions options)
       scanner_(std::make_unique<detail::JsonScanner>(
           options.max_depth,
           options.strict ? detail::JsonTextRules::kStrict : detail::JsonTextRules::kLikeJsonParse)),
-      tracker_(std::make_unique<Tracker>()) {}
+      tracker_(std::make_unique<Tracker>(options.max_steps)) {}
 StepIndex::~StepIndex() = default;
 StepIndex::StepIndex(StepIndex&&) noexcept = default;
 StepIndex& StepIndex::operator=(StepIndex&&) noexcept = default;

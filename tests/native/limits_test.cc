@@ -32,8 +32,8 @@ namespace {
 constexpr std::size_t kChunk = 64 * 1024;
 
 // Feeds `doc` in network-sized chunks, as the session does.
-void FeedInChunks(StepIndex& index, std::string_view doc) {
-  for (std::size_t at = 0; at < doc.size(); at += kChunk) index.Feed(doc.substr(at, kChunk));
+void FeedInChunks(StepIndex& index, std::string_view doc, std::size_t chunk = kChunk) {
+  for (std::size_t at = 0; at < doc.size(); at += chunk) index.Feed(doc.substr(at, chunk));
 }
 
 std::string Outcome(const std::optional<Error>& error) {
@@ -100,6 +100,27 @@ TEST(LimitsTest, DocumentsOverTheByteCapStopAtTheCap) {
   EXPECT_GT(index.count(), 900u);
   EXPECT_TRUE(index.Step(index.count() - 1).ok());
   EXPECT_EQ(Outcome(index.Finish()), "too_large@" + std::to_string(cap));
+}
+
+TEST(LimitsTest, StepsOverTheStepCapStopAtTheFirstOneTooMany) {
+  StepIndexOptions options;
+  options.max_steps = 2;
+  for (const std::string doc : {R"([{"cost_usd":1},{"cost_usd":2},{"cost_usd":4}])",
+                                R"({"execution_steps":[{"cost_usd":1},{"cost_usd":2},3]})"}) {
+    SCOPED_TRACE(doc);
+    for (std::size_t chunk : {std::size_t{1}, doc.size()}) {
+      StepIndex index(options);
+      FeedInChunks(index, doc, chunk);
+      const std::size_t third = doc.rfind(doc[1] == '{' ? "{\"cost_usd\":4" : "3");
+      EXPECT_EQ(Outcome(index.Finish()), "too_large@" + std::to_string(third));
+      // The steps before the cap stay, with their totals.
+      EXPECT_EQ(index.count(), 2u);
+      EXPECT_EQ(index.cost_total().canonical(), "3");
+    }
+  }
+  StepIndex exact(options);
+  exact.Feed(R"([{},{}])");
+  EXPECT_EQ(Outcome(exact.Finish()), "ok");
 }
 
 TEST(LimitsTest, NumbersBeyondUint64AreTypedNotWrapped) {

@@ -50,6 +50,9 @@ struct StepIndexOptions {
   // Spans are 32-bit, so a document is at most 4 GiB - 1 bytes whatever this says.
   std::uint64_t max_bytes = std::numeric_limits<std::uint64_t>::max();
   std::uint32_t max_depth = 512;  // containers, the top-level one included
+  // Steps beyond this fail with kTooLarge at the first byte of the one too many. Growth of the
+  // step records that memory cannot satisfy is kTooLarge too, never an abort.
+  std::uint64_t max_steps = std::numeric_limits<std::uint64_t>::max();
   // Without Reserve(), once the buffer reaches this size the document continues in a new buffer
   // of this size (from the step being indexed: a step never straddles two), instead of being
   // copied into a bigger one. 0: one buffer, grown by 1.25x.
