@@ -4,6 +4,7 @@
 #include <limits>
 #include <utility>
 
+#include "job_detail/detail/ascii.h"
 #include "job_detail/detail/json_dom.h"
 #include "job_detail/detail/step_costs.h"
 
@@ -44,6 +45,16 @@ StepsField StepsFieldOf(const nlohmann::json& object) {
 }
 
 }  // namespace
+
+bool IsTerminalJobStatus(const std::optional<std::string>& status) {
+  if (!status) return false;
+  const std::string lower = detail::AsciiLowered(*status);
+  for (std::string_view terminal :
+       {"completed", "failed", "cancelled", "canceled", "succeeded", "error"}) {
+    if (lower == terminal) return true;
+  }
+  return false;
+}
 
 const nlohmann::json* Job::steps() const {
   if (steps_field != StepsField::kArray) return nullptr;
