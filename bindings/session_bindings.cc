@@ -34,9 +34,9 @@ void ReadNumber(const val& object, const char* name, T* out) {
   if (member.isNumber()) *out = IntegerFromJs<T>(member.as<double>());
 }
 
-// {apiBaseUrl, retry?: {attempts?, baseMs?, capMs?, maxRetryAfterMs?}, pollIntervalMs?,
-//  requestTimeoutMs?, expiryMarginMs?, unknownExpiryTtlMs?, allowedHosts?: string[],
-//  maxBytes?, maxDepth?, randomSeed?}; the facade checked the values. Absent: core defaults.
+// {apiBaseUrl, retry?: {attempts?, baseMs?, capMs?}, pollIntervalMs?, requestTimeoutMs?,
+//  allowedHosts?: string[], maxBytes?, maxDepth?}: the options the facade has; it checked the
+//  values. Absent: core defaults (the facade's own randomness feeds SetRandom instead of a seed).
 SessionConfig ConfigFromJs(const val& js) {
   SessionConfig config;
   if (js["apiBaseUrl"].isString()) config.api_base_url = js["apiBaseUrl"].as<std::string>();
@@ -45,15 +45,11 @@ SessionConfig ConfigFromJs(const val& js) {
     ReadNumber(retry, "attempts", &config.retry.max_attempts);
     ReadNumber(retry, "baseMs", &config.retry.base_ms);
     ReadNumber(retry, "capMs", &config.retry.cap_ms);
-    ReadNumber(retry, "maxRetryAfterMs", &config.retry.max_retry_after_ms);
   }
   ReadNumber(js, "pollIntervalMs", &config.poll_interval_ms);
   ReadNumber(js, "requestTimeoutMs", &config.request_timeout_ms);
-  ReadNumber(js, "expiryMarginMs", &config.expiry_margin_ms);
-  ReadNumber(js, "unknownExpiryTtlMs", &config.unknown_expiry_ttl_ms);
   ReadNumber(js, "maxBytes", &config.steps_limits.max_bytes);
   ReadNumber(js, "maxDepth", &config.steps_limits.max_depth);
-  ReadNumber(js, "randomSeed", &config.random_seed);
   const val hosts = js["allowedHosts"];
   if (hosts.isArray()) {
     const auto length = hosts["length"].as<unsigned>();

@@ -44,8 +44,6 @@ class JsStepIndex {
   explicit JsStepIndex(const emscripten::val& options) : index_(OptionsFromJs(options)) {}
 
   void Reserve(double bytes) { index_.Reserve(IntegerFromJs<std::size_t>(bytes)); }
-  // Feeds the first `length` bytes the facade wrote through transferView(length).
-  void FeedTransfer(std::size_t length) { index_.Feed(TransferBytes(length)); }
   // Zero-copy feeding: a Uint8Array over the room at the end of the index's own document buffer
   // (shorter than `length` when maxBytes allows less, empty after an error or finish). The facade
   // writes into it at once (any call into the module may grow memory and detach it), then calls
@@ -84,11 +82,9 @@ class JsStepIndex {
 EMSCRIPTEN_BINDINGS(job_detail_step_index) {
   emscripten::function("transferView", &TransferView);
   emscripten::constant("transferChunkBytes", kTransferChunkBytes);
-  emscripten::constant("stepRecordBytes", StepIndex::kStepRecordBytes);
   emscripten::class_<JsStepIndex>("StepIndex")
       .constructor<const emscripten::val&>()
       .function("reserve", &JsStepIndex::Reserve)
-      .function("feedTransfer", &JsStepIndex::FeedTransfer)
       .function("prepareFeed", &JsStepIndex::PrepareFeed)
       .function("commitFeed", &JsStepIndex::CommitFeed)
       .function("finish", &JsStepIndex::Finish)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The runtime-checked builds of issue 7 item 2, each in its own build directory:
+# The runtime-checked builds, each in its own build directory:
 #   bash tools/sanitize.sh asan          native GoogleTest suite under ASan + UBSan (preset `asan`)
 #   bash tools/sanitize.sh wasm-checked  the package tests (node --test wasm/test/) once against a
 #                                        wasm module built with -sASSERTIONS=2 -sSAFE_HEAP=1

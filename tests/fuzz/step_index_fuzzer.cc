@@ -11,6 +11,8 @@
 
 #include "fuzz_util.h"
 #include "job_detail/cost.h"
+#include "job_detail/detail/step_dom.h"
+#include "job_detail/detail/step_key_dom.h"
 #include "job_detail/step_index.h"
 #include "job_detail/step_key.h"
 #include "steps_oracle.h"
@@ -118,7 +120,7 @@ void CheckAgainstOracle(const StepIndex& index, std::string_view doc, std::uint3
   CostTotal total;
   for (std::size_t i = 0; i < steps->size(); ++i) {
     const json& expected = (*steps)[i];
-    const Result<json> step = index.Step(i);
+    const Result<json> step = detail::DecodeStep(index, i);
     JD_FUZZ_CHECK(step.ok());
     JD_FUZZ_CHECK(step.value() == expected);  // depth bounded by max_depth above
     const StepSummary summary = index.Summary(i).value();
@@ -126,7 +128,7 @@ void CheckAgainstOracle(const StepIndex& index, std::string_view doc, std::uint3
     JD_FUZZ_CHECK(summary.begin < summary.end && summary.end <= doc.size());
     JD_FUZZ_CHECK(summary.is_object == expected.is_object());
     JD_FUZZ_CHECK(summary.is_object == summary.problem.empty());
-    JD_FUZZ_CHECK(summary.key == StepKeyOf(expected, i));
+    JD_FUZZ_CHECK(summary.key == detail::StepKeyOf(expected, i));
     const json reparsed = json::parse(index.StepJsonText(i), nullptr, false);
     JD_FUZZ_CHECK(!reparsed.is_discarded() && reparsed == expected);
     Cost cost = Cost::Invalid();

@@ -1,4 +1,4 @@
-// Bombs and limits (issue 7 item 3): each hostile input gives a typed outcome, and the memory it
+// Bombs and limits: each hostile input gives a typed outcome, and the memory it
 // costs is bounded by the document size (or the byte cap) plus a fixed amount per step. The same
 // inputs go through the wasm package in wasm/test/limits.test.mjs.
 #include <gtest/gtest.h>
@@ -9,6 +9,8 @@
 #include <string_view>
 
 #include "job_detail/cost.h"
+#include "job_detail/detail/step_dom.h"
+#include "job_detail/detail/step_key_dom.h"
 #include "job_detail/fetch_outcome.h"
 #include "job_detail/job.h"
 #include "job_detail/presigned_url.h"
@@ -98,7 +100,7 @@ TEST(LimitsTest, DocumentsOverTheByteCapStopAtTheCap) {
   // Never more than the cap is held, and the steps complete before the cap stay readable.
   EXPECT_LE(index.bytes_fed(), cap);
   EXPECT_GT(index.count(), 900u);
-  EXPECT_TRUE(index.Step(index.count() - 1).ok());
+  EXPECT_TRUE(detail::DecodeStep(index, index.count() - 1).ok());
   EXPECT_EQ(Outcome(index.Finish()), "too_large@" + std::to_string(cap));
 }
 
@@ -149,7 +151,7 @@ TEST(LimitsTest, NumbersBeyondUint64AreTypedNotWrapped) {
   EXPECT_EQ(second.cost.kind, CostKind::kInvalid);
   EXPECT_EQ(index.cost_total().invalid_cost(), 2u);
   EXPECT_EQ(index.cost_total().sum(), Decimal());
-  for (std::size_t i = 0; i < 2; ++i) EXPECT_TRUE(index.Step(i).ok()) << i;
+  for (std::size_t i = 0; i < 2; ++i) EXPECT_TRUE(detail::DecodeStep(index, i).ok()) << i;
 
   const Result<Job> job = ParseJob(R"({"id":18446744073709551617,"execution_steps":)" + doc + "}");
   ASSERT_TRUE(job.ok());
@@ -172,7 +174,7 @@ TEST(LimitsTest, NumbersBeyondDoubleAreValidJsonAndInvalidCosts) {
   EXPECT_EQ(index.cost_total().invalid_cost(), 1u);
   EXPECT_EQ(index.StepJsonText(1), R"({"cost_usd":-1e400})");
   // The DOM decoder cannot hold it: a typed refusal, never an abort.
-  EXPECT_EQ(index.Step(1).error().code, ErrorCode::kInvalidJson);
+  EXPECT_EQ(detail::DecodeStep(index, 1).error().code, ErrorCode::kInvalidJson);
   EXPECT_EQ(ParseCostJsonText("1e400").kind, CostKind::kInvalid);
   EXPECT_EQ(ParseCostJsonText("\"1e400\"").kind, CostKind::kInvalid);
   EXPECT_EQ(ParseCostJsonText("-1e-400"), Cost::Valid(Decimal()));
@@ -289,7 +291,7 @@ TEST(LimitsTest, OneFiftyMegabyteHtmlStringIsHeldOnce) {
   (void)before;
   // The row never copies the output; decoding the step does, once, untruncated.
   EXPECT_EQ(index.Summary(0).value().cost, ParseCostJsonText("0.5"));
-  const Result<nlohmann::json> step = index.Step(0);
+  const Result<nlohmann::json> step = detail::DecodeStep(index, 0);
   ASSERT_TRUE(step.ok());
   EXPECT_EQ(step.value()["output"].get_ref<const std::string&>().size(), kHtml + 11);
 }

@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "job_detail/cost.h"
+#include "job_detail/detail/step_dom.h"
+#include "job_detail/detail/step_key_dom.h"
 #include "job_detail/step_index.h"
 #include "job_detail/step_key.h"
 #include "json_scan_test_util.h"
@@ -252,12 +254,12 @@ void ExpectMatchesOracle(const std::string& doc) {
   CostTotal total;
   for (std::size_t i = 0; i < steps->size(); ++i) {
     const json& expected = (*steps)[i];
-    const auto step = index.Step(i);
+    const auto step = detail::DecodeStep(index, i);
     ASSERT_TRUE(step.ok());
     EXPECT_EQ(step.value(), expected) << "step " << i;
     const StepSummary summary = index.Summary(i).value();
     EXPECT_EQ(summary.is_object, expected.is_object());
-    EXPECT_EQ(summary.key, StepKeyOf(expected, i));
+    EXPECT_EQ(summary.key, detail::StepKeyOf(expected, i));
     EXPECT_EQ(summary.cost, OracleCost(expected)) << "step " << i;
     total.Add(summary.cost);
     if (!expected.is_object()) continue;

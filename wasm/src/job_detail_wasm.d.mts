@@ -33,7 +33,6 @@ export interface RawModule {
   transferView(length: number): Uint8Array;
   readonly transferChunkBytes: number;
   // bindings/step_index_bindings.cc
-  readonly stepRecordBytes: number;
   StepIndex: new (options: RawStepIndexOptions) => RawStepIndex;
   // bindings/session_bindings.cc
   Session: new (config: RawSessionConfig) => RawSession;
@@ -56,7 +55,6 @@ export interface RawStepIndexOptions {
 
 export interface RawStepIndex extends RawHandle {
   reserve(bytes: number): void;
-  feedTransfer(length: number): void;
   /** Room for `length` bytes at the end of the document (shorter when maxBytes allows less): fill it at once. */
   prepareFeed(length: number): Uint8Array;
   /** Scans the first `written` bytes of the last prepareFeed room in place. */
@@ -90,15 +88,12 @@ export default createJobDetailModule;
 
 export interface RawSessionConfig {
   apiBaseUrl: string;
-  retry?: { attempts?: number; baseMs?: number; capMs?: number; maxRetryAfterMs?: number };
+  retry?: { attempts?: number; baseMs?: number; capMs?: number };
   pollIntervalMs?: number;
   requestTimeoutMs?: number;
-  expiryMarginMs?: number;
-  unknownExpiryTtlMs?: number;
   allowedHosts?: string[];
   maxBytes?: number;
   maxDepth?: number;
-  randomSeed?: number;
 }
 
 export type RawHeaders = [string, string][];

@@ -1,4 +1,4 @@
-// Bombs and limits through the package (issue 7 item 3, the wasm half of
+// Bombs and limits through the package (the wasm half of
 // tests/native/limits_test.cc): each hostile input gives a typed outcome, and the module's
 // WebAssembly memory stays under a bound derived from the input (it grows on demand and never
 // shrinks, so each measured case loads a fresh module and reads memoryBytes() afterwards).

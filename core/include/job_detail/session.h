@@ -22,6 +22,12 @@
 //   keeps the old list until the new document is complete;
 // - a request timeout (no response or no new bytes for request_timeout_ms): cancel, then retry.
 // Responses, chunks and timers with an id the session no longer waits for are ignored.
+//
+// Inside (core/include/job_detail/detail/, core/src/): the host plumbing that survives a job change
+// (SessionHost: effects, ids, a timer table keyed by purpose, page and network, clock skew,
+// randomness), a reusable fetch with its retry budget (FetchOperation), the S3 download with its
+// rows while streaming (StepsDownload), and one per-job state (JobState, with an explicit steps
+// phase) that Start replaces whole. session.cc and session_steps.cc hold the decisions.
 #ifndef JOB_DETAIL_SESSION_H_
 #define JOB_DETAIL_SESSION_H_
 
