@@ -14,7 +14,7 @@
 namespace job_detail::bindings {
 namespace {
 
-// `options`: {maxBytes?: number, maxDepth?: number, strict?: boolean}, already checked by the
+// `options`: {maxBytes?, maxDepth?, maxSteps?: number, strict?: boolean}, already checked by the
 // facade (non-negative integers, a boolean); absent members keep the core's defaults.
 StepIndexOptions OptionsFromJs(const emscripten::val& options) {
   StepIndexOptions out;
@@ -23,6 +23,8 @@ StepIndexOptions OptionsFromJs(const emscripten::val& options) {
   if (max_bytes.isNumber()) out.max_bytes = IntegerFromJs<std::uint64_t>(max_bytes.as<double>());
   const emscripten::val max_depth = options["maxDepth"];
   if (max_depth.isNumber()) out.max_depth = IntegerFromJs<std::uint32_t>(max_depth.as<double>());
+  const emscripten::val max_steps = options["maxSteps"];
+  if (max_steps.isNumber()) out.max_steps = IntegerFromJs<std::uint64_t>(max_steps.as<double>());
   const emscripten::val strict = options["strict"];
   if (strict.isTrue() || strict.isFalse()) out.strict = strict.as<bool>();
   return out;

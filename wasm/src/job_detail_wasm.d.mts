@@ -50,6 +50,7 @@ export type RawResult<T> = { ok: true; value: T } | { ok: false; error: ErrorInf
 export interface RawStepIndexOptions {
   maxBytes?: number;
   maxDepth?: number;
+  maxSteps?: number;
   strict?: boolean;
 }
 

@@ -129,6 +129,11 @@ export interface StepIndexOptions {
   /** Nesting beyond this fails with `too_deep` (default 512, the top-level container included). */
   maxDepth?: number;
   /**
+   * Steps beyond this fail with `too_large` at the first byte of the one too many (default: as
+   * many as memory holds; running out of memory is `too_large` too, never an abort).
+   */
+  maxSteps?: number;
+  /**
    * The document's size when known (e.g. Content-Length): the buffer is reserved once, so memory
    * peaks at the document's size. Without it the buffer grows by 1.25x as bytes arrive.
    */

@@ -226,3 +226,34 @@ test('__proto__ and constructor keys in JSON are inert through the package', () 
   assert.equal({}.polluted, undefined);
   assert.equal(Object.prototype.polluted, undefined);
 });
+
+test('16 M tiny steps: too_large when the records outgrow memory, and the same module goes on', async () => {
+  // 3 bytes a step in the document but 124 bytes a record: 16 M steps need ~2 GB of records, more
+  // than wasm32 can give. Growth that cannot be had is a typed error, not an abort of the module.
+  const mod = await freshModule();
+  const steps = 16 * 1024 * 1024;
+  const bytes = new Uint8Array(steps * 3 + 1);
+  bytes[0] = 0x5b;  // [
+  for (let i = 0; i < steps; i += 1) {
+    bytes[1 + i * 3] = 0x7b;  // {
+    bytes[2 + i * 3] = 0x7d;  // }
+    bytes[3 + i * 3] = i === steps - 1 ? 0x5d : 0x2c;  // ] or ,
+  }
+  const index = mod.createStepIndex();
+  feedInChunks(index, bytes, 4 * MiB);
+  const result = index.finish();
+  assert.equal(result.ok, false);
+  assert.equal(result.error.code, 'too_large');
+  assert.match(result.error.message, /out of memory for the step list after \d+ steps/);
+  assert.ok(result.count > 1_000_000 && result.count < steps, `${result.count} steps indexed before`);
+  assert.equal(result.error.offset, 1 + result.count * 3, 'at the first byte of the step that did not fit');
+  assert.deepEqual(index.step(result.count - 1), {}, 'the steps before stay readable');
+  index.dispose();
+  // The module is alive: the next document is indexed by the same instance.
+  const next = mod.indexSteps(utf8.encode('[{"step_number":1,"cost_usd":"0.5"}]'));
+  assert.equal(next.ok, true);
+  assert.equal(next.totalCostUsd, '0.5');
+  // And a step cap gives the same typed error long before memory matters.
+  const capped = mod.indexSteps(bytes.subarray(0, 3 * 1000 + 1), { maxSteps: 10 });
+  assert.equal(`${capped.error.code}@${capped.error.offset}`, 'too_large@31');
+});
