@@ -12,6 +12,7 @@
 #include "job_detail/detail/ascii.h"
 #include "job_detail/detail/shown_list.h"
 #include "job_detail/detail/snapshot_of.h"
+#include "job_detail/dynamodb_step_summary.h"
 #include "session_state.h"
 
 namespace job_detail {
@@ -350,6 +351,31 @@ const MergedList* Session::merged() const {
 const Job* Session::job() const {
   const auto& current = state_->current;
   return current ? current->job.get() : nullptr;
+}
+
+Result<ShownRow> Session::Row(std::size_t i) const {
+  const MergedList* list = merged();
+  if (list == nullptr || i >= list->entries.size()) {
+    return Error{ErrorCode::kInvalidArgument, std::nullopt, "step index out of range"};
+  }
+  const MergedEntry& entry = list->entries[i];
+  Result<StepSummary> row = Error{ErrorCode::kInvalidArgument, std::nullopt, "no S3 steps"};
+  if (entry.origin == StepOrigin::kDynamoDb) {
+    row = SummarizeDynamoDbStep(*job(), entry.index);
+  } else if (const StepIndex* index = merged_steps_index()) {
+    row = index->Summary(entry.index);
+  }
+  if (!row.ok()) return row.error();
+  return ShownRow{std::move(row).value(), entry.origin};
+}
+
+std::string_view Session::StepText(std::size_t i) const {
+  const MergedList* list = merged();
+  if (list == nullptr || i >= list->entries.size()) return {};
+  const MergedEntry& entry = list->entries[i];
+  const StepIndex* index =
+      entry.origin == StepOrigin::kDynamoDb ? &job()->steps_index : merged_steps_index();
+  return index != nullptr ? index->StepJsonText(entry.index) : std::string_view();
 }
 
 void Session::Publish() {

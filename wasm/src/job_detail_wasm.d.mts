@@ -5,6 +5,7 @@ import type {
   CostTotals,
   ErrorInfo,
   JobInfo,
+  ListStepSummary,
   ParseJobResult,
   SnapshotError,
   StepIndexProgress,
@@ -119,12 +120,6 @@ export interface RawSnapshot {
   error: SnapshotError | null;
 }
 
-export interface RawMergedEntry {
-  origin: 's3' | 'dynamodb';
-  index: number;
-  key: string;
-}
-
 export interface RawSession extends RawHandle {
   start(jobId: string, now: number): void;
   stop(now: number): void;
@@ -145,8 +140,8 @@ export interface RawSession extends RawHandle {
   snapshot(): RawSnapshot;
   jobJson(): string | null;
   mergedCount(): number;
-  mergedEntry(i: number): RawResult<RawMergedEntry>;
-  s3Summary(i: number): RawResult<StepSummary>;
-  s3StepText(i: number): RawResult<Uint8Array>;
-  dynamoDbSummary(i: number): RawResult<StepSummary>;
+  /** Row `i` of the shown list with its origin (the core decides which list it comes from). */
+  row(i: number): RawResult<ListStepSummary>;
+  /** The full JSON text of step `i` of the shown list, whichever list it comes from. */
+  stepText(i: number): RawResult<Uint8Array>;
 }

@@ -72,6 +72,12 @@ struct SessionConfig {
   std::uint64_t random_seed = 0x9E3779B97F4A7C15u;
 };
 
+// A row of the list the session shows, and which list it comes from.
+struct ShownRow {
+  StepSummary row;
+  StepOrigin origin = StepOrigin::kS3;
+};
+
 class Session {
  public:
   explicit Session(SessionConfig config = {});
@@ -123,6 +129,13 @@ class Session {
   const StepIndex* merged_steps_index() const;
   // The last successfully parsed job, or nullptr.
   const Job* job() const;
+
+  // Row i of the shown list (merged()) with its origin, read by the same rules whichever list it
+  // comes from. kInvalidArgument when i is out of range.
+  Result<ShownRow> Row(std::size_t i) const;
+  // The full JSON text of step i of the shown list, from the S3 document or the job's own
+  // `execution_steps`; empty when i is out of range. Valid until the next input.
+  std::string_view StepText(std::size_t i) const;
 
  private:
   struct State;
