@@ -1,4 +1,4 @@
-// The step index benchmark (issue 3): the package's WebAssembly index against the baseline the
+// The step index benchmark: the package's WebAssembly index against the baseline the
 // dashboard would otherwise run (`new TextDecoder().decode(bytes)` + `JSON.parse` + summing
 // `cost_usd` in JS), on the generated ~30 MB documents (non-ASCII and ASCII-only).
 //

@@ -10,7 +10,6 @@
 #include <variant>
 
 #include "convert.h"
-#include "job_detail/dynamodb_step_summary.h"
 #include "job_detail/fetch_outcome.h"
 #include "job_detail/merge.h"
 #include "job_detail/session.h"
@@ -34,9 +33,9 @@ void ReadNumber(const val& object, const char* name, T* out) {
   if (member.isNumber()) *out = IntegerFromJs<T>(member.as<double>());
 }
 
-// {apiBaseUrl, retry?: {attempts?, baseMs?, capMs?, maxRetryAfterMs?}, pollIntervalMs?,
-//  requestTimeoutMs?, expiryMarginMs?, unknownExpiryTtlMs?, allowedHosts?: string[],
-//  maxBytes?, maxDepth?, randomSeed?}; the facade checked the values. Absent: core defaults.
+// {apiBaseUrl, retry?: {attempts?, baseMs?, capMs?}, pollIntervalMs?, requestTimeoutMs?,
+//  allowedHosts?: string[], maxBytes?, maxDepth?}: the options the facade has; it checked the
+//  values. Absent: core defaults (the facade's own randomness feeds SetRandom instead of a seed).
 SessionConfig ConfigFromJs(const val& js) {
   SessionConfig config;
   if (js["apiBaseUrl"].isString()) config.api_base_url = js["apiBaseUrl"].as<std::string>();
@@ -45,15 +44,11 @@ SessionConfig ConfigFromJs(const val& js) {
     ReadNumber(retry, "attempts", &config.retry.max_attempts);
     ReadNumber(retry, "baseMs", &config.retry.base_ms);
     ReadNumber(retry, "capMs", &config.retry.cap_ms);
-    ReadNumber(retry, "maxRetryAfterMs", &config.retry.max_retry_after_ms);
   }
   ReadNumber(js, "pollIntervalMs", &config.poll_interval_ms);
   ReadNumber(js, "requestTimeoutMs", &config.request_timeout_ms);
-  ReadNumber(js, "expiryMarginMs", &config.expiry_margin_ms);
-  ReadNumber(js, "unknownExpiryTtlMs", &config.unknown_expiry_ttl_ms);
   ReadNumber(js, "maxBytes", &config.steps_limits.max_bytes);
   ReadNumber(js, "maxDepth", &config.steps_limits.max_depth);
-  ReadNumber(js, "randomSeed", &config.random_seed);
   const val hosts = js["allowedHosts"];
   if (hosts.isArray()) {
     const auto length = hosts["length"].as<unsigned>();
@@ -191,15 +186,6 @@ val ToJs(const SessionSnapshot& snapshot) {
   return out;
 }
 
-// {origin: 's3' | 'dynamodb', index, key}
-val ToJs(const MergedEntry& entry) {
-  val out = val::object();
-  out.set("origin", ToJs(StepOriginName(entry.origin)));
-  out.set("index", static_cast<double>(entry.index));
-  out.set("key", StepKeyToString(entry.key));
-  return out;
-}
-
 val OutOfRange(const char* what) {
   val out = val::object();
   out.set("ok", false);
@@ -260,28 +246,29 @@ class JsSession {
     const MergedList* merged = session_.merged();
     return merged ? merged->entries.size() : 0;
   }
-  val MergedEntryAt(std::size_t i) const {
-    const MergedList* merged = session_.merged();
-    if (merged == nullptr || i >= merged->entries.size())
-      return OutOfRange("step index out of range");
+  // {ok: true, value: {...row, origin}} | {ok: false, error}
+  val Row(std::size_t i) const {
+    const Result<ShownRow> shown = session_.Row(i);
     val out = val::object();
-    out.set("ok", true);
-    out.set("value", ToJs(merged->entries[i]));
+    out.set("ok", shown.ok());
+    if (!shown.ok()) {
+      out.set("error", ToJs(shown.error()));
+      return out;
+    }
+    val row = ToJs(shown.value().row);
+    row.set("origin", ToJs(StepOriginName(shown.value().origin)));
+    out.set("value", row);
     return out;
   }
-  // S3 entries of the merged list index into the document it was merged from (the one still
-  // downloading while the list streams).
-  val S3Summary(std::size_t i) const {
-    const StepIndex* index = session_.merged_steps_index();
-    return index ? ResultToJs(index->Summary(i)) : OutOfRange("no S3 steps");
-  }
-  val S3StepText(std::size_t i) const {
-    const StepIndex* index = session_.merged_steps_index();
-    return index ? StepTextToJs(*index, i) : OutOfRange("no S3 steps");
-  }
-  val DynamoDbSummary(std::size_t i) const {
-    const Job* job = session_.job();
-    return job ? ResultToJs(SummarizeDynamoDbStep(*job, i)) : OutOfRange("no job");
+  // The step's JSON text as a view into the core's memory (the facade decodes it at once).
+  val StepText(std::size_t i) const {
+    const std::string_view text = session_.StepText(i);
+    if (text.empty()) return OutOfRange("step index out of range");
+    val out = val::object();
+    out.set("ok", true);
+    out.set("value", val(emscripten::typed_memory_view(
+                         text.size(), reinterpret_cast<const std::uint8_t*>(text.data()))));
+    return out;
   }
 
  private:
@@ -311,10 +298,8 @@ EMSCRIPTEN_BINDINGS(job_detail_session) {
       .function("snapshot", &JsSession::Snapshot)
       .function("jobJson", &JsSession::JobJson)
       .function("mergedCount", &JsSession::MergedCount)
-      .function("mergedEntry", &JsSession::MergedEntryAt)
-      .function("s3Summary", &JsSession::S3Summary)
-      .function("s3StepText", &JsSession::S3StepText)
-      .function("dynamoDbSummary", &JsSession::DynamoDbSummary);
+      .function("row", &JsSession::Row)
+      .function("stepText", &JsSession::StepText);
 }
 
 }  // namespace job_detail::bindings

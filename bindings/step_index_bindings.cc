@@ -14,8 +14,8 @@
 namespace job_detail::bindings {
 namespace {
 
-// `options`: {maxBytes?: number, maxDepth?: number}, already checked by the facade (non-negative
-// integers); absent members keep the core's defaults.
+// `options`: {maxBytes?, maxDepth?, maxSteps?: number, strict?: boolean}, already checked by the
+// facade (non-negative integers, a boolean); absent members keep the core's defaults.
 StepIndexOptions OptionsFromJs(const emscripten::val& options) {
   StepIndexOptions out;
   if (options.isUndefined() || options.isNull()) return out;
@@ -23,15 +23,20 @@ StepIndexOptions OptionsFromJs(const emscripten::val& options) {
   if (max_bytes.isNumber()) out.max_bytes = IntegerFromJs<std::uint64_t>(max_bytes.as<double>());
   const emscripten::val max_depth = options["maxDepth"];
   if (max_depth.isNumber()) out.max_depth = IntegerFromJs<std::uint32_t>(max_depth.as<double>());
+  const emscripten::val max_steps = options["maxSteps"];
+  if (max_steps.isNumber()) out.max_steps = IntegerFromJs<std::uint64_t>(max_steps.as<double>());
+  const emscripten::val strict = options["strict"];
+  if (strict.isTrue() || strict.isFalse()) out.strict = strict.as<bool>();
   return out;
 }
 
-// {count, bytes, totalCostUsd, totalCostDisplay, noCost, invalidCost, error}
+// {count, bytes, totalCostUsd, totalCostDisplay, noCost, invalidCost, repairedStrings, error}
 emscripten::val ProgressToJs(const StepIndex& index) {
   emscripten::val out = emscripten::val::object();
   out.set("count", static_cast<double>(index.count()));
   out.set("bytes", static_cast<double>(index.bytes_fed()));
   SetTotals(out, index.cost_total());
+  out.set("repairedStrings", static_cast<double>(index.repaired_strings()));
   out.set("error", ToJs(index.error()));
   return out;
 }
@@ -41,8 +46,6 @@ class JsStepIndex {
   explicit JsStepIndex(const emscripten::val& options) : index_(OptionsFromJs(options)) {}
 
   void Reserve(double bytes) { index_.Reserve(IntegerFromJs<std::size_t>(bytes)); }
-  // Feeds the first `length` bytes the facade wrote through transferView(length).
-  void FeedTransfer(std::size_t length) { index_.Feed(TransferBytes(length)); }
   // Zero-copy feeding: a Uint8Array over the room at the end of the index's own document buffer
   // (shorter than `length` when maxBytes allows less, empty after an error or finish). The facade
   // writes into it at once (any call into the module may grow memory and detach it), then calls
@@ -62,6 +65,7 @@ class JsStepIndex {
     if (error) out.set("error", ToJs(*error));
     out.set("count", static_cast<double>(index_.count()));
     SetTotals(out, index_.cost_total());
+    out.set("repairedStrings", static_cast<double>(index_.repaired_strings()));
     return out;
   }
 
@@ -80,11 +84,9 @@ class JsStepIndex {
 EMSCRIPTEN_BINDINGS(job_detail_step_index) {
   emscripten::function("transferView", &TransferView);
   emscripten::constant("transferChunkBytes", kTransferChunkBytes);
-  emscripten::constant("stepRecordBytes", StepIndex::kStepRecordBytes);
   emscripten::class_<JsStepIndex>("StepIndex")
       .constructor<const emscripten::val&>()
       .function("reserve", &JsStepIndex::Reserve)
-      .function("feedTransfer", &JsStepIndex::FeedTransfer)
       .function("prepareFeed", &JsStepIndex::PrepareFeed)
       .function("commitFeed", &JsStepIndex::CommitFeed)
       .function("finish", &JsStepIndex::Finish)

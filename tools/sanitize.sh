@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The runtime-checked builds of issue 7 item 2, each in its own build directory:
+# The runtime-checked builds, each in its own build directory:
 #   bash tools/sanitize.sh asan          native GoogleTest suite under ASan + UBSan (preset `asan`)
 #   bash tools/sanitize.sh wasm-checked  the package tests (node --test wasm/test/) once against a
 #                                        wasm module built with -sASSERTIONS=2 -sSAFE_HEAP=1
@@ -22,7 +22,8 @@ case "${1:?usage: sanitize.sh asan|wasm-checked}" in
     bash tools/build.sh wasm  # the TypeScript facade in wasm/dist, shared with the normal build
     out=build/wasm-checked/out
     # The copy sits at <root>/wasm like the package in the repository, with <root>/tests linked to
-    # the repository's tests and <root>/build/native to its native build (the CLI contract test reads
+    # the repository's tests, <root>/../shared to the corpora beside the project and <root>/build/native
+# to its native build (the CLI contract test reads
 # ../../tests/cli and runs ../../build/native/job-detail from its folder).
     root=build/wasm-checked/root
     pkg=$root/wasm
@@ -33,6 +34,8 @@ case "${1:?usage: sanitize.sh asan|wasm-checked}" in
     rm -rf "$root"
     mkdir -p "$pkg"
     ln -s ../../../tests "$root/tests"
+    # The corpus beside the project (../shared) is where the copied tests look for it, two levels up.
+    ln -sfn ../../../shared build/wasm-checked/shared
     mkdir -p "$root/build"
     ln -s ../../../../build/native "$root/build/native"  # the CLI contract compares with the native CLI
     cp -R wasm/package.json wasm/bin wasm/dist wasm/test "$pkg/"

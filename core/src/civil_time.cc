@@ -3,6 +3,8 @@
 #include <array>
 #include <cstddef>
 
+#include "job_detail/detail/ascii.h"
+
 namespace job_detail::detail {
 namespace {
 
@@ -37,7 +39,7 @@ class Cursor {
     unsigned value = 0;
     for (std::size_t i = 0; i < width; ++i) {
       const char c = text_[pos_ + i];
-      if (c < '0' || c > '9') return false;
+      if (!IsAsciiDigit(c)) return false;
       value = value * 10 + static_cast<unsigned>(c - '0');
     }
     pos_ += width;
@@ -69,12 +71,6 @@ class Cursor {
   std::string_view text_;
   std::size_t pos_ = 0;
 };
-
-std::string_view TrimSpaces(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
 
 std::optional<std::int64_t> ParseImfFixdate(std::string_view text) {
   Cursor in(text);
@@ -154,7 +150,7 @@ std::optional<std::int64_t> ParseIsoBasicUtc(std::string_view text) {
 }
 
 std::optional<std::int64_t> ParseIsoExtendedUtc(std::string_view text) {
-  Cursor in(TrimSpaces(text));
+  Cursor in(TrimAscii(text, kSpaceTab));
   unsigned year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, millis = 0;
   if (!in.Digits(4, &year) || !in.Literal("-") || !in.Digits(2, &month) || !in.Literal("-") ||
       !in.Digits(2, &day) || !in.Literal("T") || !in.Clock(&hour, &minute, &second)) {
@@ -168,7 +164,7 @@ std::optional<std::int64_t> ParseIsoExtendedUtc(std::string_view text) {
 }
 
 std::optional<std::int64_t> ParseHttpDate(std::string_view text) {
-  text = TrimSpaces(text);
+  text = TrimAscii(text, kSpaceTab);
   if (auto ms = ParseImfFixdate(text)) return ms;
   if (auto ms = ParseRfc850(text)) return ms;
   return ParseAsctime(text);

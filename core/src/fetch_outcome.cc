@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 
+#include "job_detail/detail/ascii.h"
 #include "job_detail/detail/s3_error.h"
 #include "job_detail/presigned_url.h"
 
@@ -17,14 +18,6 @@ FetchOutcome Make(FetchVerdict verdict, ErrorCode code, std::string message) {
   outcome.code = code;
   outcome.message = std::move(message);
   return outcome;
-}
-
-bool ContainsIgnoreCase(std::string_view haystack, std::string_view needle) {
-  const auto lower = [](char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-  };
-  return std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(),
-                     [&](char a, char b) { return lower(a) == lower(b); }) != haystack.end();
 }
 
 std::string StatusMessage(int status, std::string_view what) {
@@ -128,9 +121,9 @@ FetchOutcome ClassifyS3Response(int status, std::string_view body) {
   outcome.message = StatusMessage(status, RedactUrlSecretsInText(detail_text));
   // Expiry shows up as 403 AccessDenied "Request has expired" (SigV4 query auth), or as
   // ExpiredToken when the signing session's token ran out: both are cured by a fresh URL.
-  const bool expired =
-      (s3->code == "AccessDenied" && ContainsIgnoreCase(s3->message, "request has expired")) ||
-      s3->code == "ExpiredToken" || s3->code == "TokenRefreshRequired";
+  const bool expired = (s3->code == "AccessDenied" &&
+                        detail::ContainsIgnoreAsciiCase(s3->message, "request has expired")) ||
+                       s3->code == "ExpiredToken" || s3->code == "TokenRefreshRequired";
   if ((status == 400 || status == 403) && expired) {
     outcome.verdict = FetchVerdict::kRefreshUrl;
     outcome.code = ErrorCode::kExpired;

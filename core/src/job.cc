@@ -4,8 +4,11 @@
 #include <limits>
 #include <utility>
 
+#include "job_detail/detail/ascii.h"
+#include "job_detail/detail/job_document.h"
 #include "job_detail/detail/json_dom.h"
 #include "job_detail/detail/step_costs.h"
+#include "job_detail/detail/step_key_dom.h"
 
 namespace job_detail {
 namespace {
@@ -45,10 +48,31 @@ StepsField StepsFieldOf(const nlohmann::json& object) {
 
 }  // namespace
 
-const nlohmann::json* Job::steps() const {
-  if (steps_field != StepsField::kArray) return nullptr;
-  return &*document.find(kStepsMember);
+bool IsTerminalJobStatus(const std::optional<std::string>& status) {
+  if (!status) return false;
+  const std::string lower = detail::AsciiLowered(*status);
+  for (std::string_view terminal :
+       {"completed", "failed", "cancelled", "canceled", "succeeded", "error"}) {
+    if (lower == terminal) return true;
+  }
+  return false;
 }
+
+namespace detail {
+
+const nlohmann::json& JobDom(const Job& job) {
+  static const nlohmann::json kEmpty = nlohmann::json::object();
+  return job.document ? job.document->value : kEmpty;
+}
+
+const nlohmann::json* JobDynamoDbSteps(const Job& job) {
+  if (job.steps_field != StepsField::kArray) return nullptr;
+  const nlohmann::json& object = JobDom(job);
+  const auto member = object.find(kStepsMember);
+  return member == object.end() ? nullptr : &*member;
+}
+
+}  // namespace detail
 
 Result<Job> ParseJob(std::string_view text, const JobParseOptions& options) {
   detail::StepCostTexts cost_texts;
@@ -59,17 +83,18 @@ Result<Job> ParseJob(std::string_view text, const JobParseOptions& options) {
                  std::string("job is a JSON ") + parsed.value().type_name() + ", not an object"};
   }
   Job job;
-  job.document = std::move(parsed).value();
-  const nlohmann::json& object = job.document;
+  job.document =
+      std::make_shared<const detail::JobDocument>(detail::JobDocument{std::move(parsed).value()});
+  const nlohmann::json& object = job.document->value;
   job.id = IdText(object);
   job.status = NonEmptyString(object, "status");
   job.steps_field = StepsFieldOf(object);
   job.s3_key = NonEmptyString(object, "execution_steps_s3_key");
   job.s3_url = NonEmptyString(object, "execution_steps_s3_url");
-  if (const nlohmann::json* steps = job.steps()) {
+  if (const nlohmann::json* steps = detail::JobDynamoDbSteps(job)) {
     job.step_keys.reserve(steps->size());
     for (std::size_t i = 0; i < steps->size(); ++i) {
-      job.step_keys.push_back(StepKeyOf((*steps)[i], i));
+      job.step_keys.push_back(detail::StepKeyOf((*steps)[i], i));
     }
     job.step_costs = detail::StepCosts(*steps, cost_texts, kStepsMember);
   }

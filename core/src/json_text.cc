@@ -30,19 +30,48 @@ std::optional<std::uint32_t> HexQuad(std::string_view text, std::size_t at) {
   return value;
 }
 
+constexpr std::uint32_t kReplacementCharacter = 0xFFFD;
+
 // Reads the `\uXXXX` escape (and its low surrogate, when it is a high one) starting at `at`, the
-// index of the `u`. Advances `at` past the escape.
-std::optional<std::uint32_t> UnicodeEscape(std::string_view text, std::size_t& at) {
+// index of the `u`, and advances `at` past it. A lone surrogate (JSON.parse keeps it as a lone
+// UTF-16 unit, which UTF-8 cannot hold) gives U+FFFD and sets `*repaired`; an escape that follows
+// a lone high surrogate is left to be read on its own. nullopt: bad hex digits.
+std::optional<std::uint32_t> UnicodeEscape(std::string_view text, std::size_t& at, bool* repaired) {
   const auto high = HexQuad(text, at + 1);
   if (!high) return std::nullopt;
   at += 5;
-  if (*high >= 0xDC00 && *high <= 0xDFFF) return std::nullopt;  // lone low surrogate
+  const auto lone = [&] {
+    *repaired = true;
+    return kReplacementCharacter;
+  };
+  if (*high >= 0xDC00 && *high <= 0xDFFF) return lone();
   if (*high < 0xD800 || *high > 0xDBFF) return *high;
-  if (at + 1 >= text.size() || text[at] != '\\' || text[at + 1] != 'u') return std::nullopt;
+  if (at + 1 >= text.size() || text[at] != '\\' || text[at + 1] != 'u') return lone();
   const auto low = HexQuad(text, at + 2);
-  if (!low || *low < 0xDC00 || *low > 0xDFFF) return std::nullopt;
+  if (!low) return std::nullopt;
+  if (*low < 0xDC00 || *low > 0xDFFF) return lone();
   at += 6;
   return 0x10000 + ((*high - 0xD800) << 10) + (*low - 0xDC00);
+}
+
+// Appends the multi-byte character at `text[at]` (a byte >= 0x80) and advances past it; ill-formed
+// UTF-8 becomes one U+FFFD per maximal subpart (the WHATWG decoder's rule, so rows read like
+// `new TextDecoder().decode`), and the byte that broke a sequence is read afresh.
+void AppendUtf8Character(std::string_view text, std::size_t& at, std::string& out, bool* repaired) {
+  const auto* bytes = reinterpret_cast<const std::uint8_t*>(text.data()) + at;
+  const Utf8Sequence seq = CheckUtf8Sequence(bytes, text.size() - at);
+  if (seq.check == Utf8Check::kValid) {
+    out.append(text.substr(at, seq.length));
+    at += seq.length;
+    return;
+  }
+  *repaired = true;
+  AppendUtf8(kReplacementCharacter, out);
+  if (seq.check == Utf8Check::kNeedMore) {
+    at = text.size();  // a sequence cut by the end of the text
+  } else {
+    at += seq.length == 0 ? 1 : seq.length;
+  }
 }
 
 std::optional<char> SimpleEscape(char c) {
@@ -74,7 +103,10 @@ std::string_view TrimJsonWhitespace(std::string_view text) {
   return text;
 }
 
-std::optional<std::string> DecodeJsonString(std::string_view quoted) {
+std::optional<std::string> DecodeJsonString(std::string_view quoted, bool* repaired) {
+  bool repaired_here = false;
+  if (repaired == nullptr) repaired = &repaired_here;
+  *repaired = false;
   if (quoted.size() < 2 || quoted.front() != '"') return std::nullopt;
   std::string out;
   std::size_t at = 1;
@@ -85,7 +117,12 @@ std::optional<std::string> DecodeJsonString(std::string_view quoted) {
       if (at + 1 != quoted.size()) return std::nullopt;
       return out;
     }
-    if (static_cast<unsigned char>(c) < 0x20) return std::nullopt;
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20) return std::nullopt;
+    if (byte >= 0x80) {
+      AppendUtf8Character(quoted, at, out, repaired);
+      continue;
+    }
     if (c != '\\') {
       out.push_back(c);
       ++at;
@@ -94,7 +131,7 @@ std::optional<std::string> DecodeJsonString(std::string_view quoted) {
     if (at + 1 >= quoted.size()) return std::nullopt;
     if (quoted[at + 1] == 'u') {
       ++at;
-      const auto code_point = UnicodeEscape(quoted, at);
+      const auto code_point = UnicodeEscape(quoted, at, repaired);
       if (!code_point) return std::nullopt;
       AppendUtf8(*code_point, out);
       continue;

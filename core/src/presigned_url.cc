@@ -4,6 +4,7 @@
 #include <array>
 #include <cstddef>
 
+#include "job_detail/detail/ascii.h"
 #include "job_detail/detail/civil_time.h"
 
 namespace job_detail {
@@ -24,19 +25,7 @@ struct UrlParts {
   std::string_view query;  // without '?'
 };
 
-char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return AsciiLower(x) == AsciiLower(y);
-         });
-}
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = AsciiLower(c);
-  return out;
-}
+using detail::EqualsIgnoreAsciiCase;
 
 UrlParts SplitUrl(std::string_view url) {
   UrlParts parts;
@@ -80,20 +69,14 @@ UrlParts SplitUrl(std::string_view url) {
   return parts;
 }
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  c = AsciiLower(c);
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
 std::string PercentDecode(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size() && HexValue(text[i + 1]) >= 0 &&
-        HexValue(text[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(HexValue(text[i + 1]) * 16 + HexValue(text[i + 2])));
+    if (text[i] == '%' && i + 2 < text.size() && detail::HexDigitValue(text[i + 1]) >= 0 &&
+        detail::HexDigitValue(text[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(detail::HexDigitValue(text[i + 1]) * 16 +
+                                      detail::HexDigitValue(text[i + 2])));
       i += 2;
     } else {
       out.push_back(text[i] == '+' ? ' ' : text[i]);
@@ -122,7 +105,7 @@ void ForEachParam(std::string_view query, Visit visit) {
 std::optional<std::string> QueryParam(std::string_view query, std::string_view name) {
   std::optional<std::string> found;
   ForEachParam(query, [&](std::string_view key, std::string_view value, bool) {
-    if (!found && EqualsIgnoreCase(PercentDecode(key), name)) found = PercentDecode(value);
+    if (!found && EqualsIgnoreAsciiCase(PercentDecode(key), name)) found = PercentDecode(value);
   });
   return found;
 }
@@ -131,7 +114,7 @@ bool IsSecretParam(std::string_view decoded_key) {
   constexpr std::array<std::string_view, 5> kSecret = {
       "X-Amz-Signature", "X-Amz-Credential", "X-Amz-Security-Token", "Signature", "AWSAccessKeyId"};
   return std::any_of(kSecret.begin(), kSecret.end(),
-                     [&](std::string_view s) { return EqualsIgnoreCase(decoded_key, s); });
+                     [&](std::string_view s) { return EqualsIgnoreAsciiCase(decoded_key, s); });
 }
 
 bool IsLoopbackIpv4(std::string_view host) {
@@ -139,13 +122,8 @@ bool IsLoopbackIpv4(std::string_view host) {
   while (true) {
     const std::size_t dot = host.find('.');
     const std::string_view octet = host.substr(0, dot);
-    if (octet.empty() || octet.size() > 3) return false;
-    int value = 0;
-    for (char c : octet) {
-      if (c < '0' || c > '9') return false;
-      value = value * 10 + (c - '0');
-    }
-    if (value > 255 || (octets == 0 && value != 127)) return false;
+    const auto value = detail::ParseDecimalDigits(octet, 3);
+    if (!value || *value > 255 || (octets == 0 && *value != 127)) return false;
     ++octets;
     if (dot == std::string_view::npos) break;
     host.remove_prefix(dot + 1);
@@ -155,8 +133,8 @@ bool IsLoopbackIpv4(std::string_view host) {
 
 bool IsLoopbackHost(std::string_view host) {
   if (!host.empty() && host.back() == '.') host.remove_suffix(1);  // `localhost.` is absolute form
-  return EqualsIgnoreCase(host, "localhost") || host == "[::1]" ||
-         EqualsIgnoreCase(host, "[0:0:0:0:0:0:0:1]") || IsLoopbackIpv4(host);
+  return EqualsIgnoreAsciiCase(host, "localhost") || host == "[::1]" ||
+         EqualsIgnoreAsciiCase(host, "[0:0:0:0:0:0:0:1]") || IsLoopbackIpv4(host);
 }
 
 Error Forbidden(std::string message) {
@@ -170,12 +148,10 @@ std::optional<std::int64_t> PresignedExpiryMs(std::string_view url) {
   if (!parts.valid) return std::nullopt;
   const auto date = QueryParam(parts.query, "X-Amz-Date");
   const auto expires = QueryParam(parts.query, "X-Amz-Expires");
-  if (!date || !expires || expires->empty() || expires->size() > 7) return std::nullopt;
-  std::int64_t seconds = 0;
-  for (char c : *expires) {
-    if (c < '0' || c > '9') return std::nullopt;
-    seconds = seconds * 10 + (c - '0');
-  }
+  if (!date || !expires) return std::nullopt;
+  const auto parsed_seconds = detail::ParseDecimalDigits(*expires, 7);
+  if (!parsed_seconds) return std::nullopt;
+  const auto seconds = static_cast<std::int64_t>(*parsed_seconds);
   if (seconds < 1 || seconds > kMaxPresignSeconds) return std::nullopt;
   const auto signed_at = detail::ParseIsoBasicUtc(*date);
   if (!signed_at) return std::nullopt;
@@ -202,7 +178,7 @@ std::string StepsCacheKey(std::string_view url) {
     // Not an absolute URL: still never keep a query string (it may hold a signature).
     return std::string(url.substr(0, url.find_first_of("?#")));
   }
-  std::string key = Lower(parts.scheme) + "://" + Lower(parts.host);
+  std::string key = detail::AsciiLowered(parts.scheme) + "://" + detail::AsciiLowered(parts.host);
   if (!parts.port.empty()) key += ":" + std::string(parts.port);
   key += parts.path;
   return key;
@@ -256,7 +232,7 @@ std::string RedactUrlSecretsInText(std::string_view text) {
     for (std::string_view name : kNames) {
       const std::size_t end = i + name.size();
       if (boundary && end < text.size() && text[end] == '=' &&
-          EqualsIgnoreCase(text.substr(i, name.size()), name)) {
+          EqualsIgnoreAsciiCase(text.substr(i, name.size()), name)) {
         name_end = end;
         break;
       }
@@ -284,16 +260,16 @@ std::optional<Error> CheckFetchAllowed(std::string_view url,
   }
   // `https://127.0.0.1@evil.example/` looks local to a careless reader: refuse user info outright.
   if (parts.has_userinfo) return Forbidden("URL carries user info");
-  if (EqualsIgnoreCase(parts.scheme, "http")) {
+  if (EqualsIgnoreAsciiCase(parts.scheme, "http")) {
     if (!IsLoopbackHost(parts.host)) return Forbidden("http: is only allowed on loopback hosts");
-  } else if (!EqualsIgnoreCase(parts.scheme, "https")) {
-    return Forbidden("scheme " + Lower(parts.scheme) + ": is not fetched");
+  } else if (!EqualsIgnoreAsciiCase(parts.scheme, "https")) {
+    return Forbidden("scheme " + detail::AsciiLowered(parts.scheme) + ": is not fetched");
   }
   if (allowed_hosts.empty()) return std::nullopt;
-  const std::string host = Lower(parts.host);
+  const std::string host = detail::AsciiLowered(parts.host);
   const std::string host_port = parts.port.empty() ? host : host + ":" + std::string(parts.port);
   for (const std::string& allowed : allowed_hosts) {
-    const std::string entry = Lower(allowed);
+    const std::string entry = detail::AsciiLowered(allowed);
     if (entry == host || entry == host_port) return std::nullopt;
   }
   return Forbidden("host " + host + " is not in the allowed hosts");

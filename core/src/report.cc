@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "job_detail/detail/json_dom.h"
+#include "job_detail/detail/json_scanner.h"
 #include "job_detail/detail/json_text.h"
 #include "job_detail/step_index.h"
 
@@ -77,8 +78,11 @@ std::string MergeReport(const Job& job, const S3Outcome& s3) {
 }
 
 CommandOutput FormatCostCommand(std::string_view json_value_text) {
-  const auto checked = detail::ParseJsonDom(json_value_text, detail::kDefaultMaxJsonDepth, nullptr);
-  if (!checked.ok()) return {kExitErrorResult, ErrorReport(checked.error())};
+  // Any value JSON.parse accepts is a cost value (`1e400` and `"\ud800"` are invalid costs).
+  if (const auto error = detail::CheckJsonValue(json_value_text, detail::kDefaultMaxJsonDepth,
+                                                detail::JsonTextRules::kLikeJsonParse)) {
+    return {kExitErrorResult, ErrorReport(*error)};
+  }
   return {kExitOk, FormatCostDisplay(ParseCostJsonText(json_value_text))};
 }
 

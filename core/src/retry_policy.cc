@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "job_detail/detail/ascii.h"
 #include "job_detail/detail/civil_time.h"
 
 namespace job_detail {
@@ -30,10 +31,9 @@ std::int64_t BackoffDelayMs(const RetryConfig& config, int retry_index, double r
 
 std::optional<std::int64_t> ParseRetryAfterMs(std::string_view value, std::int64_t now_ms,
                                               std::int64_t server_skew_ms) {
-  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+  value = detail::TrimAscii(value, detail::kSpaceTab);
   if (value.empty()) return std::nullopt;
-  if (std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+  if (std::all_of(value.begin(), value.end(), detail::IsAsciiDigit)) {
     // delay-seconds. Saturate rather than overflow on absurd values (clipped by the caller).
     std::int64_t seconds = 0;
     for (char c : value) {

@@ -1,5 +1,6 @@
 #include "job_detail/detail/s3_error.h"
 
+#include "job_detail/detail/ascii.h"
 #include "job_detail/detail/civil_time.h"
 #include "job_detail/detail/utf8.h"
 
@@ -20,17 +21,9 @@ std::optional<std::uint32_t> CharReference(std::string_view ref) {
   if (digits.empty() || digits.size() > 8) return std::nullopt;
   std::uint32_t value = 0;
   for (char c : digits) {
-    std::uint32_t d = 0;
-    if (c >= '0' && c <= '9') {
-      d = static_cast<std::uint32_t>(c - '0');
-    } else if (hex && c >= 'a' && c <= 'f') {
-      d = static_cast<std::uint32_t>(c - 'a' + 10);
-    } else if (hex && c >= 'A' && c <= 'F') {
-      d = static_cast<std::uint32_t>(c - 'A' + 10);
-    } else {
-      return std::nullopt;
-    }
-    value = value * (hex ? 16 : 10) + d;
+    const int d = hex ? HexDigitValue(c) : (IsAsciiDigit(c) ? c - '0' : -1);
+    if (d < 0) return std::nullopt;
+    value = value * (hex ? 16 : 10) + static_cast<std::uint32_t>(d);
   }
   return value;
 }
@@ -78,13 +71,6 @@ std::string DecodeText(std::string_view raw) {
   return out;
 }
 
-std::string_view Trim(std::string_view text) {
-  const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
-  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
-  return text;
-}
-
 // The text of the first `<name>` or `<name attr…>` element whose content has no child elements.
 std::optional<std::string> LeafText(std::string_view body, std::string_view name) {
   const std::string open = "<" + std::string(name);
@@ -105,7 +91,7 @@ std::optional<std::string> LeafText(std::string_view body, std::string_view name
     if (body[tag_end - 1] == '/') return std::string();  // <Code/>
     const std::size_t end = body.find(close, tag_end + 1);
     if (end == std::string_view::npos) return std::nullopt;
-    return DecodeText(Trim(body.substr(tag_end + 1, end - tag_end - 1)));
+    return DecodeText(TrimAscii(body.substr(tag_end + 1, end - tag_end - 1), kSpaceTabNewline));
   }
 }
 
@@ -116,7 +102,7 @@ std::optional<S3ErrorBody> ParseS3ErrorBody(std::string_view body) {
   auto code = LeafText(body, "Code");
   if (!code) return std::nullopt;
   S3ErrorBody result;
-  result.code = std::string(Trim(*code));
+  result.code = std::string(TrimAscii(*code, kSpaceTabNewline));
   result.message = LeafText(body, "Message").value_or("");
   result.server_time = LeafText(body, "ServerTime").value_or("");
   if (!result.server_time.empty()) result.server_time_ms = ParseIsoExtendedUtc(result.server_time);

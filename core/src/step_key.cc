@@ -2,9 +2,9 @@
 
 #include <cstdint>
 #include <functional>
-#include <nlohmann/json.hpp>
 
 #include "job_detail/detail/json_text.h"
+#include "job_detail/detail/step_key_dom.h"
 
 namespace job_detail {
 namespace {
@@ -69,7 +69,7 @@ StepKey StepKeyFromJsonText(std::optional<std::string_view> step_number,
   return Decide(FromJsonText(step_number), FromJsonText(step_id), FromJsonText(id), position);
 }
 
-StepKey StepKeyOf(const nlohmann::json& step, std::size_t position) {
+StepKey detail::StepKeyOf(const nlohmann::json& step, std::size_t position) {
   if (!step.is_object()) return {StepKeyKind::kPosition, static_cast<std::int64_t>(position), {}};
   return Decide(FromJson(step, "step_number"), FromJson(step, "step_id"), FromJson(step, "id"),
                 position);

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "job_detail/detail/ascii.h"
 #include "job_detail/detail/json_text.h"
 
 namespace job_detail {
@@ -15,12 +16,10 @@ bool IsAsciiSpace(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
 bool StartsWithIgnoringCase(std::string_view text, std::string_view prefix) {
   if (text.size() < prefix.size()) return false;
   for (std::size_t i = 0; i < prefix.size(); ++i) {
-    if (AsciiLower(text[i]) != prefix[i]) return false;
+    if (detail::AsciiLower(text[i]) != prefix[i]) return false;
   }
   return true;
 }

@@ -1,4 +1,4 @@
-// The dashboard under the local backend's S3 fault switches: for each
+// The dashboard under the local backend's S3 fault switches (end-to-end chaos): for each
 // fault the job page never goes blank, keeps the DynamoDB steps, says why in words, makes exactly
 // the S3 requests the retry policy allows (final errors 1, retryable ones 3 attempts), and Retry
 // brings the complete list once the fault is cleared. One stack for the whole file; the 40-step

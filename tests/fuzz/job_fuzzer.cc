@@ -10,6 +10,8 @@
 
 #include "fuzz_util.h"
 #include "job_detail/cost.h"
+#include "job_detail/detail/job_document.h"
+#include "job_detail/detail/step_key_dom.h"
 #include "job_detail/job.h"
 #include "job_detail/step_key.h"
 
@@ -27,25 +29,25 @@ std::optional<std::string> NonEmptyString(const json& object, const char* name) 
 }
 
 void CheckJob(const Job& job, const json& oracle) {
-  JD_FUZZ_CHECK(job.document.is_object());
-  JD_FUZZ_CHECK(job.document == oracle);
+  JD_FUZZ_CHECK(detail::JobDom(job).is_object());
+  JD_FUZZ_CHECK(detail::JobDom(job) == oracle);
   JD_FUZZ_CHECK(job.s3_key == NonEmptyString(oracle, "execution_steps_s3_key"));
   JD_FUZZ_CHECK(job.s3_url == NonEmptyString(oracle, "execution_steps_s3_url"));
   JD_FUZZ_CHECK(job.status == NonEmptyString(oracle, "status"));
   JD_FUZZ_CHECK(job.step_keys.size() == job.step_costs.size());
   const auto steps_member = oracle.find("execution_steps");
   if (steps_member == oracle.end() || !steps_member->is_array()) {
-    JD_FUZZ_CHECK(job.steps() == nullptr && job.step_count() == 0);
+    JD_FUZZ_CHECK(detail::JobDynamoDbSteps(job) == nullptr && job.step_count() == 0);
     JD_FUZZ_CHECK(job.steps_field == (steps_member == oracle.end() ? StepsField::kAbsent
                                       : steps_member->is_null()    ? StepsField::kNull
                                                                    : StepsField::kOtherType));
     return;
   }
-  JD_FUZZ_CHECK(job.steps_field == StepsField::kArray && job.steps() != nullptr);
+  JD_FUZZ_CHECK(job.steps_field == StepsField::kArray && detail::JobDynamoDbSteps(job) != nullptr);
   JD_FUZZ_CHECK(job.step_count() == steps_member->size());
   for (std::size_t i = 0; i < job.step_count(); ++i) {
     const json& step = (*steps_member)[i];
-    JD_FUZZ_CHECK(job.step_keys[i] == StepKeyOf(step, i));
+    JD_FUZZ_CHECK(job.step_keys[i] == detail::StepKeyOf(step, i));
     Cost expected = Cost::Invalid();
     bool from_float_text = false;
     if (step.is_object()) {

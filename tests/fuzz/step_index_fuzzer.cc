@@ -11,9 +11,11 @@
 
 #include "fuzz_util.h"
 #include "job_detail/cost.h"
+#include "job_detail/detail/step_dom.h"
+#include "job_detail/detail/step_key_dom.h"
 #include "job_detail/step_index.h"
-#include "steps_oracle.h"
 #include "job_detail/step_key.h"
+#include "steps_oracle.h"
 
 namespace job_detail::fuzz {
 namespace {
@@ -118,7 +120,7 @@ void CheckAgainstOracle(const StepIndex& index, std::string_view doc, std::uint3
   CostTotal total;
   for (std::size_t i = 0; i < steps->size(); ++i) {
     const json& expected = (*steps)[i];
-    const Result<json> step = index.Step(i);
+    const Result<json> step = detail::DecodeStep(index, i);
     JD_FUZZ_CHECK(step.ok());
     JD_FUZZ_CHECK(step.value() == expected);  // depth bounded by max_depth above
     const StepSummary summary = index.Summary(i).value();
@@ -126,7 +128,7 @@ void CheckAgainstOracle(const StepIndex& index, std::string_view doc, std::uint3
     JD_FUZZ_CHECK(summary.begin < summary.end && summary.end <= doc.size());
     JD_FUZZ_CHECK(summary.is_object == expected.is_object());
     JD_FUZZ_CHECK(summary.is_object == summary.problem.empty());
-    JD_FUZZ_CHECK(summary.key == StepKeyOf(expected, i));
+    JD_FUZZ_CHECK(summary.key == detail::StepKeyOf(expected, i));
     const json reparsed = json::parse(index.StepJsonText(i), nullptr, false);
     JD_FUZZ_CHECK(!reparsed.is_discarded() && reparsed == expected);
     Cost cost = Cost::Invalid();
@@ -170,10 +172,31 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   StepIndexOptions options;
   options.max_depth = max_depth;
+  options.strict = true;  // nlohmann's decisions, the oracle's
   StepIndex whole(options);
   whole.Feed(doc);
   whole.Finish();
   fuzz::CheckAgainstOracle(whole, doc, max_depth);
+
+  // The default rules (what JSON.parse accepts after a non-fatal UTF-8 decode) only widen the
+  // strict ones: everything strict accepts is accepted with the same steps, and a document they
+  // refuse is refused by strict too, no later than where they stopped.
+  StepIndexOptions tolerant_options = options;
+  tolerant_options.strict = false;
+  StepIndex tolerant(tolerant_options);
+  fuzz::FeedChunked(tolerant, doc, data[1]);
+  tolerant.Finish();
+  if (!whole.error()) {
+    JD_FUZZ_CHECK(!tolerant.error());
+    JD_FUZZ_CHECK(tolerant.count() == whole.count());
+    for (std::size_t i = 0; i < whole.count(); ++i) {
+      JD_FUZZ_CHECK(whole.StepJsonText(i) == tolerant.StepJsonText(i));
+    }
+  }
+  if (tolerant.error()) {
+    JD_FUZZ_CHECK(whole.error().has_value());
+    JD_FUZZ_CHECK(whole.error()->offset <= tolerant.error()->offset);
+  }
 
   StepIndex chunked(options);
   fuzz::FeedChunked(chunked, doc, data[1]);

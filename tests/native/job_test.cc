@@ -7,6 +7,7 @@
 #include <sstream>
 #include <string>
 
+#include "job_detail/detail/job_document.h"
 #include "job_detail/detail/json_dom.h"
 
 namespace job_detail {
@@ -39,30 +40,31 @@ TEST(JobTest, ReadsTheFieldsTheViewDecidesOn) {
   EXPECT_EQ(job.s3_key, "jobs/job-1/steps.json");
   ASSERT_TRUE(job.s3_url.has_value());
   EXPECT_EQ(job.s3_url->rfind("https://bucket", 0), 0u);
-  ASSERT_NE(job.steps(), nullptr);
-  EXPECT_EQ(job.steps()->size(), 2u);
-  EXPECT_EQ(job.steps(), &job.document["execution_steps"]);  // the list itself, not a copy
+  ASSERT_NE(detail::JobDynamoDbSteps(job), nullptr);
+  EXPECT_EQ(detail::JobDynamoDbSteps(job)->size(), 2u);
+  EXPECT_EQ(detail::JobDynamoDbSteps(job),
+            &detail::JobDom(job)["execution_steps"]);  // the list itself, not a copy
 }
 
 TEST(JobTest, StepsAbsentNullEmptyOrOtherType) {
   const Job absent = MustParse(R"({"id":"a"})");
   EXPECT_EQ(absent.steps_field, StepsField::kAbsent);
   EXPECT_EQ(absent.step_count(), 0u);
-  EXPECT_EQ(absent.steps(), nullptr);
+  EXPECT_EQ(detail::JobDynamoDbSteps(absent), nullptr);
 
   const Job null_steps = MustParse(R"({"id":"a","execution_steps":null})");
   EXPECT_EQ(null_steps.steps_field, StepsField::kNull);
-  EXPECT_EQ(null_steps.steps(), nullptr);
+  EXPECT_EQ(detail::JobDynamoDbSteps(null_steps), nullptr);
 
   const Job empty = MustParse(R"({"id":"a","execution_steps":[]})");
   EXPECT_EQ(empty.steps_field, StepsField::kArray);
   EXPECT_EQ(empty.step_count(), 0u);
-  ASSERT_NE(empty.steps(), nullptr);
+  ASSERT_NE(detail::JobDynamoDbSteps(empty), nullptr);
 
   const Job other = MustParse(R"({"id":"a","execution_steps":{"1":{}}})");
   EXPECT_EQ(other.steps_field, StepsField::kOtherType);
   EXPECT_EQ(other.step_count(), 0u);
-  EXPECT_EQ(other.steps(), nullptr);
+  EXPECT_EQ(detail::JobDynamoDbSteps(other), nullptr);
 }
 
 TEST(JobTest, PartialDynamoDbListKeepsEveryStepAsIs) {
@@ -74,16 +76,16 @@ TEST(JobTest, PartialDynamoDbListKeepsEveryStepAsIs) {
   EXPECT_EQ(StepKeyToString(job.step_keys[2]), "id:s3");
   EXPECT_EQ(StepKeyToString(job.step_keys[3]), "id:7");
   EXPECT_EQ(StepKeyToString(job.step_keys[4]), "#4");
-  EXPECT_EQ((*job.steps())[0]["output"], "<html>1</html>");
+  EXPECT_EQ((*detail::JobDynamoDbSteps(job))[0]["output"], "<html>1</html>");
   EXPECT_EQ(job.s3_key, "k");
   EXPECT_FALSE(job.s3_url.has_value());
 }
 
 TEST(JobTest, UnknownFieldsAreKept) {
   const Job job = MustParse(R"({"id":"j","owner":{"name":"ana"},"tags":["a","b"],"retries":3})");
-  EXPECT_EQ(job.document["owner"]["name"], "ana");
-  EXPECT_EQ(job.document["tags"].size(), 2u);
-  EXPECT_EQ(job.document["retries"], 3);
+  EXPECT_EQ(detail::JobDom(job)["owner"]["name"], "ana");
+  EXPECT_EQ(detail::JobDom(job)["tags"].size(), 2u);
+  EXPECT_EQ(detail::JobDom(job)["retries"], 3);
 }
 
 TEST(JobTest, KeepsTheTextAndIndexesItsStepsByTheS3ListRules) {

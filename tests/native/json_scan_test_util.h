@@ -30,8 +30,9 @@ inline std::string DescribeError(const Error& error) {
 
 // Chunk boundaries: the document is cut after each offset in `cuts` (ascending).
 inline ScanOutcome ScanWithCuts(std::string_view doc, const std::vector<std::size_t>& cuts,
-                                std::uint32_t max_depth = 512) {
-  detail::JsonScanner scanner(max_depth);
+                                std::uint32_t max_depth = 512,
+                                detail::JsonTextRules rules = detail::JsonTextRules::kStrict) {
+  detail::JsonScanner scanner(max_depth, rules);
   std::vector<std::uint8_t> buffer;
   ScanOutcome outcome;
   std::size_t fed = 0;
@@ -69,14 +70,22 @@ inline ScanOutcome ScanWithCuts(std::string_view doc, const std::vector<std::siz
 }
 
 inline ScanOutcome ScanInChunks(std::string_view doc, std::size_t chunk,
-                                std::uint32_t max_depth = 512) {
+                                std::uint32_t max_depth = 512,
+                                detail::JsonTextRules rules = detail::JsonTextRules::kStrict) {
   std::vector<std::size_t> cuts;
   for (std::size_t at = chunk; at < doc.size(); at += chunk) cuts.push_back(at);
-  return ScanWithCuts(doc, cuts, max_depth);
+  return ScanWithCuts(doc, cuts, max_depth, rules);
 }
 
 inline std::string ScanResult(std::string_view doc, std::uint32_t max_depth = 512) {
   return ScanWithCuts(doc, {}, max_depth).result;
+}
+
+// RFC 8259 validation, as nlohmann/json decodes: the options to compare the index with it.
+inline StepIndexOptions StrictOptions() {
+  StepIndexOptions options;
+  options.strict = true;
+  return options;
 }
 
 // The step index's outcome under a chunking: result, count, totals and every step's span.

@@ -1,7 +1,7 @@
 // The JSONTestSuite parsing corpus (nst/JSONTestSuite): y_ files must be accepted, n_ files
 // rejected with an offset, i_ files may go either way but must give a defined outcome. The scanner
-// alone is tested here (most files are not steps documents); nlohmann/json, the decoder Step(i)
-// uses, must agree with every decision.
+// alone is tested here (most files are not steps documents); under the strict rules nlohmann/json,
+// the decoder Step(i) uses, must agree with every decision.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -74,6 +74,30 @@ TEST_F(JsonTestSuiteTest, RejectsEveryNFileWithAnOffset) {
     if (file.bytes.find('\0') == std::string::npos) {
       EXPECT_FALSE(NlohmannAccepts(file.bytes)) << file.name;
     }
+  }
+}
+
+// The default rules (what JSON.parse accepts after a non-fatal UTF-8 decode) widen the strict
+// ones only where the i_ files are: y_ files stay accepted and n_ files rejected at any chunking.
+// Their verdict on each i_ file is compared with V8's own in the package tests.
+TEST_F(JsonTestSuiteTest, TheJsonParseRulesAcceptEveryYAndRejectEveryNFile) {
+  const auto like_json_parse = detail::JsonTextRules::kLikeJsonParse;
+  for (const CorpusFile& file : LoadCorpus('y')) {
+    EXPECT_EQ(testing::ScanWithCuts(file.bytes, {}, 512, like_json_parse).result, "ok")
+        << file.name;
+    EXPECT_EQ(testing::ScanInChunks(file.bytes, 1, 512, like_json_parse).result, "ok") << file.name;
+  }
+  for (const CorpusFile& file : LoadCorpus('n')) {
+    const std::string whole = testing::ScanWithCuts(file.bytes, {}, 512, like_json_parse).result;
+    EXPECT_NE(whole, "ok") << file.name;
+    EXPECT_EQ(whole.find("@-"), std::string::npos) << file.name << " has no offset";
+    EXPECT_EQ(testing::ScanInChunks(file.bytes, 1, 512, like_json_parse).result, whole)
+        << file.name;
+  }
+  for (const CorpusFile& file : LoadCorpus('i')) {
+    const std::string whole = testing::ScanWithCuts(file.bytes, {}, 512, like_json_parse).result;
+    EXPECT_EQ(testing::ScanInChunks(file.bytes, 1, 512, like_json_parse).result, whole)
+        << file.name;
   }
 }
 

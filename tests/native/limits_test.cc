@@ -1,4 +1,4 @@
-// Bombs and limits (issue 7 item 3): each hostile input gives a typed outcome, and the memory it
+// Bombs and limits: each hostile input gives a typed outcome, and the memory it
 // costs is bounded by the document size (or the byte cap) plus a fixed amount per step. The same
 // inputs go through the wasm package in wasm/test/limits.test.mjs.
 #include <gtest/gtest.h>
@@ -9,11 +9,14 @@
 #include <string_view>
 
 #include "job_detail/cost.h"
+#include "job_detail/detail/step_dom.h"
+#include "job_detail/detail/step_key_dom.h"
 #include "job_detail/fetch_outcome.h"
 #include "job_detail/job.h"
 #include "job_detail/presigned_url.h"
 #include "job_detail/step_index.h"
 #include "job_detail/step_key.h"
+#include "json_scan_test_util.h"
 
 #if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__) && !defined(__has_feature)
 #define JOB_DETAIL_HEAP_FIGURES 1
@@ -31,8 +34,8 @@ namespace {
 constexpr std::size_t kChunk = 64 * 1024;
 
 // Feeds `doc` in network-sized chunks, as the session does.
-void FeedInChunks(StepIndex& index, std::string_view doc) {
-  for (std::size_t at = 0; at < doc.size(); at += kChunk) index.Feed(doc.substr(at, kChunk));
+void FeedInChunks(StepIndex& index, std::string_view doc, std::size_t chunk = kChunk) {
+  for (std::size_t at = 0; at < doc.size(); at += chunk) index.Feed(doc.substr(at, chunk));
 }
 
 std::string Outcome(const std::optional<Error>& error) {
@@ -97,8 +100,29 @@ TEST(LimitsTest, DocumentsOverTheByteCapStopAtTheCap) {
   // Never more than the cap is held, and the steps complete before the cap stay readable.
   EXPECT_LE(index.bytes_fed(), cap);
   EXPECT_GT(index.count(), 900u);
-  EXPECT_TRUE(index.Step(index.count() - 1).ok());
+  EXPECT_TRUE(detail::DecodeStep(index, index.count() - 1).ok());
   EXPECT_EQ(Outcome(index.Finish()), "too_large@" + std::to_string(cap));
+}
+
+TEST(LimitsTest, StepsOverTheStepCapStopAtTheFirstOneTooMany) {
+  StepIndexOptions options;
+  options.max_steps = 2;
+  for (const std::string doc : {R"([{"cost_usd":1},{"cost_usd":2},{"cost_usd":4}])",
+                                R"({"execution_steps":[{"cost_usd":1},{"cost_usd":2},3]})"}) {
+    SCOPED_TRACE(doc);
+    for (std::size_t chunk : {std::size_t{1}, doc.size()}) {
+      StepIndex index(options);
+      FeedInChunks(index, doc, chunk);
+      const std::size_t third = doc.rfind(doc[1] == '{' ? "{\"cost_usd\":4" : "3");
+      EXPECT_EQ(Outcome(index.Finish()), "too_large@" + std::to_string(third));
+      // The steps before the cap stay, with their totals.
+      EXPECT_EQ(index.count(), 2u);
+      EXPECT_EQ(index.cost_total().canonical(), "3");
+    }
+  }
+  StepIndex exact(options);
+  exact.Feed(R"([{},{}])");
+  EXPECT_EQ(Outcome(exact.Finish()), "ok");
 }
 
 TEST(LimitsTest, NumbersBeyondUint64AreTypedNotWrapped) {
@@ -127,7 +151,7 @@ TEST(LimitsTest, NumbersBeyondUint64AreTypedNotWrapped) {
   EXPECT_EQ(second.cost.kind, CostKind::kInvalid);
   EXPECT_EQ(index.cost_total().invalid_cost(), 2u);
   EXPECT_EQ(index.cost_total().sum(), Decimal());
-  for (std::size_t i = 0; i < 2; ++i) EXPECT_TRUE(index.Step(i).ok()) << i;
+  for (std::size_t i = 0; i < 2; ++i) EXPECT_TRUE(detail::DecodeStep(index, i).ok()) << i;
 
   const Result<Job> job = ParseJob(R"({"id":18446744073709551617,"execution_steps":)" + doc + "}");
   ASSERT_TRUE(job.ok());
@@ -137,27 +161,51 @@ TEST(LimitsTest, NumbersBeyondUint64AreTypedNotWrapped) {
   EXPECT_EQ(ParseCostJsonText("18446744073709551617").kind, CostKind::kInvalid);
 }
 
-TEST(LimitsTest, NumbersBeyondDoubleAreInvalidJsonAtTheNumber) {
-  // 1e400 overflows a double: the decoder behind Step() (nlohmann) refuses it, so the index
-  // refuses the document at the number rather than accept a step it could not decode.
-  EXPECT_EQ(IndexOutcome(R"([{"output_tokens":1e400}])"), "invalid_json@18");
-  EXPECT_EQ(IndexOutcome(R"([{"cost_usd":-1e400}])"), "invalid_json@13");
-  EXPECT_EQ(JobOutcome(R"({"execution_steps":[{"cost_usd":1e400}]})").substr(0, 13),
-            "invalid_json@");
-  // The cost rules read the text exactly: out of range is an invalid cost, a tiny one rounds to 0.
+TEST(LimitsTest, NumbersBeyondDoubleAreValidJsonAndInvalidCosts) {
+  // JSON.parse reads 1e400 as Infinity: the document is valid and every step is kept; the cost
+  // rules read the text exactly, so out of range is an invalid cost and a tiny one rounds to 0.
+  StepIndex index;
+  index.Feed(R"([{"output_tokens":1e400},{"cost_usd":-1e400},{"cost_usd":1e-400}])");
+  ASSERT_EQ(Outcome(index.Finish()), "ok");
+  ASSERT_EQ(index.count(), 3u);
+  EXPECT_EQ(index.Summary(0).value().output_tokens, std::nullopt);
+  EXPECT_EQ(index.Summary(1).value().cost.kind, CostKind::kInvalid);
+  EXPECT_EQ(index.Summary(2).value().cost, Cost::Valid(Decimal()));
+  EXPECT_EQ(index.cost_total().invalid_cost(), 1u);
+  EXPECT_EQ(index.StepJsonText(1), R"({"cost_usd":-1e400})");
+  // The DOM decoder cannot hold it: a typed refusal, never an abort.
+  EXPECT_EQ(detail::DecodeStep(index, 1).error().code, ErrorCode::kInvalidJson);
   EXPECT_EQ(ParseCostJsonText("1e400").kind, CostKind::kInvalid);
   EXPECT_EQ(ParseCostJsonText("\"1e400\"").kind, CostKind::kInvalid);
   EXPECT_EQ(ParseCostJsonText("-1e-400"), Cost::Valid(Decimal()));
+  // Strict rules keep nlohmann's decision, at the number.
+  EXPECT_EQ(IndexOutcome(R"([{"output_tokens":1e400}])", testing::StrictOptions()),
+            "invalid_json@18");
+  EXPECT_EQ(IndexOutcome(R"([{"cost_usd":-1e400}])", testing::StrictOptions()), "invalid_json@13");
 }
 
-TEST(LimitsTest, LoneSurrogatesAreInvalidJsonAtTheirEscape) {
-  EXPECT_EQ(IndexOutcome(R"([{"name":"\uD800"}])"), "invalid_json@16");
-  EXPECT_EQ(IndexOutcome(R"([{"name":"\uDC00"}])"), "invalid_json@10");
-  EXPECT_EQ(IndexOutcome(R"([{"name":"\uD83D\u0041"}])"), "invalid_json@16");
-  EXPECT_EQ(IndexOutcome(R"([{"name":"\uD83Dx"}])"), "invalid_json@16");
+TEST(LimitsTest, LoneSurrogatesAreKeptAndRepairedInRows) {
+  const std::string fffd = "\xEF\xBF\xBD";
+  const auto name = [](std::string_view doc) {
+    StepIndex index;
+    index.Feed(doc);
+    EXPECT_FALSE(index.Finish().has_value());
+    EXPECT_EQ(index.repaired_strings(), 1u);
+    return index.Summary(0).value().name.value_or("<none>");
+  };
+  EXPECT_EQ(name(R"([{"name":"\uD800"}])"), fffd);
+  EXPECT_EQ(name(R"([{"name":"\uDC00"}])"), fffd);
+  EXPECT_EQ(name(R"([{"name":"\uD83D\u0041"}])"), fffd + "A");
+  EXPECT_EQ(name(R"([{"name":"\uD83Dx"}])"), fffd + "x");
+  EXPECT_EQ(name(R"([{"name":"\uD83D\uD83D\uDE00"}])"), fffd + "\xF0\x9F\x98\x80");
   EXPECT_EQ(IndexOutcome(R"([{"name":"\uD83D\uDE00"}])"), "ok");
-  EXPECT_EQ(JobOutcome(R"({"status":"\uD800"})").substr(0, 12), "invalid_json");
   EXPECT_EQ(ParseCostJsonText(R"("\uD800")").kind, CostKind::kInvalid);
+  // Strict rules: refused at the escape, as before.
+  EXPECT_EQ(IndexOutcome(R"([{"name":"\uD800"}])", testing::StrictOptions()), "invalid_json@16");
+  EXPECT_EQ(IndexOutcome(R"([{"name":"\uDC00"}])", testing::StrictOptions()), "invalid_json@10");
+  EXPECT_EQ(IndexOutcome(R"([{"name":"\uD83D\u0041"}])", testing::StrictOptions()),
+            "invalid_json@16");
+  EXPECT_EQ(IndexOutcome(R"([{"name":"\uD83Dx"}])", testing::StrictOptions()), "invalid_json@16");
 }
 
 TEST(LimitsTest, NulBytesAreInvalidExceptAsAnEscape) {
@@ -243,7 +291,7 @@ TEST(LimitsTest, OneFiftyMegabyteHtmlStringIsHeldOnce) {
   (void)before;
   // The row never copies the output; decoding the step does, once, untruncated.
   EXPECT_EQ(index.Summary(0).value().cost, ParseCostJsonText("0.5"));
-  const Result<nlohmann::json> step = index.Step(0);
+  const Result<nlohmann::json> step = detail::DecodeStep(index, 0);
   ASSERT_TRUE(step.ok());
   EXPECT_EQ(step.value()["output"].get_ref<const std::string&>().size(), kHtml + 11);
 }

@@ -68,8 +68,11 @@ TEST(ReportTest, FormatCostCommand) {
   EXPECT_EQ(nul.exit_code, kExitErrorResult);
   EXPECT_EQ(
       nul.line,
-      R"({"ok":false,"error":{"code":"invalid_json","offset":1,"message":"NUL byte in JSON text"}})");
+      R"({"ok":false,"error":{"code":"invalid_json","offset":1,"message":"unexpected content after the top-level value"}})");
   EXPECT_EQ(FormatCostCommand("").exit_code, kExitErrorResult);
+  // Whatever JSON.parse accepts is a value: beyond double and lone surrogates are invalid costs.
+  EXPECT_EQ(FormatCostReport("1e400"), "\xE2\x80\x94");
+  EXPECT_EQ(FormatCostReport(R"("\ud800")"), "\xE2\x80\x94");
 }
 
 TEST(ReportTest, InspectStepsCommand) {

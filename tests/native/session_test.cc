@@ -319,6 +319,31 @@ TEST(SessionTest, S3ListWinsAndStreamsWithProgress) {
   EXPECT_FALSE(s.session.NextDeadline().has_value());
 }
 
+TEST(SessionTest, RowsAndStepTextsComeFromTheListEachShownStepIsFrom) {
+  Script s;
+  LoadJob(s, JobJson("completed", 3, kUrl));
+  // Before S3 answers: the DynamoDB steps, read by the same rules.
+  ASSERT_TRUE(s.session.Row(0).ok());
+  EXPECT_EQ(s.session.Row(0).value().origin, StepOrigin::kDynamoDb);
+  EXPECT_EQ(s.session.Row(0).value().row.step_number, "1");
+  EXPECT_EQ(s.session.StepText(0), R"({"step_number":1,"cost_usd":0.25})");
+  const std::string body = StepsJson(2);
+  const std::uint64_t id = s.steps_fetches[0].id;
+  s.session.OnStepsResponseStart(id, 200, {}, s.now);
+  s.session.OnStepsChunk(id, body, s.now);
+  s.session.OnStepsEnd(id, s.now);
+  // S3 wins for steps 1 and 2; DynamoDB's step 3 stays.
+  ASSERT_EQ(s.snap().steps->count, 3u);
+  EXPECT_EQ(s.session.Row(0).value().origin, StepOrigin::kS3);
+  EXPECT_EQ(s.session.Row(0).value().row.name, "s");
+  EXPECT_EQ(s.session.StepText(1).substr(0, 16), R"({"step_number":2)");
+  EXPECT_EQ(s.session.Row(2).value().origin, StepOrigin::kDynamoDb);
+  EXPECT_EQ(s.session.Row(2).value().row.step_number, "3");
+  EXPECT_EQ(s.session.StepText(2), R"({"step_number":3,"cost_usd":0.25})");
+  EXPECT_EQ(s.session.Row(3).error().code, ErrorCode::kInvalidArgument);
+  EXPECT_TRUE(s.session.StepText(3).empty());
+}
+
 TEST(SessionTest, SnapshotVersionChangesExactlyWhenTheSnapshotDoes) {
   Script s;
   s.Start();
@@ -449,7 +474,8 @@ TEST(SessionTest, ABodyShortOfItsContentLengthIsTruncatedEvenBeforeItsFirstByte)
       const std::uint64_t id = s.steps_fetches.back().id;
       s.session.OnStepsResponseStart(id, 200, {{"Content-Length", std::to_string(body.size())}},
                                      s.now);
-      if (delivered > 0) s.session.OnStepsChunk(id, std::string_view(body).substr(0, delivered), s.now);
+      if (delivered > 0)
+        s.session.OnStepsChunk(id, std::string_view(body).substr(0, delivered), s.now);
       s.StepsFail(TransportErrorKind::kNetwork);
       if (attempt < 3) s.AdvanceToNextDeadline();
     }
@@ -464,7 +490,8 @@ TEST(SessionTest, ABodyShortOfItsContentLengthIsTruncatedEvenBeforeItsFirstByte)
   Script e;
   LoadJob(e, JobJson("completed", 2, kUrl));
   for (int attempt = 1; attempt <= 3; ++attempt) {
-    e.session.OnStepsResponseStart(e.steps_fetches.back().id, 500, {{"Content-Length", "100"}}, e.now);
+    e.session.OnStepsResponseStart(e.steps_fetches.back().id, 500, {{"Content-Length", "100"}},
+                                   e.now);
     e.StepsFail(TransportErrorKind::kNetwork);
     if (attempt < 3) e.AdvanceToNextDeadline();
   }

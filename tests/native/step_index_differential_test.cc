@@ -1,7 +1,7 @@
-// Differential tests: the step index against nlohmann/json as the oracle, over generated steps
-// documents (valid ones and mutated ones), each fed under many chunkings. Same accept/reject
-// decisions, same decoded steps, same row fields and totals, and an outcome that never depends on
-// where the chunks are cut.
+// Differential tests: the step index in strict mode against nlohmann/json as the oracle, over
+// generated steps documents (valid ones and mutated ones), each fed under many chunkings. Same
+// accept/reject decisions, same decoded steps, same row fields and totals, and an outcome that
+// never depends on where the chunks are cut.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -10,10 +10,12 @@
 #include <vector>
 
 #include "job_detail/cost.h"
+#include "job_detail/detail/step_dom.h"
+#include "job_detail/detail/step_key_dom.h"
 #include "job_detail/step_index.h"
-#include "steps_oracle.h"
 #include "job_detail/step_key.h"
 #include "json_scan_test_util.h"
+#include "steps_oracle.h"
 
 namespace job_detail {
 namespace {
@@ -226,7 +228,7 @@ Cost OracleCost(const json& step) {
 void ExpectMatchesOracle(const std::string& doc) {
   SCOPED_TRACE(::testing::PrintToString(doc.substr(0, 300)));
   const json oracle = json::parse(doc, nullptr, false);
-  StepIndex index;
+  StepIndex index(testing::StrictOptions());
   index.Feed(doc);
   const auto& error = index.Finish();
   if (oracle.is_discarded()) {
@@ -252,12 +254,12 @@ void ExpectMatchesOracle(const std::string& doc) {
   CostTotal total;
   for (std::size_t i = 0; i < steps->size(); ++i) {
     const json& expected = (*steps)[i];
-    const auto step = index.Step(i);
+    const auto step = detail::DecodeStep(index, i);
     ASSERT_TRUE(step.ok());
     EXPECT_EQ(step.value(), expected) << "step " << i;
     const StepSummary summary = index.Summary(i).value();
     EXPECT_EQ(summary.is_object, expected.is_object());
-    EXPECT_EQ(summary.key, StepKeyOf(expected, i));
+    EXPECT_EQ(summary.key, detail::StepKeyOf(expected, i));
     EXPECT_EQ(summary.cost, OracleCost(expected)) << "step " << i;
     total.Add(summary.cost);
     if (!expected.is_object()) continue;
@@ -275,20 +277,30 @@ void ExpectMatchesOracle(const std::string& doc) {
   EXPECT_EQ(index.cost_total().invalid_cost(), total.invalid_cost());
 }
 
-void ExpectChunkingInvariant(const std::string& doc, bool every_split) {
-  SCOPED_TRACE(::testing::PrintToString(doc.substr(0, 300)));
-  const std::string whole = testing::IndexOutcome(doc, doc.size() + 1);
+void ExpectChunkingInvariantUnder(const std::string& doc, bool every_split,
+                                  const StepIndexOptions& options) {
+  SCOPED_TRACE(::testing::PrintToString(doc.substr(0, 300)) + (options.strict ? " strict" : ""));
+  const std::string whole = testing::IndexOutcome(doc, doc.size() + 1, options);
   for (std::size_t chunk : {1, 2, 3, 5, 8, 13, 64, 1000, 4096, 65536}) {
-    ASSERT_EQ(testing::IndexOutcome(doc, chunk), whole) << "chunk " << chunk;
+    ASSERT_EQ(testing::IndexOutcome(doc, chunk, options), whole) << "chunk " << chunk;
   }
   if (!every_split) return;
   for (std::size_t cut = 1; cut < doc.size(); ++cut) {
-    StepIndex index;
+    StepIndex index(options);
     index.Feed(std::string_view(doc).substr(0, cut));
     index.Feed(std::string_view(doc).substr(cut));
     const auto& error = index.Finish();
     const std::string result = error ? testing::DescribeError(*error) : "ok";
     ASSERT_EQ(result, whole.substr(0, whole.find(' '))) << "cut at " << cut;
+  }
+}
+
+// Under both text rules: where the chunks are cut never changes the outcome.
+void ExpectChunkingInvariant(const std::string& doc, bool every_split) {
+  for (const bool strict : {true, false}) {
+    StepIndexOptions options;
+    options.strict = strict;
+    ExpectChunkingInvariantUnder(doc, every_split, options);
   }
 }
 

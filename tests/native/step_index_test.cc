@@ -7,6 +7,7 @@
 #include <span>
 #include <string>
 
+#include "job_detail/detail/step_dom.h"
 #include "json_scan_test_util.h"
 
 namespace job_detail {
@@ -76,7 +77,7 @@ TEST(StepIndexTest, IndexesTheRowFieldsOfEachStep) {
   EXPECT_EQ(index.cost_total().no_cost(), 1u);
   EXPECT_EQ(index.cost_total().invalid_cost(), 0u);
   EXPECT_EQ(index.Summary(3).error().code, ErrorCode::kInvalidArgument);
-  EXPECT_EQ(index.Step(3).error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(detail::DecodeStep(index, 3).error().code, ErrorCode::kInvalidArgument);
 }
 
 TEST(StepIndexTest, KeyReadsTheMergeKeyAloneAsTheRowHasIt) {
@@ -100,7 +101,7 @@ TEST(StepIndexTest, DecodesAWholeStepOnDemand) {
   StepIndex index;
   index.Feed(kThreeSteps);
   ASSERT_FALSE(index.Finish().has_value());
-  const auto step = index.Step(0);
+  const auto step = detail::DecodeStep(index, 0);
   ASSERT_TRUE(step.ok());
   ASSERT_TRUE(step.value().is_object());
   const auto& output = step.value()["output"];
@@ -134,8 +135,8 @@ TEST(StepIndexTest, IndexesNonObjectStepsAsInvalidEntries) {
   EXPECT_EQ(number.key.kind, StepKeyKind::kPosition);
   EXPECT_TRUE(index.Summary(1).value().is_object);
   EXPECT_EQ(index.StepJsonText(3), "[3]");
-  ASSERT_TRUE(index.Step(2).ok());
-  EXPECT_EQ(index.Step(2).value(), nlohmann::json("text"));
+  ASSERT_TRUE(detail::DecodeStep(index, 2).ok());
+  EXPECT_EQ(detail::DecodeStep(index, 2).value(), nlohmann::json("text"));
   EXPECT_EQ(index.cost_total().canonical(), "2");
   EXPECT_EQ(index.cost_total().invalid_cost(), 4u);
 }
@@ -179,7 +180,7 @@ TEST(StepIndexTest, ReportsJsonErrorsAndKeepsWhatWasIndexed) {
   EXPECT_EQ(index.cost_total().canonical(), "3");
   index.Feed("]");  // a no-op after an error
   EXPECT_EQ(index.count(), 2u);
-  EXPECT_TRUE(index.Step(1).ok());
+  EXPECT_TRUE(detail::DecodeStep(index, 1).ok());
 }
 
 TEST(StepIndexTest, ReportsTruncationAtEveryPrefix) {
@@ -233,7 +234,7 @@ TEST(StepIndexTest, DecodesADeepStepWithoutOverflowingTheStack) {
   StepIndex index(options);
   index.Feed(doc);
   ASSERT_FALSE(index.Finish().has_value());
-  const auto step = index.Step(0);
+  const auto step = detail::DecodeStep(index, 0);
   ASSERT_TRUE(step.ok());
   EXPECT_TRUE(step.value()["output"].is_array());
 }
@@ -330,7 +331,8 @@ TEST(StepIndexTest, GrowsWithoutAHintAndKeepsEveryByte) {
   ASSERT_FALSE(index.Finish().has_value());
   ASSERT_EQ(index.count(), 3000u);
   EXPECT_EQ(index.Summary(2999).value().step_number, "2999");
-  EXPECT_EQ(index.Step(1234).value()["output"].get<std::string>().size(), 100u + 1234 % 37);
+  EXPECT_EQ(detail::DecodeStep(index, 1234).value()["output"].get<std::string>().size(),
+            100u + 1234 % 37);
 }
 
 // Everything a caller can observe, step by step: summaries, raw text and decoded steps.
@@ -347,7 +349,7 @@ std::string Observe(std::string_view doc, std::size_t chunk, StepIndexOptions op
            summary.name.value_or("-") + " " + summary.status.value_or("-") + " " +
            std::to_string(static_cast<int>(summary.cost.kind)) +
            summary.cost.value.ToCanonicalString() + " " + std::string(index.StepJsonText(i)) + " " +
-           index.Step(i).value().dump();
+           detail::DecodeStep(index, i).value().dump();
   }
   return out;
 }

@@ -7,6 +7,8 @@
 #include <string>
 #include <unordered_set>
 
+#include "job_detail/detail/step_key_dom.h"
+
 namespace job_detail {
 namespace {
 
@@ -19,7 +21,7 @@ std::string FromText(Text step_number, Text step_id, Text id, std::size_t positi
 std::string FromJson(std::string_view step_text, std::size_t position = 0) {
   const json step = json::parse(step_text.begin(), step_text.end(), nullptr, false);
   EXPECT_FALSE(step.is_discarded()) << step_text;
-  return StepKeyToString(StepKeyOf(step, position));
+  return StepKeyToString(detail::StepKeyOf(step, position));
 }
 
 TEST(StepKeyTest, StepNumberAsNumberOrStringIsTheSameKey) {
@@ -29,8 +31,8 @@ TEST(StepKeyTest, StepNumberAsNumberOrStringIsTheSameKey) {
             StepKeyFromJsonText("\"3\"", std::nullopt, std::nullopt, 9));
   EXPECT_EQ(FromJson(R"({"step_number":3})"), "3");
   EXPECT_EQ(FromJson(R"({"step_number":"3"})"), "3");
-  EXPECT_EQ(StepKeyOf(json::parse(R"({"step_number":3})"), 0),
-            StepKeyOf(json::parse(R"({"step_number":"3"})"), 4));
+  EXPECT_EQ(detail::StepKeyOf(json::parse(R"({"step_number":3})"), 0),
+            detail::StepKeyOf(json::parse(R"({"step_number":"3"})"), 4));
 }
 
 TEST(StepKeyTest, StepNumberForms) {
@@ -95,7 +97,7 @@ TEST(StepKeyTest, JsonTextAndParsedStepAgree) {
       {R"({"id":"caf\u00e9"})", std::nullopt, std::nullopt, "\"caf\\u00e9\""},
   };
   for (const auto& c : cases) {
-    EXPECT_EQ(StepKeyOf(json::parse(c.step), 6),
+    EXPECT_EQ(detail::StepKeyOf(json::parse(c.step), 6),
               StepKeyFromJsonText(c.step_number, c.step_id, c.id, 6))
         << c.step;
   }

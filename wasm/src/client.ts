@@ -191,25 +191,13 @@ class JobDetailClientImpl implements JobDetailClient {
     checkIndex(i);
     const cached = this.#rows.get(i);
     if (cached !== undefined) return cached;
-    const session = this.#handle.get();
-    const entry = unwrap(session.mergedEntry(i));
-    const row = unwrap(entry.origin === 's3' ? session.s3Summary(entry.index) : session.dynamoDbSummary(entry.index));
-    const out: ListStepSummary = Object.freeze({ ...row, origin: entry.origin });
+    const out: ListStepSummary = Object.freeze(unwrap(this.#handle.get().row(i)));
     this.#rows.set(i, out);
     return out;
   }
 
   step(i: number): JsonValue {
-    checkIndex(i);
-    const session = this.#handle.get();
-    const entry = unwrap(session.mergedEntry(i));
-    if (entry.origin === 's3') {
-      return decodeStep({ stepText: (j) => session.s3StepText(j) }, entry.index);
-    }
-    const steps = this.#job?.['execution_steps'];
-    const step = Array.isArray(steps) ? steps[entry.index] : undefined;
-    if (step === undefined) throw invalid('step index out of range');
-    return step;
+    return decodeStep(this.#handle.get(), i);
   }
 
   dispose(): void {

@@ -74,8 +74,15 @@ export function installDispose(proto: { dispose(): void }): void {
 }
 
 /** Throws JobDetailError `invalid_argument` unless `i` is a non-negative integer. */
+// Row indexes cross into wasm as 32-bit integers, which Embind wraps silently (2^32 + 1 would read
+// row 1): anything that is not an integer below 2^32 is refused here; the core checks the count.
+const INDEX_LIMIT = 2 ** 32;
+
 export function checkIndex(i: number): void {
   if (!Number.isSafeInteger(i) || i < 0) {
     throw new JobDetailError({ code: 'invalid_argument', offset: null, message: `index ${String(i)} is not a non-negative integer` });
+  }
+  if (i >= INDEX_LIMIT) {
+    throw new JobDetailError({ code: 'invalid_argument', offset: null, message: `index ${i} is out of range` });
   }
 }

@@ -5,6 +5,7 @@ import type {
   CostTotals,
   ErrorInfo,
   JobInfo,
+  ListStepSummary,
   ParseJobResult,
   SnapshotError,
   StepIndexProgress,
@@ -33,7 +34,6 @@ export interface RawModule {
   transferView(length: number): Uint8Array;
   readonly transferChunkBytes: number;
   // bindings/step_index_bindings.cc
-  readonly stepRecordBytes: number;
   StepIndex: new (options: RawStepIndexOptions) => RawStepIndex;
   // bindings/session_bindings.cc
   Session: new (config: RawSessionConfig) => RawSession;
@@ -51,11 +51,12 @@ export type RawResult<T> = { ok: true; value: T } | { ok: false; error: ErrorInf
 export interface RawStepIndexOptions {
   maxBytes?: number;
   maxDepth?: number;
+  maxSteps?: number;
+  strict?: boolean;
 }
 
 export interface RawStepIndex extends RawHandle {
   reserve(bytes: number): void;
-  feedTransfer(length: number): void;
   /** Room for `length` bytes at the end of the document (shorter when maxBytes allows less): fill it at once. */
   prepareFeed(length: number): Uint8Array;
   /** Scans the first `written` bytes of the last prepareFeed room in place. */
@@ -89,15 +90,12 @@ export default createJobDetailModule;
 
 export interface RawSessionConfig {
   apiBaseUrl: string;
-  retry?: { attempts?: number; baseMs?: number; capMs?: number; maxRetryAfterMs?: number };
+  retry?: { attempts?: number; baseMs?: number; capMs?: number };
   pollIntervalMs?: number;
   requestTimeoutMs?: number;
-  expiryMarginMs?: number;
-  unknownExpiryTtlMs?: number;
   allowedHosts?: string[];
   maxBytes?: number;
   maxDepth?: number;
-  randomSeed?: number;
 }
 
 export type RawHeaders = [string, string][];
@@ -122,12 +120,6 @@ export interface RawSnapshot {
   error: SnapshotError | null;
 }
 
-export interface RawMergedEntry {
-  origin: 's3' | 'dynamodb';
-  index: number;
-  key: string;
-}
-
 export interface RawSession extends RawHandle {
   start(jobId: string, now: number): void;
   stop(now: number): void;
@@ -148,8 +140,8 @@ export interface RawSession extends RawHandle {
   snapshot(): RawSnapshot;
   jobJson(): string | null;
   mergedCount(): number;
-  mergedEntry(i: number): RawResult<RawMergedEntry>;
-  s3Summary(i: number): RawResult<StepSummary>;
-  s3StepText(i: number): RawResult<Uint8Array>;
-  dynamoDbSummary(i: number): RawResult<StepSummary>;
+  /** Row `i` of the shown list with its origin (the core decides which list it comes from). */
+  row(i: number): RawResult<ListStepSummary>;
+  /** The full JSON text of step `i` of the shown list, whichever list it comes from. */
+  stepText(i: number): RawResult<Uint8Array>;
 }

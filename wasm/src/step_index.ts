@@ -40,6 +40,14 @@ export function rawStepIndexOptions(options: StepIndexOptions = {}): RawStepInde
   if (maxBytes !== undefined) out.maxBytes = maxBytes;
   const maxDepth = checkLimit('maxDepth', options.maxDepth);
   if (maxDepth !== undefined) out.maxDepth = Math.min(maxDepth, 0xffffffff);
+  const maxSteps = checkLimit('maxSteps', options.maxSteps);
+  if (maxSteps !== undefined) out.maxSteps = maxSteps;
+  if (options.strict !== undefined) {
+    if (typeof options.strict !== 'boolean') {
+      throw new JobDetailError({ code: 'invalid_argument', offset: null, message: `strict must be a boolean, got ${String(options.strict)}` });
+    }
+    out.strict = options.strict;
+  }
   return out;
 }
 

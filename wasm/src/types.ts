@@ -119,8 +119,20 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
 export interface StepIndexOptions {
   /** Bytes beyond this fail with `too_large` (default: no limit below 4 GiB). */
   maxBytes?: number;
+  /**
+   * `false` (the default): accept exactly what `JSON.parse(new TextDecoder().decode(bytes))`
+   * accepts, like `res.json()`: ill-formed UTF-8 and lone surrogate escapes inside strings, numbers
+   * of any magnitude (an out-of-range cost is an invalid cost). `true`: RFC 8259 with well-formed
+   * UTF-8, paired surrogates and numbers finite as a double; anything else is `invalid_json`.
+   */
+  strict?: boolean;
   /** Nesting beyond this fails with `too_deep` (default 512, the top-level container included). */
   maxDepth?: number;
+  /**
+   * Steps beyond this fail with `too_large` at the first byte of the one too many (default: as
+   * many as memory holds; running out of memory is `too_large` too, never an abort).
+   */
+  maxSteps?: number;
   /**
    * The document's size when known (e.g. Content-Length): the buffer is reserved once, so memory
    * peaks at the document's size. Without it the buffer grows by 1.25x as bytes arrive.
@@ -138,11 +150,20 @@ export interface StepTotals extends CostTotals {
  * the count and totals of the steps indexed before it, which stay readable.
  */
 export type StepIndexResult =
-  | ({ ok: true } & StepTotals)
-  | ({ ok: false; error: ErrorInfo } & StepTotals);
+  | ({ ok: true } & StepTotals & TextRepairs)
+  | ({ ok: false; error: ErrorInfo } & StepTotals & TextRepairs);
+
+/** What the index read differently from strict RFC 8259, as `res.json()` reads it too. */
+export interface TextRepairs {
+  /**
+   * Strings (values and member names) holding ill-formed UTF-8 or a lone surrogate escape: rows
+   * show U+FFFD there, and `step(i)` gives what `JSON.parse` gives. Always 0 with `strict`.
+   */
+  repairedStrings: number;
+}
 
 /** Progress while bytes arrive: usable at any moment, before `finish()`. */
-export interface StepIndexProgress extends StepTotals {
+export interface StepIndexProgress extends StepTotals, TextRepairs {
   /** Bytes fed so far. */
   bytes: number;
   /** The first error met so far (later bytes are ignored), or null. */

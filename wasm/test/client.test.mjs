@@ -211,6 +211,10 @@ test('happy path: the S3 list wins, complete, with exact totals, rows and full s
   assert.equal(client.summary(0).origin, 's3');
   assert.equal(client.summary(0).name, 'Step 1');
   assert.equal(client.summary(0), client.summary(0), 'rows are cached until the snapshot changes');
+  for (const i of [5, -1, 1.5, 2 ** 32, 2 ** 32 + 1]) {
+    assert.throws(() => client.summary(i), { code: 'invalid_argument' }, `summary(${i})`);
+    assert.throws(() => client.step(i), { code: 'invalid_argument' }, `step(${i})`);
+  }
   assert.equal(client.getSnapshot(), snapshot, 'the same object until something changes');
   assert.ok(metrics.some((m) => m.name === 'fetch_end' && m.fields.target === 'steps'), JSON.stringify(metrics));
   for (const metric of metrics) assert.doesNotMatch(JSON.stringify(metric), /sig\d|AKIA/, 'URLs in metrics are redacted');

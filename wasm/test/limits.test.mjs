@@ -1,4 +1,4 @@
-// Bombs and limits through the package (issue 7 item 3, the wasm half of
+// Bombs and limits through the package (the wasm half of
 // tests/native/limits_test.cc): each hostile input gives a typed outcome, and the module's
 // WebAssembly memory stays under a bound derived from the input (it grows on demand and never
 // shrinks, so each measured case loads a fresh module and reads memoryBytes() afterwards).
@@ -78,7 +78,15 @@ test('numbers beyond uint64 are typed, beyond double are invalid JSON at the num
   assert.equal(index.summary(1).key, '#1');
   assert.equal(index.step(0).cost_usd, 18446744073709551617);
   index.dispose();
-  assert.equal(outcome(jd.indexSteps(utf8.encode('[{"output_tokens":1e400}]'))), 'invalid_json@18');
+  // JSON.parse reads 1e400 as Infinity: the step is kept (its tokens unread); strict refuses it.
+  const huge = jd.createStepIndex();
+  huge.feed(utf8.encode('[{"output_tokens":1e400,"cost_usd":-1e400}]'));
+  assert.equal(outcome(huge.finish()), 'ok');
+  assert.equal(huge.summary(0).outputTokens, null);
+  assert.equal(huge.summary(0).cost.kind, 'invalid');
+  assert.deepEqual(huge.step(0), { output_tokens: Infinity, cost_usd: -Infinity });
+  huge.dispose();
+  assert.equal(outcome(jd.indexSteps(utf8.encode('[{"output_tokens":1e400}]'), { strict: true })), 'invalid_json@18');
   const job = jd.parseJob('{"id":18446744073709551617,"execution_steps":[{"cost_usd":1}]}');
   assert.equal(job.ok, true);
   assert.equal(job.id, null);
@@ -87,22 +95,30 @@ test('numbers beyond uint64 are typed, beyond double are invalid JSON at the num
   assert.equal(jd.formatCost({ json: '18446744073709551617' }), '—');
 });
 
-test('lone surrogates, NUL bytes and a misplaced BOM are invalid JSON at their byte', () => {
+test('lone surrogates are kept as JSON.parse keeps them; NUL bytes and a misplaced BOM are invalid JSON at their byte', () => {
+  // [document, outcome by default (as res.json()), outcome with strict: true]
   const cases = [
-    ['[{"name":"\\uD800"}]', 'invalid_json@16'],
-    ['[{"name":"\\uDC00"}]', 'invalid_json@10'],
-    ['[{"name":"\\uD83D\\u0041"}]', 'invalid_json@16'],
-    ['[{"name":"\\uD83D\\uDE00"}]', 'ok'],
-    ['[{"name":"a\0b"}]', 'invalid_json@11'],
-    ['[{}]\0', 'invalid_json@4'],
-    ['\uFEFF[{"step_number":1}]', 'ok'],
-    ['[\uFEFF]', 'invalid_json@1'],
-    ['\uFEFF\uFEFF[]', 'invalid_json@3'],
-    ['\uFEFF', 'truncated@3'],
+    ['[{"name":"\\uD800"}]', 'ok', 'invalid_json@16'],
+    ['[{"name":"\\uDC00"}]', 'ok', 'invalid_json@10'],
+    ['[{"name":"\\uD83D\\u0041"}]', 'ok', 'invalid_json@16'],
+    ['[{"name":"\\uD83D\\uDE00"}]', 'ok', 'ok'],
+    ['[{"name":"a\0b"}]', 'invalid_json@11', 'invalid_json@11'],
+    ['[{}]\0', 'invalid_json@4', 'invalid_json@4'],
+    ['\uFEFF[{"step_number":1}]', 'ok', 'ok'],
+    ['[\uFEFF]', 'invalid_json@1', 'invalid_json@1'],
+    ['\uFEFF\uFEFF[]', 'invalid_json@3', 'invalid_json@3'],
+    ['\uFEFF', 'truncated@3', 'truncated@3'],
   ];
-  for (const [text, expected] of cases) {
-    assert.equal(outcome(jd.indexSteps(utf8.encode(text))), expected, JSON.stringify(text));
+  for (const [text, byDefault, strict] of cases) {
+    assert.equal(outcome(jd.indexSteps(utf8.encode(text))), byDefault, JSON.stringify(text));
+    assert.equal(outcome(jd.indexSteps(utf8.encode(text), { strict: true })), strict, JSON.stringify(text));
   }
+  const lone = jd.createStepIndex();
+  lone.feed(utf8.encode('[{"name":"\\uD83D\\u0041"}]'));
+  assert.equal(lone.finish().repairedStrings, 1);
+  assert.equal(lone.summary(0).name, '\uFFFDA', 'a row shows U+FFFD for the lone unit');
+  assert.equal(lone.step(0).name, '\uD83DA', 'step(i) gives what JSON.parse gives');
+  lone.dispose();
   const index = jd.createStepIndex();
   index.feed(utf8.encode('[{"name":"a\\u0000b"}]'));
   assert.equal(outcome(index.finish()), 'ok');
@@ -209,4 +225,35 @@ test('__proto__ and constructor keys in JSON are inert through the package', () 
   assert.equal(Object.getPrototypeOf(job), Object.prototype);
   assert.equal({}.polluted, undefined);
   assert.equal(Object.prototype.polluted, undefined);
+});
+
+test('16 M tiny steps: too_large when the records outgrow memory, and the same module goes on', async () => {
+  // 3 bytes a step in the document but 124 bytes a record: 16 M steps need ~2 GB of records, more
+  // than wasm32 can give. Growth that cannot be had is a typed error, not an abort of the module.
+  const mod = await freshModule();
+  const steps = 16 * 1024 * 1024;
+  const bytes = new Uint8Array(steps * 3 + 1);
+  bytes[0] = 0x5b;  // [
+  for (let i = 0; i < steps; i += 1) {
+    bytes[1 + i * 3] = 0x7b;  // {
+    bytes[2 + i * 3] = 0x7d;  // }
+    bytes[3 + i * 3] = i === steps - 1 ? 0x5d : 0x2c;  // ] or ,
+  }
+  const index = mod.createStepIndex();
+  feedInChunks(index, bytes, 4 * MiB);
+  const result = index.finish();
+  assert.equal(result.ok, false);
+  assert.equal(result.error.code, 'too_large');
+  assert.match(result.error.message, /out of memory for the step list after \d+ steps/);
+  assert.ok(result.count > 1_000_000 && result.count < steps, `${result.count} steps indexed before`);
+  assert.equal(result.error.offset, 1 + result.count * 3, 'at the first byte of the step that did not fit');
+  assert.deepEqual(index.step(result.count - 1), {}, 'the steps before stay readable');
+  index.dispose();
+  // The module is alive: the next document is indexed by the same instance.
+  const next = mod.indexSteps(utf8.encode('[{"step_number":1,"cost_usd":"0.5"}]'));
+  assert.equal(next.ok, true);
+  assert.equal(next.totalCostUsd, '0.5');
+  // And a step cap gives the same typed error long before memory matters.
+  const capped = mod.indexSteps(bytes.subarray(0, 3 * 1000 + 1), { maxSteps: 10 });
+  assert.equal(`${capped.error.code}@${capped.error.offset}`, 'too_large@31');
 });

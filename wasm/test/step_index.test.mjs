@@ -36,6 +36,7 @@ test('any chunking gives the same result, rows and steps', () => {
       totalCostDisplay: '$0.75',
       noCost: 1,
       invalidCost: 2,
+      repairedStrings: 0,
     });
     for (let i = 0; i < steps.length; i++) assert.deepEqual(index.step(i), steps[i], `step ${i}, chunk ${size}`);
     index.dispose();
@@ -102,10 +103,17 @@ test('errors carry the core code and byte offset, and keep what was indexed', ()
   assert.equal(invalid.error.offset, 17);  // the `}` where `tru` became invalid
   assert.equal(invalid.count, 1);
 
-  const badUtf8 = jd.indexSteps(new Uint8Array([0x5b, 0x22, 0xc3, 0x28, 0x22, 0x5d]));
+  // Ill-formed UTF-8 inside a string is what res.json() reads as U+FFFD; strict refuses it.
+  const badUtf8Bytes = new Uint8Array([0x5b, 0x22, 0xc3, 0x28, 0x22, 0x5d]);
+  const repaired = jd.indexSteps(badUtf8Bytes);
+  assert.equal(repaired.ok, true);
+  assert.equal(repaired.count, 1);
+  assert.equal(repaired.repairedStrings, 1);
+  const badUtf8 = jd.indexSteps(badUtf8Bytes, { strict: true });
   assert.equal(badUtf8.ok, false);
   assert.equal(badUtf8.error.code, 'invalid_json');
   assert.equal(badUtf8.error.offset, 3);
+  assert.throws(() => jd.indexSteps(badUtf8Bytes, { strict: 'yes' }), { code: 'invalid_argument' });
 
   const shape = jd.indexSteps(utf8.encode('{"items":[]}'));
   assert.equal(shape.ok, false);
@@ -159,11 +167,16 @@ test('accepts ArrayBuffer and other views, and a BOM', () => {
 
 test('out-of-range and bad arguments throw JobDetailError invalid_argument', () => {
   const index = jd.createStepIndex();
-  index.feed(utf8.encode('[1]'));
+  index.feed(utf8.encode('[1,2]'));
   index.finish();
-  for (const call of [() => index.summary(1), () => index.step(1), () => index.step(-1), () => index.summary(0.5)]) {
-    assert.throws(call, (error) => error instanceof JobDetailError && error.code === 'invalid_argument');
+  // Past 2^32 too: the wasm side counts in 32 bits, and 2^32 + 1 must not wrap to row 1.
+  const bad = [2, -1, 0.5, NaN, Infinity, 2 ** 32, 2 ** 32 + 1, 2 ** 53, '0'];
+  for (const i of bad) {
+    for (const call of [() => index.summary(i), () => index.step(i)]) {
+      assert.throws(call, (error) => error instanceof JobDetailError && error.code === 'invalid_argument', String(i));
+    }
   }
+  assert.equal(index.step(0), 1);
   assert.throws(() => jd.createStepIndex({ maxBytes: -1 }), JobDetailError);
   assert.throws(() => jd.createStepIndex({ maxDepth: 1.5 }), JobDetailError);
   index.dispose();

@@ -1,7 +1,11 @@
 // Display rules for the job detail page: plain functions, no React, so they read the same on the
 // server and in the browser and can be checked without a page.
 
-const REASONS: Record<string, string> = {
+import type { ErrorCode } from '@jobdash/job-detail';
+
+// Exhaustive over the core's codes: a code added to (or renamed in) the package fails to compile
+// here until it has words.
+const REASONS: Record<ErrorCode, string> = {
   expired: 'link expired',
   forbidden: 'access denied by storage',
   not_found: 'the file is missing from storage',
@@ -22,7 +26,7 @@ const REASONS: Record<string, string> = {
 /** An error code (the core's closed set) in words a person reads in a banner. */
 export function describeReason(code: string | null | undefined): string {
   if (!code) return 'unknown reason';
-  return REASONS[code] ?? code.replace(/_/g, ' ');
+  return (REASONS as Record<string, string | undefined>)[code] ?? code.replace(/_/g, ' ');
 }
 
 const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });

@@ -5,7 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <nlohmann/json.hpp>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,12 +18,17 @@
 
 namespace job_detail {
 
+namespace detail {
+struct JobDocument;  // the parsed object (detail/job_document.h)
+}  // namespace detail
+
 // What the job says about `execution_steps`. kOtherType (a string, an object, ...) keeps the job
 // usable with no DynamoDB steps: the S3 list may still be there.
 enum class StepsField : std::uint8_t { kAbsent, kNull, kArray, kOtherType };
 
 struct Job {
-  nlohmann::json document;  // the whole object as received
+  // The whole object as parsed, unknown members included (detail/job_document.h reads it).
+  std::shared_ptr<const detail::JobDocument> document;
   // `id`, else `job_id` (the DynamoDB key): a string or integer text.
   std::optional<std::string> id;
   std::optional<std::string> status;
@@ -39,13 +44,15 @@ struct Job {
   StepIndex steps_index = StepIndex();
 
   std::size_t step_count() const { return step_keys.size(); }
-  // The DynamoDB steps inside `document` (not a copy), or nullptr when steps_field != kArray.
-  const nlohmann::json* steps() const;
 };
 
 struct JobParseOptions {
   std::size_t max_depth = 512;
 };
+
+// Whether a job in this status will not change any more: completed, failed, cancelled/canceled,
+// succeeded or error, in any ASCII case. Running, pending, unknown and absent statuses are not.
+bool IsTerminalJobStatus(const std::optional<std::string>& status);
 
 // kInvalidJson (byte offset; NUL bytes included), kTooDeep, or kUnexpectedShape when the JSON is
 // not an object.

@@ -22,6 +22,12 @@
 //   keeps the old list until the new document is complete;
 // - a request timeout (no response or no new bytes for request_timeout_ms): cancel, then retry.
 // Responses, chunks and timers with an id the session no longer waits for are ignored.
+//
+// Inside (core/include/job_detail/detail/, core/src/): the host plumbing that survives a job change
+// (SessionHost: effects, ids, a timer table keyed by purpose, page and network, clock skew,
+// randomness), a reusable fetch with its retry budget (FetchOperation), the S3 download with its
+// rows while streaming (StepsDownload), and one per-job state (JobState, with an explicit steps
+// phase) that Start replaces whole. session.cc and session_steps.cc hold the decisions.
 #ifndef JOB_DETAIL_SESSION_H_
 #define JOB_DETAIL_SESSION_H_
 
@@ -64,6 +70,12 @@ struct SessionConfig {
   StepIndexOptions steps_limits;
   // Seeds the fallback generator used for a backoff when the host gave no SetRandom value.
   std::uint64_t random_seed = 0x9E3779B97F4A7C15u;
+};
+
+// A row of the list the session shows, and which list it comes from.
+struct ShownRow {
+  StepSummary row;
+  StepOrigin origin = StepOrigin::kS3;
 };
 
 class Session {
@@ -117,6 +129,13 @@ class Session {
   const StepIndex* merged_steps_index() const;
   // The last successfully parsed job, or nullptr.
   const Job* job() const;
+
+  // Row i of the shown list (merged()) with its origin, read by the same rules whichever list it
+  // comes from. kInvalidArgument when i is out of range.
+  Result<ShownRow> Row(std::size_t i) const;
+  // The full JSON text of step i of the shown list, from the S3 document or the job's own
+  // `execution_steps`; empty when i is out of range. Valid until the next input.
+  std::string_view StepText(std::size_t i) const;
 
  private:
   struct State;

@@ -1,6 +1,7 @@
-// StepIndex: streams the S3 steps document, validates it whole (RFC 8259 + UTF-8, as strictly as
-// the nlohmann decoder used for Step(i)), and indexes each step's byte span and list-row fields
-// while the bytes arrive. It never builds a DOM of the document: a step is decoded only when asked.
+// StepIndex: streams the S3 steps document, validates it whole (by default as `JSON.parse` after a
+// non-fatal UTF-8 decode, the contract of `res.json()`; `strict` for RFC 8259 + UTF-8), and
+// indexes each step's byte span and list-row fields while the bytes arrive. It never builds a DOM
+// of the document: a step is decoded only when asked.
 //
 // Shapes: a top-level array of steps, or an object whose `execution_steps` (else `steps`) member is
 // the array. `execution_steps` wins over `steps` whatever the order (indexing restarts if it comes
@@ -10,7 +11,8 @@
 // of an object without either member).
 //
 // Errors: the first one, with the offset of the offending byte in the bytes fed (BOM included).
-// kTruncated at Finish() has the input length as offset; kTooLarge the first byte over max_bytes.
+// kTruncated at Finish() has the input length as offset; kTooLarge the first byte over max_bytes
+// (or the first step over max_steps, or the step whose record memory could not hold).
 // After an error Feed() does nothing, and every step indexed before it stays available.
 //
 // Memory: the document bytes once plus kStepRecordBytes per step (string fields are spans into the
@@ -18,6 +20,10 @@
 // without, it grows by 1.25x up to segment_bytes, then continues in further segments of that size,
 // each starting at a step's first byte, so no step straddles two and the peak stays near the
 // document's size.
+//
+// Inside: the document buffer (detail/document_buffer.h, behind the pointer), the JSON scanner,
+// the shape tracker (detail/step_shape_tracker.h: where the steps are) and the rows read from
+// each step's record on demand (detail/step_rows.h). A step as a DOM: detail/step_dom.h.
 #ifndef JOB_DETAIL_STEP_INDEX_H_
 #define JOB_DETAIL_STEP_INDEX_H_
 
@@ -25,7 +31,6 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
-#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <span>
 #include <string>
@@ -40,19 +45,27 @@
 namespace job_detail {
 
 namespace detail {
+class DocumentBuffer;
 class JsonScanner;
-struct StepRecord;
-struct DocumentView;
+class StepShapeTracker;
 }  // namespace detail
 
 struct StepIndexOptions {
   // Spans are 32-bit, so a document is at most 4 GiB - 1 bytes whatever this says.
   std::uint64_t max_bytes = std::numeric_limits<std::uint64_t>::max();
   std::uint32_t max_depth = 512;  // containers, the top-level one included
+  // Steps beyond this fail with kTooLarge at the first byte of the one too many. Growth of the
+  // step records that memory cannot satisfy is kTooLarge too, never an abort.
+  std::uint64_t max_steps = std::numeric_limits<std::uint64_t>::max();
   // Without Reserve(), once the buffer reaches this size the document continues in a new buffer
   // of this size (from the step being indexed: a step never straddles two), instead of being
   // copied into a bigger one. 0: one buffer, grown by 1.25x.
   std::size_t segment_bytes = 1 << 20;
+  // false (the default): accept exactly what `JSON.parse(new TextDecoder().decode(bytes))`
+  // accepts, as `res.json()` does: ill-formed UTF-8 and lone surrogate escapes inside strings
+  // (decoded as U+FFFD in rows; step text keeps the bytes) and numbers of any magnitude. true:
+  // RFC 8259 with well-formed UTF-8, paired surrogates and numbers finite as a double.
+  bool strict = false;
 };
 
 // A list row, decoded from the step's top-level members. Text fields hold a string member's
@@ -114,15 +127,16 @@ class StepIndex {
   // Progress, available at any moment: completed steps and their running cost total.
   std::size_t count() const;
   const CostTotal& cost_total() const { return cost_total_; }
-  std::uint64_t bytes_fed() const { return size_; }
+  // Strings (values and member names) whose text held ill-formed UTF-8 or a lone surrogate escape
+  // (always 0 when strict): the UI can say that some text was shown with U+FFFD.
+  std::uint64_t repaired_strings() const { return repaired_strings_; }
+  std::uint64_t bytes_fed() const;
 
   // kInvalidArgument when i >= count().
   Result<StepSummary> Summary(std::size_t i) const;
   // The merge key of step i, as Summary(i).key, without decoding the rest of the row.
   // kInvalidArgument when i >= count().
   Result<StepKey> Key(std::size_t i) const;
-  // Decodes step i in full (HTML output untruncated). A non-object entry decodes to its value.
-  Result<nlohmann::json> Step(std::size_t i) const;
   // The step's raw JSON text (empty when i >= count()).
   std::string_view StepJsonText(std::size_t i) const;
 
@@ -130,40 +144,17 @@ class StepIndex {
   static const std::size_t kStepRecordBytes;
 
  private:
-  class Tracker;
-
-  struct FreeDeleter {
-    void operator()(std::uint8_t* p) const;
-  };
-  // A finished segment of the document: bytes [base, next segment's base).
-  struct Segment {
-    std::unique_ptr<std::uint8_t, FreeDeleter> bytes;
-    std::size_t base = 0;
-  };
-
-  detail::DocumentView CurrentView() const;
-  detail::DocumentView ViewOf(std::size_t offset) const;  // the segment holding `offset`
-  std::span<const std::uint8_t> CurrentBytes() const;
-  // Room for `take` more bytes in the current segment: a new segment or a bigger buffer.
-  bool MakeRoom(std::size_t take);
-  // Makes the current segment's capacity `bytes`; false when memory runs out.
-  bool Grow(std::size_t bytes);
   void Drain();
   void Fail(Error error);
 
   StepIndexOptions options_;
-  // The document: malloc'ed so growth can use realloc (in place when the allocator can, and no
-  // zero-filling of the room PrepareFeed hands out, as a vector's resize would do).
-  std::vector<Segment> sealed_;                        // earlier segments, in document order
-  std::unique_ptr<std::uint8_t, FreeDeleter> buffer_;  // the current segment
-  std::size_t base_ = 0;                               // offset of buffer_[0] in the document
-  std::size_t size_ = 0;                               // bytes fed (the document so far)
-  std::size_t capacity_ = 0;                           // of buffer_
-  std::size_t prepared_ = 0;                           // room handed out by the last PrepareFeed
+  std::unique_ptr<detail::DocumentBuffer> buffer_;
+  std::size_t prepared_ = 0;        // room handed out by the last PrepareFeed
   bool prepared_overflow_ = false;  // that PrepareFeed asked for more than max_bytes allows
   std::unique_ptr<detail::JsonScanner> scanner_;
-  std::unique_ptr<Tracker> tracker_;
+  std::unique_ptr<detail::StepShapeTracker> tracker_;
   CostTotal cost_total_;
+  std::uint64_t repaired_strings_ = 0;
   std::optional<Error> error_;
   bool finished_ = false;
 };

@@ -6,7 +6,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,9 +28,6 @@ struct StepKey {
 StepKey StepKeyFromJsonText(std::optional<std::string_view> step_number,
                             std::optional<std::string_view> step_id,
                             std::optional<std::string_view> id, std::size_t position);
-
-// The same rules on a parsed step (a non-object step is keyed by its position).
-StepKey StepKeyOf(const nlohmann::json& step, std::size_t position);
 
 // For reports: `3` (step number), `id:abc`, `#7` (position).
 std::string StepKeyToString(const StepKey& key);

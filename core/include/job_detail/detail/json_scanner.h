@@ -7,15 +7,18 @@
 // from its start when more bytes arrive. Long tokens (strings, numbers) resume where they stopped,
 // so scanning stays linear whatever the chunking.
 //
-// Validation matches a strict parser (and nlohmann/json's decisions, our decoder):
-// - UTF-8 per Unicode Table 3-7 inside strings; any byte >= 0x80 outside strings is an error.
-// - `\u` escapes: a high surrogate must be followed by a `\u` low surrogate; a lone low surrogate
-//   is an error (nlohmann rejects both, so the index must too).
-// - A UTF-8 BOM is accepted at offset 0 only. NUL is an error everywhere (nlohmann would stop
-//   reading at a NUL and accept `1\0junk`; a truncated-looking document must not pass).
-// - Numbers follow the RFC grammar and must be finite as a double (nlohmann rejects `1e400`, and
-//   every accepted step must decode).
-// - Nesting deeper than `max_depth` containers is kTooDeep.
+// What it accepts is chosen per scanner (JsonTextRules):
+// - kLikeJsonParse (the default of the step index): exactly what
+//   `JSON.parse(new TextDecoder().decode(bytes))` accepts, the contract of `res.json()` that the
+//   index replaces. Inside strings, ill-formed UTF-8 (which the decoder turns into U+FFFD) and lone
+//   surrogate escapes (which JSON.parse keeps as a lone UTF-16 unit) are accepted and the string is
+//   marked `needs_repair`; numbers of any magnitude are accepted (JSON.parse gives Infinity).
+// - kStrict: RFC 8259 as nlohmann/json decodes it: UTF-8 per Unicode Table 3-7 inside strings, a
+//   high surrogate escape followed by a low one and no lone low one, numbers finite as a double.
+// Both: any byte >= 0x80 outside strings is an error (U+FFFD is not JSON whitespace); a UTF-8 BOM
+// is accepted at offset 0 only (the decoder strips one); NUL is an error everywhere (nlohmann would
+// stop reading at a NUL and accept `1\0junk`; a truncated-looking document must not pass); nesting
+// deeper than `max_depth` containers is kTooDeep.
 // Error offsets: the offset of the offending byte (see the .cc for the two exceptions: a number out
 // of range points at its first byte; a high surrogate not followed by a low one points at the byte
 // right after the high escape). Input ending early is kTruncated at the input's length.
@@ -24,12 +27,19 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include "job_detail/error.h"
 
 namespace job_detail::detail {
+
+enum class JsonTextRules : std::uint8_t {
+  kLikeJsonParse,  // what JSON.parse accepts after a non-fatal UTF-8 decode
+  kStrict,         // RFC 8259, well-formed UTF-8, paired surrogates, finite numbers
+};
 
 enum class JsonEventKind : std::uint8_t {
   kNeedMore,  // every available byte is consumed; give more bytes or end the input
@@ -57,11 +67,15 @@ struct JsonEvent {
   // bracket is one byte.
   std::size_t begin = 0;
   std::size_t end = 0;
+  // kKey / kString under kLikeJsonParse: the text holds ill-formed UTF-8 or a lone surrogate
+  // escape, so its decoded form needs U+FFFD in UTF-8.
+  bool needs_repair = false;
 };
 
 class JsonScanner {
  public:
-  explicit JsonScanner(std::uint32_t max_depth) : max_depth_(max_depth) {}
+  JsonScanner(std::uint32_t max_depth, JsonTextRules rules)
+      : max_depth_(max_depth), rules_(rules) {}
 
   // `document` holds every byte of the input seen so far; between calls it may only grow (its
   // address may change). Returns the next token, or kNeedMore when the bytes run out.
@@ -97,6 +111,7 @@ class JsonScanner {
   void AfterValue();
 
   std::uint32_t max_depth_;
+  JsonTextRules rules_;
   std::vector<std::uint8_t> stack_;  // '{' or '[' per open container
   std::size_t pos_ = 0;
   Mode mode_{};
@@ -104,9 +119,20 @@ class JsonScanner {
   bool input_ended_ = false;
   bool token_is_key_ = false;
   bool token_has_escapes_ = false;
+  bool token_needs_repair_ = false;
   std::size_t token_begin_ = 0;
   Error error_;
 };
+
+// Checks that `text` is exactly one JSON value by `rules` within `max_depth` (whitespace around
+// it allowed; a leading BOM too): nullopt, or the scanner's error with its offset.
+std::optional<Error> CheckJsonValue(std::string_view text, std::uint32_t max_depth,
+                                    JsonTextRules rules);
+
+// What nlohmann/json can decode without refusing or aborting: one value by kStrict's rules.
+inline bool IsStrictJsonValue(std::string_view text, std::uint32_t max_depth) {
+  return !CheckJsonValue(text, max_depth, JsonTextRules::kStrict).has_value();
+}
 
 }  // namespace job_detail::detail
 

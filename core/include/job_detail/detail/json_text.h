@@ -13,10 +13,13 @@ namespace job_detail::detail {
 // Strips JSON's four whitespace characters (space, tab, LF, CR) from both ends.
 std::string_view TrimJsonWhitespace(std::string_view text);
 
-// Decodes a whole JSON string literal, quotes included (`"a\u0030"` -> `a0`) into UTF-8.
-// nullopt when `quoted` is not exactly one valid JSON string (bad escape, raw control character,
-// lone surrogate, missing quote, trailing bytes).
-std::optional<std::string> DecodeJsonString(std::string_view quoted);
+// Decodes a whole JSON string literal, quotes included (`"a\u0030"` -> `a0`) into UTF-8, as
+// `JSON.parse(new TextDecoder().decode(bytes))` reads it: ill-formed UTF-8 becomes U+FFFD per
+// maximal subpart and a lone surrogate escape becomes U+FFFD (JSON.parse keeps the lone UTF-16
+// unit, which UTF-8 cannot hold); `*repaired` (when given) says whether either happened. nullopt
+// when `quoted` is not exactly one JSON string (bad escape, raw control character, missing
+// quote, trailing bytes).
+std::optional<std::string> DecodeJsonString(std::string_view quoted, bool* repaired = nullptr);
 
 // `text` as a JSON string literal, quotes included: `"` `\` and control characters escaped
 // (`\n`, `\u001f`, ...), other characters as they are; a byte that does not start a well-formed

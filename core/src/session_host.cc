@@ -1,0 +1,46 @@
+#include "job_detail/detail/session_host.h"
+
+#include <utility>
+
+namespace job_detail::detail {
+
+std::optional<SessionEffect> SessionHost::PollEffect() {
+  if (effects_.empty()) return std::nullopt;
+  SessionEffect effect = std::move(effects_.front());
+  effects_.pop_front();
+  return effect;
+}
+
+void SessionHost::ArmTimer(TimerPurpose purpose, std::int64_t at_ms) {
+  CancelTimer(purpose);
+  const std::uint64_t id = NewId();
+  timers_.Set(purpose, id, at_ms);
+  Emit(StartTimer{id, at_ms});
+}
+
+void SessionHost::CancelTimer(TimerPurpose purpose) {
+  if (const std::uint64_t id = timers_.Clear(purpose)) Emit(Cancel{id});
+}
+
+void SessionHost::CancelAllTimers() {
+  for (std::size_t i = 0; i < kTimerPurposeCount; ++i) {
+    CancelTimer(static_cast<TimerPurpose>(i));
+  }
+}
+
+double SessionHost::NextRandom() {
+  if (given_random_) {
+    const double r = *given_random_;
+    given_random_.reset();
+    return r;
+  }
+  // splitmix64: a fixed, portable sequence, so runs without SetRandom are reproducible too.
+  rng_ += 0x9E3779B97F4A7C15u;
+  std::uint64_t z = rng_;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
+  z ^= z >> 31;
+  return static_cast<double>(z >> 11) * 0x1.0p-53;
+}
+
+}  // namespace job_detail::detail

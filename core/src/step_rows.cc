@@ -1,0 +1,86 @@
+#include "job_detail/detail/step_rows.h"
+
+#include <charconv>
+#include <string>
+
+#include "job_detail/detail/ascii.h"
+#include "job_detail/detail/json_text.h"
+#include "job_detail/step_output.h"
+
+namespace job_detail::detail {
+namespace {
+
+// A string member's decoded content or a number member's text; nullopt for anything else.
+std::optional<std::string> ScalarText(std::optional<std::string_view> text) {
+  if (!text || text->empty()) return std::nullopt;
+  const char first = text->front();
+  if (first == '"') return DecodeJsonString(*text);
+  if (first == '-' || IsAsciiDigit(first)) return std::string(*text);
+  return std::nullopt;
+}
+
+std::optional<std::uint64_t> TokenCount(std::optional<std::string_view> text) {
+  if (!text || text->empty()) return std::nullopt;
+  std::uint64_t value = 0;
+  const char* const end = text->data() + text->size();
+  const auto [ptr, ec] = std::from_chars(text->data(), end, value);
+  if (ec != std::errc() || ptr != end) return std::nullopt;
+  return value;
+}
+
+}  // namespace
+
+std::optional<std::string_view> FieldText(DocumentView document, const StepRecord& record,
+                                          StepField field) {
+  const TextSpan span = record.fields[static_cast<std::size_t>(field)];
+  if (span.length == 0) return std::nullopt;
+  return TextOf(document, span);
+}
+
+Cost StepCost(DocumentView document, const StepRecord& record) {
+  if (!record.is_object) return Cost::Invalid();
+  const auto text = FieldText(document, record, StepField::kCostUsd);
+  return text ? ParseCostJsonText(*text) : Cost::None();
+}
+
+StepKey StepKeyOfRecord(DocumentView document, const StepRecord& record, std::size_t position) {
+  if (!record.is_object) {
+    return StepKeyFromJsonText(std::nullopt, std::nullopt, std::nullopt, position);
+  }
+  auto field = [&](StepField f) { return FieldText(document, record, f); };
+  return StepKeyFromJsonText(field(StepField::kStepNumber), field(StepField::kStepId),
+                             field(StepField::kId), position);
+}
+
+StepSummary StepRowOfRecord(DocumentView document, const StepRecord& record, std::size_t position) {
+  StepSummary summary;
+  summary.index = position;
+  summary.is_object = record.is_object;
+  summary.begin = record.span.offset;
+  summary.end = static_cast<std::uint64_t>(record.span.offset) + record.span.length;
+  summary.cost = StepCost(document, record);
+  summary.key = StepKeyOfRecord(document, record, position);
+  if (!record.is_object) {
+    summary.problem = "step is not a JSON object";
+    return summary;
+  }
+  auto field = [&](StepField f) { return FieldText(document, record, f); };
+  summary.step_number = ScalarText(field(StepField::kStepNumber));
+  summary.name = ScalarText(field(StepField::kName));
+  summary.status = ScalarText(field(StepField::kStatus));
+  summary.started_at = ScalarText(field(StepField::kStartedAt));
+  summary.completed_at = ScalarText(field(StepField::kCompletedAt));
+  summary.duration_ms = ScalarText(field(StepField::kDurationMs));
+  summary.model = ScalarText(field(StepField::kModel));
+  summary.input_tokens = TokenCount(field(StepField::kInputTokens));
+  summary.output_tokens = TokenCount(field(StepField::kOutputTokens));
+  summary.total_tokens = TokenCount(field(StepField::kTotalTokens));
+  if (const auto output = field(StepField::kOutput); output && output->front() == '"') {
+    const OutputFacts facts = OutputFactsFromJsonString(*output);
+    summary.output_chars = facts.chars;
+    summary.output_truncated_legacy = facts.truncated_legacy;
+  }
+  return summary;
+}
+
+}  // namespace job_detail::detail

@@ -1,0 +1,221 @@
+#include "job_detail/detail/step_shape_tracker.h"
+
+#include <limits>
+#include <string>
+#include <string_view>
+
+#include "job_detail/detail/json_text.h"
+#include "job_detail/detail/step_rows.h"
+
+namespace job_detail::detail {
+namespace {
+
+bool IsBegin(JsonEventKind kind) {
+  return kind == JsonEventKind::kBeginObject || kind == JsonEventKind::kBeginArray;
+}
+bool IsEnd(JsonEventKind kind) {
+  return kind == JsonEventKind::kEndObject || kind == JsonEventKind::kEndArray;
+}
+bool IsScalar(JsonEventKind kind) { return kind >= JsonEventKind::kString; }
+
+TextSpan SpanOf(std::size_t begin, std::size_t end) {
+  return TextSpan{static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end - begin)};
+}
+
+// A member name as text: raw bytes when it has no escapes (the usual case), decoded otherwise.
+std::string_view MemberName(DocumentView document, const JsonEvent& event, std::string* storage) {
+  const TextSpan quoted = SpanOf(event.begin, event.end);
+  const std::string_view text = TextOf(document, quoted);
+  if (!event.has_escapes) return text.substr(1, text.size() - 2);
+  *storage = DecodeJsonString(text).value_or(std::string());
+  return *storage;
+}
+
+}  // namespace
+
+std::optional<FieldSlot> FieldForMemberName(std::string_view name) {
+  struct Entry {
+    std::string_view name;
+    FieldSlot slot;
+  };
+  static constexpr Entry kEntries[] = {
+      {"step_number", {StepField::kStepNumber, 0}},
+      {"step_id", {StepField::kStepId, 0}},
+      {"id", {StepField::kId, 0}},
+      {"step_name", {StepField::kName, 0}},
+      {"name", {StepField::kName, 1}},
+      {"status", {StepField::kStatus, 0}},
+      {"started_at", {StepField::kStartedAt, 0}},
+      {"start_time", {StepField::kStartedAt, 1}},
+      {"completed_at", {StepField::kCompletedAt, 0}},
+      {"ended_at", {StepField::kCompletedAt, 1}},
+      {"end_time", {StepField::kCompletedAt, 2}},
+      {"duration_ms", {StepField::kDurationMs, 0}},
+      {"model", {StepField::kModel, 0}},
+      {"input_tokens", {StepField::kInputTokens, 0}},
+      {"output_tokens", {StepField::kOutputTokens, 0}},
+      {"total_tokens", {StepField::kTotalTokens, 0}},
+      {"cost_usd", {StepField::kCostUsd, 0}},
+      {"output", {StepField::kOutput, 0}},
+  };
+  for (const Entry& entry : kEntries) {
+    if (entry.name == name) return entry.slot;
+  }
+  return std::nullopt;
+}
+
+std::size_t StepShapeTracker::earliest_needed() const {
+  return in_step_ ? current_.span.offset : std::numeric_limits<std::size_t>::max();
+}
+
+std::optional<Error> StepShapeTracker::OnEvent(const JsonEvent& event, DocumentView document,
+                                               CostTotal* total) {
+  const JsonEventKind kind = event.kind;
+  if (event.depth == 0) return OnTopLevel(event);
+  if (in_steps_) {
+    if (event.depth == element_depth_ - 1) {
+      in_steps_ = false;  // the steps array's closing bracket
+      return std::nullopt;
+    }
+    if (event.depth == element_depth_) {
+      // The step limit: a typed error at the first byte of the one too many (a record is added
+      // when its step ends, so check before any of it is read).
+      if (!IsEnd(kind) && records.size() >= max_steps_) {
+        return Error{ErrorCode::kTooLarge, event.begin,
+                     "more than " + std::to_string(max_steps_) + " steps"};
+      }
+      if (IsBegin(kind)) {
+        in_step_ = true;
+        current_ = StepRecord{};
+        current_.span.offset = static_cast<std::uint32_t>(event.begin);
+        current_.is_object = kind == JsonEventKind::kBeginObject;
+        pending_field_ = kNoField;
+        open_field_ = kNoField;
+      } else {
+        if (IsScalar(kind)) {
+          current_ = StepRecord{};
+          current_.span.offset = static_cast<std::uint32_t>(event.begin);
+        }
+        in_step_ = false;
+        current_.span.length = static_cast<std::uint32_t>(event.end - current_.span.offset);
+        if (!records.PushBack(current_)) {
+          return Error{
+              ErrorCode::kTooLarge, current_.span.offset,
+              "out of memory for the step list after " + std::to_string(records.size()) + " steps"};
+        }
+        total->Add(StepCost(document, current_));
+      }
+      return std::nullopt;
+    }
+    if (current_.is_object && event.depth == element_depth_ + 1) OnStepMember(event, document);
+    return std::nullopt;
+  }
+  if (root_object_ && event.depth == 1) return OnRootMember(event, document, total);
+  return std::nullopt;
+}
+
+std::optional<Error> StepShapeTracker::OnTopLevel(const JsonEvent& event) {
+  if (event.kind == JsonEventKind::kBeginArray) {
+    StartSteps(1);
+    return std::nullopt;
+  }
+  if (event.kind == JsonEventKind::kBeginObject) {
+    root_object_ = true;
+    return std::nullopt;
+  }
+  if (event.kind == JsonEventKind::kEndObject && !found_steps_) {
+    return ShapeError(event.begin, "the object has no execution_steps or steps array");
+  }
+  if (IsEnd(event.kind)) return std::nullopt;
+  return ShapeError(event.begin,
+                    "expected an array of steps or an object with execution_steps or steps");
+}
+
+std::optional<Error> StepShapeTracker::OnRootMember(const JsonEvent& event, DocumentView document,
+                                                    CostTotal* total) {
+  if (event.kind == JsonEventKind::kKey) {
+    std::string storage;
+    const std::string_view name = MemberName(document, event, &storage);
+    pending_key_ = PendingKey::kNone;
+    if (name == "execution_steps") pending_key_ = PendingKey::kExecutionSteps;
+    if (name == "steps" && !seen_execution_steps_) pending_key_ = PendingKey::kSteps;
+    return std::nullopt;
+  }
+  if (pending_key_ == PendingKey::kNone || IsEnd(event.kind)) return std::nullopt;
+  const bool execution_steps = pending_key_ == PendingKey::kExecutionSteps;
+  pending_key_ = PendingKey::kNone;
+  if (event.kind != JsonEventKind::kBeginArray) {
+    return ShapeError(
+        event.begin, execution_steps ? "execution_steps is not an array" : "steps is not an array");
+  }
+  // The last `execution_steps` wins, else the last `steps`: restart on a later one.
+  records.clear();
+  *total = CostTotal();
+  seen_execution_steps_ = seen_execution_steps_ || execution_steps;
+  StartSteps(2);
+  return std::nullopt;
+}
+
+void StepShapeTracker::OnStepMember(const JsonEvent& event, DocumentView document) {
+  const JsonEventKind kind = event.kind;
+  if (kind == JsonEventKind::kKey) {
+    std::string storage;
+    const auto slot = FieldForMemberName(MemberName(document, event, &storage));
+    pending_field_ = kNoField;
+    if (slot && TakesRank(slot->field, slot->rank)) {
+      pending_field_ = static_cast<std::uint8_t>(slot->field);
+      pending_rank_ = slot->rank;
+    }
+    return;
+  }
+  if (IsBegin(kind)) {
+    open_field_ = pending_field_;
+    open_rank_ = pending_rank_;
+    open_begin_ = event.begin;
+    pending_field_ = kNoField;
+    return;
+  }
+  if (IsEnd(kind)) {
+    if (open_field_ != kNoField) SetField(open_field_, open_rank_, open_begin_, event.end);
+    open_field_ = kNoField;
+    return;
+  }
+  if (pending_field_ != kNoField) SetField(pending_field_, pending_rank_, event.begin, event.end);
+  pending_field_ = kNoField;
+}
+
+bool StepShapeTracker::TakesRank(StepField field, std::uint8_t rank) {
+  const std::uint8_t* held = RankSlot(field);
+  return held == nullptr || rank <= *held;
+}
+
+void StepShapeTracker::SetField(std::uint8_t field, std::uint8_t rank, std::size_t begin,
+                                std::size_t end) {
+  current_.fields[field] = SpanOf(begin, end);
+  if (std::uint8_t* held = RankSlot(static_cast<StepField>(field))) *held = rank;
+}
+
+void StepShapeTracker::StartSteps(std::uint32_t element_depth) {
+  in_steps_ = true;
+  found_steps_ = true;
+  element_depth_ = element_depth;
+}
+
+Error StepShapeTracker::ShapeError(std::size_t offset, const char* message) {
+  return Error{ErrorCode::kUnexpectedShape, offset, message};
+}
+
+std::uint8_t* StepShapeTracker::RankSlot(StepField field) {
+  switch (field) {
+    case StepField::kName:
+      return &current_.name_rank;
+    case StepField::kStartedAt:
+      return &current_.started_rank;
+    case StepField::kCompletedAt:
+      return &current_.completed_rank;
+    default:
+      return nullptr;
+  }
+}
+
+}  // namespace job_detail::detail
