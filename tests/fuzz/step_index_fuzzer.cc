@@ -180,7 +180,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   // The default rules (what JSON.parse accepts after a non-fatal UTF-8 decode) only widen the
   // strict ones: everything strict accepts is accepted with the same steps, and a document they
-  // refuse is refused by strict too, no later than where they stopped.
+  // refuse is refused by strict too.
   StepIndexOptions tolerant_options = options;
   tolerant_options.strict = false;
   StepIndex tolerant(tolerant_options);
@@ -195,7 +195,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   if (tolerant.error()) {
     JD_FUZZ_CHECK(whole.error().has_value());
-    JD_FUZZ_CHECK(whole.error()->offset <= tolerant.error()->offset);
+    // A shape error points back at its value's first byte, which may come before the byte where
+    // strict stopped inside that value; other errors are where they were met.
+    if (tolerant.error()->code != ErrorCode::kUnexpectedShape) {
+      JD_FUZZ_CHECK(whole.error()->offset <= tolerant.error()->offset);
+    }
   }
 
   StepIndex chunked(options);
