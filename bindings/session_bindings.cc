@@ -125,7 +125,7 @@ struct EffectToJs {
   }
 };
 
-val ToJs(const JobSummary& job) {
+val ToJs(const JobInfo& job) {
   val out = val::object();
   out.set("id", job.id);
   out.set("status", ToJs(job.status));
@@ -136,7 +136,7 @@ val ToJs(const JobSummary& job) {
   return out;
 }
 
-val ToJs(const StepsSummary& steps) {
+val ToJs(const StepsInfo& steps) {
   val out = val::object();
   out.set("source", ToJs(StepsSourceName(steps.source)));
   out.set("complete", steps.complete);
@@ -150,7 +150,7 @@ val ToJs(const StepsSummary& steps) {
   return out;
 }
 
-val ToJs(const SnapshotProgress& progress) {
+val ToJs(const StepsProgress& progress) {
   val out = val::object();
   out.set("bytes", static_cast<double>(progress.bytes));
   out.set("total", progress.total ? val(static_cast<double>(*progress.total)) : val::null());

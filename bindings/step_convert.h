@@ -33,7 +33,7 @@ inline emscripten::val ToJs(const std::optional<Error>& error) {
 // {index, isObject, problem, begin, end, key, stepNumber, name, status, startedAt, completedAt,
 //  durationMs, model, inputTokens, outputTokens, totalTokens, cost, outputChars,
 //  outputTruncatedLegacy}
-inline emscripten::val ToJs(const StepSummary& summary) {
+inline emscripten::val ToJs(const StepRow& summary) {
   emscripten::val out = emscripten::val::object();
   out.set("index", static_cast<double>(summary.index));
   out.set("isObject", summary.is_object);
@@ -82,7 +82,7 @@ inline emscripten::val StepTextToJs(const StepIndex& index, std::size_t i) {
     out.set("value", emscripten::val(emscripten::typed_memory_view(
                          text.size(), reinterpret_cast<const std::uint8_t*>(text.data()))));
   } else {
-    const Result<StepSummary> summary = index.Summary(i);  // carries the out-of-range error
+    const Result<StepRow> summary = index.Summary(i);  // carries the out-of-range error
     out.set("error", summary.ok() ? emscripten::val::null() : ToJs(summary.error()));
   }
   return out;

@@ -5,13 +5,13 @@
 
 namespace job_detail {
 
-Result<StepSummary> SummarizeDynamoDbStep(const Job& job, std::size_t i) {
+Result<StepRow> SummarizeDynamoDbStep(const Job& job, std::size_t i) {
   if (i >= job.step_keys.size() || i >= job.step_costs.size() || i >= job.steps_index.count()) {
     return Error{ErrorCode::kInvalidArgument, std::nullopt, "DynamoDB step index out of range"};
   }
-  Result<StepSummary> row = job.steps_index.Summary(i);
+  Result<StepRow> row = job.steps_index.Summary(i);
   if (!row.ok()) return row;
-  StepSummary summary = std::move(row).value();
+  StepRow summary = std::move(row).value();
   summary.begin = 0;
   summary.end = 0;
   summary.key = job.step_keys[i];

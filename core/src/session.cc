@@ -359,7 +359,7 @@ Result<ShownRow> Session::Row(std::size_t i) const {
     return Error{ErrorCode::kInvalidArgument, std::nullopt, "step index out of range"};
   }
   const MergedEntry& entry = list->entries[i];
-  Result<StepSummary> row = Error{ErrorCode::kInvalidArgument, std::nullopt, "no S3 steps"};
+  Result<StepRow> row = Error{ErrorCode::kInvalidArgument, std::nullopt, "no S3 steps"};
   if (entry.origin == StepOrigin::kDynamoDb) {
     row = SummarizeDynamoDbStep(*job(), entry.index);
   } else if (const StepIndex* index = merged_steps_index()) {

@@ -32,7 +32,7 @@ SessionSnapshot SnapshotOf(const JobState* state, const SessionHost& host) {
     next.status = SessionStatus::kReady;
   }
   if (s.job) {
-    JobSummary job;
+    JobInfo job;
     job.id = s.job->id.value_or(s.job_id);
     job.status = s.job->status;
     job.terminal = IsTerminalJobStatus(s.job->status);
@@ -45,7 +45,7 @@ SessionSnapshot SnapshotOf(const JobState* state, const SessionHost& host) {
   const ReceivedSteps& received = s.download.steps();
   if (s.steps_op.in_flight() && received.index) {
     next.progress =
-        SnapshotProgress{s.download.bytes(), s.download.content_length(), received.index->count()};
+        StepsProgress{s.download.bytes(), s.download.content_length(), received.index->count()};
   }
   const FetchOperation* active = s.steps_op.active(host) ? &s.steps_op
                                  : s.job_op.active(host) ? &s.job_op

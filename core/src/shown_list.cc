@@ -8,8 +8,8 @@
 namespace job_detail::detail {
 namespace {
 
-StepsSummary MakeStepsSummary(const MergedList& list, const CostTotal& total, bool streaming) {
-  StepsSummary steps;
+StepsInfo MakeStepsSummary(const MergedList& list, const CostTotal& total, bool streaming) {
+  StepsInfo steps;
   steps.source = list.source;
   steps.complete = list.complete;
   steps.reason = list.reason;
@@ -23,7 +23,7 @@ StepsSummary MakeStepsSummary(const MergedList& list, const CostTotal& total, bo
 }
 
 // The list's summary. Totals: the S3 document's running total plus the DynamoDB-only entries.
-StepsSummary SummarizeMerged(const MergedList& list, const Job& job, const StepIndex* index) {
+StepsInfo SummarizeMerged(const MergedList& list, const Job& job, const StepIndex* index) {
   CostTotal total;
   if (index != nullptr && list.source == StepsSource::kS3) total = index->cost_total();
   for (const MergedEntry& entry : list.entries) {
@@ -36,7 +36,7 @@ StepsSummary SummarizeMerged(const MergedList& list, const Job& job, const StepI
 
 // While the first S3 document downloads: its steps so far plus the DynamoDB steps it has not
 // matched yet. O(DynamoDB steps): the S3 side's total is the index's running one.
-StepsSummary SummarizeStream(const ReceivedSteps& stream, const Job& job) {
+StepsInfo SummarizeStream(const ReceivedSteps& stream, const Job& job) {
   CostTotal total = stream.index->cost_total();
   for (std::size_t i : stream.merge->UnmatchedDynamoDb()) {
     if (i < job.step_costs.size()) total.Add(job.step_costs[i]);

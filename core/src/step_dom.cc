@@ -13,7 +13,7 @@ constexpr std::uint32_t kAnyDepth = std::numeric_limits<std::uint32_t>::max();
 }  // namespace
 
 Result<nlohmann::json> DecodeStep(const StepIndex& index, std::size_t i) {
-  const Result<StepSummary> row = index.Summary(i);
+  const Result<StepRow> row = index.Summary(i);
   if (!row.ok()) return row.error();
   const std::string_view text = index.StepJsonText(i);
   // nlohmann decodes RFC 8259 with well-formed UTF-8 only, and with exceptions off it aborts on a

@@ -138,7 +138,7 @@ std::string_view StepIndex::StepJsonText(std::size_t i) const {
   return detail::TextOf(buffer_->ViewOf(span.offset), span);
 }
 
-Result<StepSummary> StepIndex::Summary(std::size_t i) const {
+Result<StepRow> StepIndex::Summary(std::size_t i) const {
   if (i >= count()) return OutOfRange();
   const StepRecord& record = tracker_->records[i];
   return detail::StepRowOfRecord(buffer_->ViewOf(record.span.offset), record, i);

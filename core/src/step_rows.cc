@@ -31,7 +31,7 @@ std::optional<std::uint64_t> TokenCount(std::optional<std::string_view> text) {
 }  // namespace
 
 std::optional<std::string_view> FieldText(DocumentView document, const StepRecord& record,
-                                          StepField field) {
+                                          RowMember field) {
   const TextSpan span = record.fields[static_cast<std::size_t>(field)];
   if (span.length == 0) return std::nullopt;
   return TextOf(document, span);
@@ -39,7 +39,7 @@ std::optional<std::string_view> FieldText(DocumentView document, const StepRecor
 
 Cost StepCost(DocumentView document, const StepRecord& record) {
   if (!record.is_object) return Cost::Invalid();
-  const auto text = FieldText(document, record, StepField::kCostUsd);
+  const auto text = FieldText(document, record, RowMember::kCostUsd);
   return text ? ParseCostJsonText(*text) : Cost::None();
 }
 
@@ -47,13 +47,13 @@ StepKey StepKeyOfRecord(DocumentView document, const StepRecord& record, std::si
   if (!record.is_object) {
     return StepKeyFromJsonText(std::nullopt, std::nullopt, std::nullopt, position);
   }
-  auto field = [&](StepField f) { return FieldText(document, record, f); };
-  return StepKeyFromJsonText(field(StepField::kStepNumber), field(StepField::kStepId),
-                             field(StepField::kId), position);
+  auto field = [&](RowMember f) { return FieldText(document, record, f); };
+  return StepKeyFromJsonText(field(RowMember::kStepNumber), field(RowMember::kStepId),
+                             field(RowMember::kId), position);
 }
 
-StepSummary StepRowOfRecord(DocumentView document, const StepRecord& record, std::size_t position) {
-  StepSummary summary;
+StepRow StepRowOfRecord(DocumentView document, const StepRecord& record, std::size_t position) {
+  StepRow summary;
   summary.index = position;
   summary.is_object = record.is_object;
   summary.begin = record.span.offset;
@@ -64,18 +64,18 @@ StepSummary StepRowOfRecord(DocumentView document, const StepRecord& record, std
     summary.problem = "step is not a JSON object";
     return summary;
   }
-  auto field = [&](StepField f) { return FieldText(document, record, f); };
-  summary.step_number = ScalarText(field(StepField::kStepNumber));
-  summary.name = ScalarText(field(StepField::kName));
-  summary.status = ScalarText(field(StepField::kStatus));
-  summary.started_at = ScalarText(field(StepField::kStartedAt));
-  summary.completed_at = ScalarText(field(StepField::kCompletedAt));
-  summary.duration_ms = ScalarText(field(StepField::kDurationMs));
-  summary.model = ScalarText(field(StepField::kModel));
-  summary.input_tokens = TokenCount(field(StepField::kInputTokens));
-  summary.output_tokens = TokenCount(field(StepField::kOutputTokens));
-  summary.total_tokens = TokenCount(field(StepField::kTotalTokens));
-  if (const auto output = field(StepField::kOutput); output && output->front() == '"') {
+  auto field = [&](RowMember f) { return FieldText(document, record, f); };
+  summary.step_number = ScalarText(field(RowMember::kStepNumber));
+  summary.name = ScalarText(field(RowMember::kName));
+  summary.status = ScalarText(field(RowMember::kStatus));
+  summary.started_at = ScalarText(field(RowMember::kStartedAt));
+  summary.completed_at = ScalarText(field(RowMember::kCompletedAt));
+  summary.duration_ms = ScalarText(field(RowMember::kDurationMs));
+  summary.model = ScalarText(field(RowMember::kModel));
+  summary.input_tokens = TokenCount(field(RowMember::kInputTokens));
+  summary.output_tokens = TokenCount(field(RowMember::kOutputTokens));
+  summary.total_tokens = TokenCount(field(RowMember::kTotalTokens));
+  if (const auto output = field(RowMember::kOutput); output && output->front() == '"') {
     const OutputFacts facts = OutputFactsFromJsonString(*output);
     summary.output_chars = facts.chars;
     summary.output_truncated_legacy = facts.truncated_legacy;

@@ -39,24 +39,24 @@ std::optional<FieldSlot> FieldForMemberName(std::string_view name) {
     FieldSlot slot;
   };
   static constexpr Entry kEntries[] = {
-      {"step_number", {StepField::kStepNumber, 0}},
-      {"step_id", {StepField::kStepId, 0}},
-      {"id", {StepField::kId, 0}},
-      {"step_name", {StepField::kName, 0}},
-      {"name", {StepField::kName, 1}},
-      {"status", {StepField::kStatus, 0}},
-      {"started_at", {StepField::kStartedAt, 0}},
-      {"start_time", {StepField::kStartedAt, 1}},
-      {"completed_at", {StepField::kCompletedAt, 0}},
-      {"ended_at", {StepField::kCompletedAt, 1}},
-      {"end_time", {StepField::kCompletedAt, 2}},
-      {"duration_ms", {StepField::kDurationMs, 0}},
-      {"model", {StepField::kModel, 0}},
-      {"input_tokens", {StepField::kInputTokens, 0}},
-      {"output_tokens", {StepField::kOutputTokens, 0}},
-      {"total_tokens", {StepField::kTotalTokens, 0}},
-      {"cost_usd", {StepField::kCostUsd, 0}},
-      {"output", {StepField::kOutput, 0}},
+      {"step_number", {RowMember::kStepNumber, 0}},
+      {"step_id", {RowMember::kStepId, 0}},
+      {"id", {RowMember::kId, 0}},
+      {"step_name", {RowMember::kName, 0}},
+      {"name", {RowMember::kName, 1}},
+      {"status", {RowMember::kStatus, 0}},
+      {"started_at", {RowMember::kStartedAt, 0}},
+      {"start_time", {RowMember::kStartedAt, 1}},
+      {"completed_at", {RowMember::kCompletedAt, 0}},
+      {"ended_at", {RowMember::kCompletedAt, 1}},
+      {"end_time", {RowMember::kCompletedAt, 2}},
+      {"duration_ms", {RowMember::kDurationMs, 0}},
+      {"model", {RowMember::kModel, 0}},
+      {"input_tokens", {RowMember::kInputTokens, 0}},
+      {"output_tokens", {RowMember::kOutputTokens, 0}},
+      {"total_tokens", {RowMember::kTotalTokens, 0}},
+      {"cost_usd", {RowMember::kCostUsd, 0}},
+      {"output", {RowMember::kOutput, 0}},
   };
   for (const Entry& entry : kEntries) {
     if (entry.name == name) return entry.slot;
@@ -184,7 +184,7 @@ void StepShapeTracker::OnStepMember(const JsonEvent& event, DocumentView documen
   pending_field_ = kNoField;
 }
 
-bool StepShapeTracker::TakesRank(StepField field, std::uint8_t rank) {
+bool StepShapeTracker::TakesRank(RowMember field, std::uint8_t rank) {
   const std::uint8_t* held = RankSlot(field);
   return held == nullptr || rank <= *held;
 }
@@ -192,7 +192,7 @@ bool StepShapeTracker::TakesRank(StepField field, std::uint8_t rank) {
 void StepShapeTracker::SetField(std::uint8_t field, std::uint8_t rank, std::size_t begin,
                                 std::size_t end) {
   current_.fields[field] = SpanOf(begin, end);
-  if (std::uint8_t* held = RankSlot(static_cast<StepField>(field))) *held = rank;
+  if (std::uint8_t* held = RankSlot(static_cast<RowMember>(field))) *held = rank;
 }
 
 void StepShapeTracker::StartSteps(std::uint32_t element_depth) {
@@ -205,13 +205,13 @@ Error StepShapeTracker::ShapeError(std::size_t offset, const char* message) {
   return Error{ErrorCode::kUnexpectedShape, offset, message};
 }
 
-std::uint8_t* StepShapeTracker::RankSlot(StepField field) {
+std::uint8_t* StepShapeTracker::RankSlot(RowMember field) {
   switch (field) {
-    case StepField::kName:
+    case RowMember::kName:
       return &current_.name_rank;
-    case StepField::kStartedAt:
+    case RowMember::kStartedAt:
       return &current_.started_rank;
-    case StepField::kCompletedAt:
+    case RowMember::kCompletedAt:
       return &current_.completed_rank;
     default:
       return nullptr;

@@ -123,7 +123,7 @@ void CheckAgainstOracle(const StepIndex& index, std::string_view doc, std::uint3
     const Result<json> step = detail::DecodeStep(index, i);
     JD_FUZZ_CHECK(step.ok());
     JD_FUZZ_CHECK(step.value() == expected);  // depth bounded by max_depth above
-    const StepSummary summary = index.Summary(i).value();
+    const StepRow summary = index.Summary(i).value();
     JD_FUZZ_CHECK(summary.index == i);
     JD_FUZZ_CHECK(summary.begin < summary.end && summary.end <= doc.size());
     JD_FUZZ_CHECK(summary.is_object == expected.is_object());

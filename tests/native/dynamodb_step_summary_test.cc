@@ -19,9 +19,9 @@ TEST(DynamoDbStepSummaryTest, ReadsRowFieldsByTheIndexRules) {
      "start_time":"t0","ended_at":"t1","duration_ms":1250,"model":"m","input_tokens":10,
      "output_tokens":-1,"cost_usd":0.1000000000000000055511151231257827},
     7]})");
-  Result<StepSummary> row = SummarizeDynamoDbStep(job, 0);
+  Result<StepRow> row = SummarizeDynamoDbStep(job, 0);
   ASSERT_TRUE(row.ok());
-  const StepSummary& s = row.value();
+  const StepRow& s = row.value();
   EXPECT_EQ(s.index, 0u);
   EXPECT_TRUE(s.is_object);
   EXPECT_EQ(s.key.kind, StepKeyKind::kStepNumber);
@@ -42,7 +42,7 @@ TEST(DynamoDbStepSummaryTest, ReadsRowFieldsByTheIndexRules) {
   EXPECT_EQ(s.begin, 0u);
   EXPECT_EQ(s.end, 0u);
 
-  Result<StepSummary> entry = SummarizeDynamoDbStep(job, 1);
+  Result<StepRow> entry = SummarizeDynamoDbStep(job, 1);
   ASSERT_TRUE(entry.ok());
   EXPECT_FALSE(entry.value().is_object);
   EXPECT_EQ(entry.value().index, 1u);
@@ -52,12 +52,12 @@ TEST(DynamoDbStepSummaryTest, ReadsRowFieldsByTheIndexRules) {
 
 TEST(DynamoDbStepSummaryTest, OutOfRangeAndNoStepsAreInvalidArgument) {
   const Job with_steps = MustParse(R"({"execution_steps":[{"step_number":1}]})");
-  Result<StepSummary> past_end = SummarizeDynamoDbStep(with_steps, 1);
+  Result<StepRow> past_end = SummarizeDynamoDbStep(with_steps, 1);
   ASSERT_FALSE(past_end.ok());
   EXPECT_EQ(past_end.error().code, ErrorCode::kInvalidArgument);
 
   const Job without_steps = MustParse(R"({"execution_steps":"oops"})");
-  Result<StepSummary> none = SummarizeDynamoDbStep(without_steps, 0);
+  Result<StepRow> none = SummarizeDynamoDbStep(without_steps, 0);
   ASSERT_FALSE(none.ok());
   EXPECT_EQ(none.error().code, ErrorCode::kInvalidArgument);
 }

@@ -137,14 +137,14 @@ TEST(LimitsTest, NumbersBeyondUint64AreTypedNotWrapped) {
   ASSERT_EQ(Outcome(index.Finish()), "ok");
   ASSERT_EQ(index.count(), 2u);
 
-  const StepSummary first = index.Summary(0).value();
+  const StepRow first = index.Summary(0).value();
   EXPECT_EQ(first.key.kind, StepKeyKind::kPosition);  // not a wrapped step number
   EXPECT_EQ(first.input_tokens, std::nullopt);
   EXPECT_EQ(first.total_tokens, 18446744073709551615u);  // the largest uint64 still fits
   EXPECT_EQ(first.duration_ms, "18446744073709551617");  // text fields keep the number's text
   EXPECT_EQ(first.cost.kind, CostKind::kInvalid);        // over the 1e12 limit, not wrapped
 
-  const StepSummary second = index.Summary(1).value();
+  const StepRow second = index.Summary(1).value();
   // Neither step_number (below int64) nor id (beyond uint64) qualifies: keyed by position.
   EXPECT_EQ(second.key.kind, StepKeyKind::kPosition);
   EXPECT_EQ(second.key.number, 1);

@@ -1329,7 +1329,7 @@ TEST(SessionTest, RefreshOfAShownListKeepsItUntilTheNewDocumentIsComplete) {
   const std::uint64_t id = s.steps_fetches.back().id;
   const std::string body = StepsJson(10);
   s.session.OnStepsResponseStart(id, 200, {{"ETag", "\"e2\""}}, s.now);
-  const std::optional<StepsSummary> before = s.snap().steps;
+  const std::optional<StepsInfo> before = s.snap().steps;
   s.session.OnStepsChunk(id, std::string_view(body).substr(0, EndOfStep(body, 9)), s.now);
   EXPECT_EQ(s.snap().progress->steps, 9u);
   EXPECT_EQ(s.snap().steps, before);  // same list: 6 steps, complete, not streaming
@@ -1348,7 +1348,7 @@ TEST(SessionTest, StreamingVersionChangesOnlyWithVisibleChanges) {
   const std::string body = StepsJson(12);
   const std::uint64_t id = BeginDownload(s, JobJson("completed", 5, kUrl));
   std::size_t steps_changes = 0;
-  std::optional<StepsSummary> last_steps = s.snap().steps;
+  std::optional<StepsInfo> last_steps = s.snap().steps;
   for (std::size_t at = 0; at < body.size(); at += 11) {
     const std::uint64_t v = s.session.version();
     const SessionSnapshot before = s.snap();

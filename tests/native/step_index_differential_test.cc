@@ -257,7 +257,7 @@ void ExpectMatchesOracle(const std::string& doc) {
     const auto step = detail::DecodeStep(index, i);
     ASSERT_TRUE(step.ok());
     EXPECT_EQ(step.value(), expected) << "step " << i;
-    const StepSummary summary = index.Summary(i).value();
+    const StepRow summary = index.Summary(i).value();
     EXPECT_EQ(summary.is_object, expected.is_object());
     EXPECT_EQ(summary.key, detail::StepKeyOf(expected, i));
     EXPECT_EQ(summary.cost, OracleCost(expected)) << "step " << i;

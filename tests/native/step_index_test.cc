@@ -38,7 +38,7 @@ TEST(StepIndexTest, IndexesTheRowFieldsOfEachStep) {
   ASSERT_FALSE(index.Finish().has_value());
   ASSERT_EQ(index.count(), 3u);
 
-  const StepSummary first = index.Summary(0).value();
+  const StepRow first = index.Summary(0).value();
   EXPECT_TRUE(first.is_object);
   EXPECT_EQ(first.begin, 1u);
   EXPECT_EQ(first.step_number, "1");
@@ -56,7 +56,7 @@ TEST(StepIndexTest, IndexesTheRowFieldsOfEachStep) {
   EXPECT_EQ(first.key.kind, StepKeyKind::kStepNumber);
   EXPECT_EQ(first.key.number, 1);
 
-  const StepSummary second = index.Summary(1).value();
+  const StepRow second = index.Summary(1).value();
   EXPECT_EQ(second.step_number, "2");
   EXPECT_EQ(second.name, "r\xC3\xA9sum\xC3\xA9");  // escapes decoded
   EXPECT_EQ(second.started_at, "a");
@@ -66,7 +66,7 @@ TEST(StepIndexTest, IndexesTheRowFieldsOfEachStep) {
   EXPECT_EQ(second.key.kind, StepKeyKind::kStepNumber);
   EXPECT_EQ(second.key.number, 2);
 
-  const StepSummary third = index.Summary(2).value();
+  const StepRow third = index.Summary(2).value();
   EXPECT_EQ(third.status, std::nullopt);  // an object is not row text
   EXPECT_EQ(third.input_tokens, std::nullopt);
   EXPECT_EQ(third.cost.kind, CostKind::kNone);
@@ -116,7 +116,7 @@ TEST(StepIndexTest, KeepsLastDuplicateMembersAsADecodedObjectWould) {
   index.Feed(R"([{"status": "a", "cost_usd": 1, "status": "b", "cost_usd": "x", "name": "n",)"
              R"( "step_name": "s", "name": "m"}])");
   ASSERT_FALSE(index.Finish().has_value());
-  const StepSummary summary = index.Summary(0).value();
+  const StepRow summary = index.Summary(0).value();
   EXPECT_EQ(summary.status, "b");
   EXPECT_EQ(summary.cost.kind, CostKind::kInvalid);
   EXPECT_EQ(summary.name, "s");
@@ -128,7 +128,7 @@ TEST(StepIndexTest, IndexesNonObjectStepsAsInvalidEntries) {
   index.Feed(R"([1, {"cost_usd": 2}, "text", [3], null])");
   ASSERT_FALSE(index.Finish().has_value());
   ASSERT_EQ(index.count(), 5u);
-  const StepSummary number = index.Summary(0).value();
+  const StepRow number = index.Summary(0).value();
   EXPECT_FALSE(number.is_object);
   EXPECT_FALSE(number.problem.empty());
   EXPECT_EQ(number.cost.kind, CostKind::kInvalid);
@@ -344,7 +344,7 @@ std::string Observe(std::string_view doc, std::size_t chunk, StepIndexOptions op
                     " count=" + std::to_string(index.count()) +
                     " total=" + index.cost_total().canonical();
   for (std::size_t i = 0; i < index.count(); ++i) {
-    const StepSummary summary = index.Summary(i).value();
+    const StepRow summary = index.Summary(i).value();
     out += "\n" + std::to_string(summary.begin) + "-" + std::to_string(summary.end) + " " +
            summary.name.value_or("-") + " " + summary.status.value_or("-") + " " +
            std::to_string(static_cast<int>(summary.cost.kind)) +

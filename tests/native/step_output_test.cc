@@ -103,11 +103,11 @@ TEST(StepOutputTest, DynamoDbRowsCarryTheOutputFacts) {
       "\"},{\"step_number\":2,\"output\":\"" + HtmlOfLength(4992) + "</html>\"}]}";
   Result<Job> job = ParseJob(job_json);
   ASSERT_TRUE(job.ok());
-  const Result<StepSummary> cut = SummarizeDynamoDbStep(job.value(), 0);
+  const Result<StepRow> cut = SummarizeDynamoDbStep(job.value(), 0);
   ASSERT_TRUE(cut.ok());
   EXPECT_EQ(cut.value().output_chars, 5000u);
   EXPECT_TRUE(cut.value().output_truncated_legacy);
-  const Result<StepSummary> whole = SummarizeDynamoDbStep(job.value(), 1);
+  const Result<StepRow> whole = SummarizeDynamoDbStep(job.value(), 1);
   ASSERT_TRUE(whole.ok());
   EXPECT_EQ(whole.value().output_chars, 4999u);
   EXPECT_FALSE(whole.value().output_truncated_legacy);

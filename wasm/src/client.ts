@@ -13,7 +13,7 @@ import type {
   JobDetailSnapshot,
   JobDocument,
   JsonValue,
-  ListStepSummary,
+  ShownRow,
   PageEvents,
 } from './types.js';
 
@@ -124,7 +124,7 @@ class JobDetailClientImpl implements JobDetailClient {
   #job: JobDocument | null = null;
   #version = -1;
   #snapshot: JobDetailSnapshot = idleSnapshot;
-  #rows = new Map<number, ListStepSummary>();
+  #rows = new Map<number, ShownRow>();
   readonly #progressIntervalMs: number;
   // The download whose chunks are being published, and when one of its chunks last was.
   #chunkRequest = 0;
@@ -187,11 +187,11 @@ class JobDetailClientImpl implements JobDetailClient {
     return this.#snapshot;
   }
 
-  summary(i: number): ListStepSummary {
+  summary(i: number): ShownRow {
     checkIndex(i);
     const cached = this.#rows.get(i);
     if (cached !== undefined) return cached;
-    const out: ListStepSummary = Object.freeze(unwrap(this.#handle.get().row(i)));
+    const out: ShownRow = Object.freeze(unwrap(this.#handle.get().row(i)));
     this.#rows.set(i, out);
     return out;
   }

@@ -5,14 +5,14 @@ import type {
   CostTotals,
   ErrorInfo,
   JobInfo,
-  ListStepSummary,
+  ShownRow,
   ParseJobResult,
   SnapshotError,
   StepIndexProgress,
   StepIndexResult,
   StepsInfo,
   StepsProgress,
-  StepSummary,
+  StepRow,
 } from './types.js';
 
 export interface RawModule {
@@ -65,7 +65,7 @@ export interface RawStepIndex extends RawHandle {
   count(): number;
   finished(): boolean;
   progress(): StepIndexProgress;
-  summary(i: number): RawResult<StepSummary>;
+  summary(i: number): RawResult<StepRow>;
   /** A view into the document: decode before the next call into the module. */
   stepText(i: number): RawResult<Uint8Array>;
 }
@@ -141,7 +141,7 @@ export interface RawSession extends RawHandle {
   jobJson(): string | null;
   mergedCount(): number;
   /** Row `i` of the shown list with its origin (the core decides which list it comes from). */
-  row(i: number): RawResult<ListStepSummary>;
+  row(i: number): RawResult<ShownRow>;
   /** The full JSON text of step `i` of the shown list, whichever list it comes from. */
   stepText(i: number): RawResult<Uint8Array>;
 }

@@ -8,7 +8,7 @@ import type {
   JobDetailSnapshot,
   JobDocument,
   JobInfo,
-  ListStepSummary,
+  ShownRow,
   StepsInfo,
 } from '@jobdash/job-detail';
 
@@ -17,7 +17,7 @@ export interface JobDetailQueryData {
   jobInfo: JobInfo;
   steps: StepsInfo;
   /** Every row of the shown list (step bodies stay out: use the client or the hook for those). */
-  rows: ListStepSummary[];
+  rows: ShownRow[];
 }
 
 export interface JobDetailQueryOptionsInput extends JobDetailClientOptions {

@@ -11,7 +11,7 @@ import type {
   JobDetailSnapshot,
   JobDocument,
   JsonValue,
-  ListStepSummary,
+  ShownRow,
   SnapshotError,
   StepsInfo,
   StepsProgress,
@@ -104,7 +104,7 @@ export class JobDetailStore {
     this.#client?.refetch();
   };
 
-  summary = (i: number): ListStepSummary => {
+  summary = (i: number): ShownRow => {
     if (this.#client === null) throw notReady();
     return this.#client.summary(i);
   };
@@ -154,7 +154,7 @@ export interface UseJobDetailResult {
   steps: StepsInfo | null;
   progress: StepsProgress | null;
   /** Row `i` of the shown list; stable until the snapshot changes. */
-  summary: (i: number) => ListStepSummary;
+  summary: (i: number) => ShownRow;
   /** Step `i` in full, HTML output untruncated. */
   step: (i: number) => JsonValue;
   snapshot: JobDetailSnapshot;

@@ -9,7 +9,7 @@ import type {
   StepIndexOptions,
   StepIndexProgress,
   StepIndexResult,
-  StepSummary,
+  StepRow,
 } from './types.js';
 
 // The index validated the bytes as UTF-8 JSON, so a plain decoder and JSON.parse cannot fail on a
@@ -58,7 +58,7 @@ export function decodeStep(index: { stepText(i: number): RawResult<Uint8Array> }
 }
 
 /** The summary of step `i` of a raw index. */
-export function summarizeStep(index: { summary(i: number): RawResult<StepSummary> }, i: number): StepSummary {
+export function summarizeStep(index: { summary(i: number): RawResult<StepRow> }, i: number): StepRow {
   checkIndex(i);
   return unwrap(index.summary(i));
 }
@@ -105,7 +105,7 @@ class StepIndexImpl implements StepIndex {
     return this.#handle.get().progress();
   }
 
-  summary(i: number): StepSummary {
+  summary(i: number): StepRow {
     return summarizeStep(this.#handle.get(), i);
   }
 

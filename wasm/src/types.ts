@@ -175,7 +175,7 @@ export interface StepIndexProgress extends StepTotals, TextRepairs {
  * hold a string member's content or a number member's JSON text (`"3"`, `"1250.5"`); null when the
  * member is absent, null, a boolean, an object or an array.
  */
-export interface StepSummary {
+export interface StepRow {
   /** Position in the document's step list. */
   index: number;
   /** False for an entry that is not an object (kept, not dropped, with `problem` saying why). */
@@ -227,7 +227,7 @@ export interface StepIndex {
   readonly finished: boolean;
   progress(): StepIndexProgress;
   /** The list row of step `i` (throws JobDetailError `invalid_argument` when out of range). */
-  summary(i: number): StepSummary;
+  summary(i: number): StepRow;
   /** Step `i` decoded in full (HTML output untruncated); a non-object entry gives its value. */
   step(i: number): JsonValue;
   /** Releases the wasm memory now. Idempotent; any other call afterwards throws. */
@@ -310,7 +310,7 @@ export interface JobDetailSnapshot {
 }
 
 /** A row of the shown (merged) list: the step's fields and which list it came from. */
-export interface ListStepSummary extends StepSummary {
+export interface ShownRow extends StepRow {
   origin: 's3' | 'dynamodb';
 }
 
@@ -383,7 +383,7 @@ export interface JobDetailClient {
   subscribe(listener: () => void): () => void;
   getSnapshot(): JobDetailSnapshot;
   /** Row `i` of the shown list (throws JobDetailError `invalid_argument` out of range). */
-  summary(i: number): ListStepSummary;
+  summary(i: number): ShownRow;
   /** Step `i` of the shown list in full (HTML output untruncated). */
   step(i: number): JsonValue;
   /** Stops everything and releases the wasm memory. Idempotent. */

@@ -15,7 +15,7 @@ namespace job_detail {
 // Row `i` of `job.steps()`: fields read by StepIndex's rules, the key and exact cost the job parsed
 // from its text (a number's digits are not reprinted), no byte span (begin = end = 0).
 // kInvalidArgument when the job has no step `i`.
-Result<StepSummary> SummarizeDynamoDbStep(const Job& job, std::size_t i);
+Result<StepRow> SummarizeDynamoDbStep(const Job& job, std::size_t i);
 
 }  // namespace job_detail
 

@@ -74,7 +74,7 @@ struct SessionConfig {
 
 // A row of the list the session shows, and which list it comes from.
 struct ShownRow {
-  StepSummary row;
+  StepRow row;
   StepOrigin origin = StepOrigin::kS3;
 };
 

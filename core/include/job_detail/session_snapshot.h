@@ -27,18 +27,18 @@ struct SnapshotError {
   bool operator==(const SnapshotError&) const = default;
 };
 
-struct JobSummary {
+struct JobInfo {
   std::string id;
   std::optional<std::string> status;
   bool terminal = false;  // completed, failed, cancelled/canceled, succeeded, error
   bool has_s3_key = false;
   bool has_s3_url = false;
   std::size_t dynamodb_step_count = 0;
-  bool operator==(const JobSummary&) const = default;
+  bool operator==(const JobInfo&) const = default;
 };
 
 // The merged list's summary: where it came from and its exact totals.
-struct StepsSummary {
+struct StepsInfo {
   StepsSource source = StepsSource::kDynamoDb;
   bool complete = false;
   std::optional<ErrorCode> reason;  // why S3 did not provide the list, when it did not
@@ -50,23 +50,23 @@ struct StepsSummary {
   std::string total_cost_display = "$0.00";
   std::uint64_t no_cost = 0;
   std::uint64_t invalid_cost = 0;
-  bool operator==(const StepsSummary&) const = default;
+  bool operator==(const StepsInfo&) const = default;
 };
 
 // The S3 download under way.
-struct SnapshotProgress {
+struct StepsProgress {
   std::uint64_t bytes = 0;
   std::optional<std::uint64_t> total;  // Content-Length when the response had one
   std::size_t steps = 0;               // steps indexed so far
-  bool operator==(const SnapshotProgress&) const = default;
+  bool operator==(const StepsProgress&) const = default;
 };
 
 struct SessionSnapshot {
   std::uint64_t version = 0;  // increases by one each time any other field changes
   SessionStatus status = SessionStatus::kIdle;
-  std::optional<JobSummary> job;
-  std::optional<StepsSummary> steps;
-  std::optional<SnapshotProgress> progress;
+  std::optional<JobInfo> job;
+  std::optional<StepsInfo> steps;
+  std::optional<StepsProgress> progress;
   int attempt = 0;  // of the request in flight or waiting to be retried; 0 when idle
   std::optional<std::int64_t> next_retry_at;  // epoch ms of the armed retry
   bool retry_paused = false;  // a retry or poll waits for the page to be visible / the network

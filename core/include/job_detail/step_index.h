@@ -73,7 +73,7 @@ struct StepIndexOptions {
 // Alternatives, first present wins: `step_name` then `name`; `started_at` then `start_time`;
 // `completed_at`, `ended_at`, then `end_time`. Token counts are read at the step's top level only
 // (not inside a `usage` object) and only when they are non-negative integers.
-struct StepSummary {
+struct StepRow {
   std::size_t index = 0;
   bool is_object = true;    // false: an invalid entry (the document's element is not an object)
   std::string problem;      // why the entry is invalid; empty for an object
@@ -133,7 +133,7 @@ class StepIndex {
   std::uint64_t bytes_fed() const;
 
   // kInvalidArgument when i >= count().
-  Result<StepSummary> Summary(std::size_t i) const;
+  Result<StepRow> Summary(std::size_t i) const;
   // The merge key of step i, as Summary(i).key, without decoding the rest of the row.
   // kInvalidArgument when i >= count().
   Result<StepKey> Key(std::size_t i) const;

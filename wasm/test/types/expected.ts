@@ -7,10 +7,10 @@ import type {
   JobDetailClient,
   JobDetailSnapshot,
   JsonValue,
-  ListStepSummary,
+  ShownRow,
   StepIndex,
   StepIndexResult,
-  StepSummary,
+  StepRow,
   StepsSource,
 } from '@jobdash/job-detail';
 import { jobDetailQueryOptions, useJobDetail } from '@jobdash/job-detail/react';
@@ -39,7 +39,7 @@ if (r.ok) {
   expectType<Equal<typeof r.error.offset, number | null>>(true);
   expectType<Equal<typeof r.count, number>>(true);
 }
-const row: StepSummary = ix.summary(0);
+const row: StepRow = ix.summary(0);
 expectType<Equal<typeof row.name, string | null>>(true);
 expectType<Equal<typeof row.cost.kind, 'none' | 'valid' | 'invalid'>>(true);
 expectType<Equal<typeof row.inputTokens, number | null>>(true);
@@ -78,7 +78,7 @@ if (snap.steps !== null) {
 expectType<Equal<typeof snap.progress, { bytes: number; total: number | null; steps: number } | null>>(true);
 // @ts-expect-error snapshots are read by the UI, never written
 snap.status = 'ready';
-const listRow: ListStepSummary = client.summary(0);
+const listRow: ShownRow = client.summary(0);
 expectType<Equal<typeof listRow.origin, 's3' | 'dynamodb'>>(true);
 client[Symbol.dispose]();
 

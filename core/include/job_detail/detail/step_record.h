@@ -16,7 +16,7 @@ struct TextSpan {
 };
 
 // The step members a list row needs (and the merge key's inputs).
-enum class StepField : std::uint8_t {
+enum class RowMember : std::uint8_t {
   kStepNumber,
   kStepId,
   kId,
@@ -38,7 +38,7 @@ inline constexpr std::size_t kStepFieldCount = 14;
 // `step_name` over `name`, `started_at` over `start_time`, `completed_at` over `ended_at` over
 // `end_time`. nullopt for any other name.
 struct FieldSlot {
-  StepField field;
+  RowMember field;
   std::uint8_t rank;
 };
 std::optional<FieldSlot> FieldForMemberName(std::string_view name);

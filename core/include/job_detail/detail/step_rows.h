@@ -22,13 +22,13 @@ inline std::string_view TextOf(DocumentView document, TextSpan span) {
 
 // The field's JSON text, nullopt when the step has no such member.
 std::optional<std::string_view> FieldText(DocumentView document, const StepRecord& record,
-                                          StepField field);
+                                          RowMember field);
 // `cost_usd`; a non-object entry counts as invalid.
 Cost StepCost(DocumentView document, const StepRecord& record);
 // The merge key of the step at `position` in the list.
 StepKey StepKeyOfRecord(DocumentView document, const StepRecord& record, std::size_t position);
 // The row of the step at `position` in the list.
-StepSummary StepRowOfRecord(DocumentView document, const StepRecord& record, std::size_t position);
+StepRow StepRowOfRecord(DocumentView document, const StepRecord& record, std::size_t position);
 
 }  // namespace job_detail::detail
 

@@ -42,8 +42,8 @@ class StepShapeTracker {
   void OnStepMember(const JsonEvent& event, DocumentView document);
 
   // A member with a better (lower) or equal rank replaces the held one: the last duplicate wins.
-  bool TakesRank(StepField field, std::uint8_t rank);
-  std::uint8_t* RankSlot(StepField field);
+  bool TakesRank(RowMember field, std::uint8_t rank);
+  std::uint8_t* RankSlot(RowMember field);
   void SetField(std::uint8_t field, std::uint8_t rank, std::size_t begin, std::size_t end);
 
   void StartSteps(std::uint32_t element_depth);

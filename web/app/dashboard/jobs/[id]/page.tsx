@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { readApiUrl } from '../../../../lib/api-config';
-import { JobDetailClient } from './job-detail-client';
+import { LiveJobDetail } from './live-job-detail';
 
 // The API's address (and the poll interval) are read when the page is served, not at build time.
 export const dynamic = 'force-dynamic';
@@ -19,5 +19,5 @@ function readPollIntervalMs(): number | undefined {
 
 export default async function JobDetailPage({ params }: { params: Params }) {
   const { id } = await params;
-  return <JobDetailClient jobId={id} apiUrl={readApiUrl()} pollIntervalMs={readPollIntervalMs()} />;
+  return <LiveJobDetail jobId={id} apiUrl={readApiUrl()} pollIntervalMs={readPollIntervalMs()} />;
 }

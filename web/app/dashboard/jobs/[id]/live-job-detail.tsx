@@ -6,7 +6,7 @@ import { JobDetailView } from '../../../../components/job-detail-view';
 
 // The live part of the page. The hook renders nothing from the module on the server (SSR-safe) and
 // starts loading in the browser: the job, then its complete step list from S3, polling while it runs.
-export function JobDetailClient({ jobId, apiUrl, pollIntervalMs }: { jobId: string; apiUrl: string; pollIntervalMs?: number }) {
+export function LiveJobDetail({ jobId, apiUrl, pollIntervalMs }: { jobId: string; apiUrl: string; pollIntervalMs?: number }) {
   const options = useMemo(() => ({ apiBaseUrl: `${apiUrl}/api`, pollIntervalMs }), [apiUrl, pollIntervalMs]);
   const view = useJobDetail(jobId, options);
   return <JobDetailView jobId={jobId} view={view} />;
