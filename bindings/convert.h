@@ -1,21 +1,26 @@
-// Conversions between core types and plain JS values. Shared by every *_bindings.cc; no logic.
+// Conversions between core values and plain JS values, shared by every *_bindings.cc. No logic:
+// structs and enums convert by their field and name tables (job_detail/field_table.h), so a field
+// added to a core struct's table reaches JS with no change here.
 #ifndef JOB_DETAIL_BINDINGS_CONVERT_H_
 #define JOB_DETAIL_BINDINGS_CONVERT_H_
 
 #include <emscripten/val.h>
 
 #include <cmath>
+#include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
 
 #include "job_detail/cost.h"
 #include "job_detail/error.h"
+#include "job_detail/field_table.h"
+#include "job_detail/result.h"
+#include "job_detail/step_key.h"
 
 namespace job_detail::bindings {
-
-inline emscripten::val ToJs(std::string_view text) { return emscripten::val(std::string(text)); }
 
 // A JS number as the integer type T: truncated toward zero and saturated at T's range (NaN: 0).
 // A plain static_cast of a double outside T's range is undefined behaviour.
@@ -30,36 +35,50 @@ T IntegerFromJs(double value) {
   return static_cast<T>(value);
 }
 
-// {code, offset (number or null), message}
-inline emscripten::val ToJs(const Error& error) {
-  emscripten::val out = emscripten::val::object();
-  out.set("code", ToJs(ErrorCodeName(error.code)));
-  out.set("offset", error.offset ? emscripten::val(static_cast<double>(*error.offset))
-                                 : emscripten::val::null());
-  out.set("message", error.message);
-  return out;
-}
+template <class T>
+inline constexpr bool kIsOptional = false;
+template <class T>
+inline constexpr bool kIsOptional<std::optional<T>> = true;
 
-inline std::string_view CostKindName(CostKind kind) {
-  switch (kind) {
-    case CostKind::kNone:
-      return "none";
-    case CostKind::kValid:
-      return "valid";
-    case CostKind::kInvalid:
-      return "invalid";
-  }
-  return "invalid";
+// Value types with a text form of their own.
+inline emscripten::val ValueToJs(const StepKey& key) {
+  return emscripten::val(StepKeyToString(key));
 }
 
 // {kind, value (canonical decimal string or null), display}
-inline emscripten::val ToJs(const Cost& cost) {
+inline emscripten::val ValueToJs(const Cost& cost) {
   emscripten::val out = emscripten::val::object();
-  out.set("kind", ToJs(CostKindName(cost.kind)));
-  out.set("value", cost.kind == CostKind::kValid ? ToJs(cost.value.ToCanonicalString())
+  out.set("kind", std::string(NameOf(cost.kind)));
+  out.set("value", cost.kind == CostKind::kValid ? emscripten::val(cost.value.ToCanonicalString())
                                                  : emscripten::val::null());
   out.set("display", FormatCostDisplay(cost));
   return out;
+}
+
+// bool → boolean; integers → number (counts and byte offsets stay far below 2^53); enums → their
+// wire name; strings → string; optional → null when empty; described structs → objects by their
+// field table; Cost and StepKey by their own text forms.
+template <class T>
+emscripten::val ToJs(const T& value) {
+  if constexpr (std::is_same_v<T, bool>) {
+    return emscripten::val(value);
+  } else if constexpr (std::is_integral_v<T>) {
+    return emscripten::val(static_cast<double>(value));
+  } else if constexpr (std::is_enum_v<T>) {
+    return emscripten::val(std::string(NameOf(value)));
+  } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, std::string_view>) {
+    return emscripten::val(std::string(value));
+  } else if constexpr (kIsOptional<T>) {
+    return value ? ToJs(*value) : emscripten::val::null();
+  } else if constexpr (HasFieldTable<T>) {
+    emscripten::val out = emscripten::val::object();
+    ForEachField(value, [&](std::string_view name, const auto& member) {
+      out.set(std::string(name), ToJs(member));
+    });
+    return out;
+  } else {
+    return ValueToJs(value);
+  }
 }
 
 // {totalCostUsd, totalCostDisplay, noCost, invalidCost}
@@ -68,6 +87,19 @@ inline void SetTotals(emscripten::val& out, const CostTotal& total) {
   out.set("totalCostDisplay", total.display());
   out.set("noCost", static_cast<double>(total.no_cost()));
   out.set("invalidCost", static_cast<double>(total.invalid_cost()));
+}
+
+// {ok: true, value} or {ok: false, error}: the facade throws JobDetailError for the second.
+template <class T>
+emscripten::val ResultToJs(const Result<T>& result) {
+  emscripten::val out = emscripten::val::object();
+  out.set("ok", result.ok());
+  if (result.ok()) {
+    out.set("value", ToJs(result.value()));
+  } else {
+    out.set("error", ToJs(result.error()));
+  }
+  return out;
 }
 
 }  // namespace job_detail::bindings

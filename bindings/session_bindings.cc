@@ -33,9 +33,16 @@ void ReadNumber(const val& object, const char* name, T* out) {
   if (member.isNumber()) *out = IntegerFromJs<T>(member.as<double>());
 }
 
+void ReadStrings(const val& object, const char* name, std::vector<std::string>* out) {
+  const val list = object[name];
+  if (!list.isArray()) return;
+  const auto length = list["length"].as<unsigned>();
+  for (unsigned i = 0; i < length; ++i) out->push_back(list[i].as<std::string>());
+}
+
 // {apiBaseUrl, retry?: {attempts?, baseMs?, capMs?}, pollIntervalMs?, requestTimeoutMs?,
-//  allowedHosts?: string[], maxBytes?, maxDepth?}: the options the facade has; it checked the
-//  values. Absent: core defaults (the facade's own randomness feeds SetRandom instead of a seed).
+//  allowedHosts?: string[], terminalStatuses?: string[], runningStatuses?: string[], maxBytes?,
+//  maxDepth?, maxSteps?, strict?}: the options the facade has; it checked the values. Absent: core defaults (the facade's own randomness feeds SetRandom instead of a seed).
 SessionConfig ConfigFromJs(const val& js) {
   SessionConfig config;
   if (js["apiBaseUrl"].isString()) config.api_base_url = js["apiBaseUrl"].as<std::string>();
@@ -47,14 +54,10 @@ SessionConfig ConfigFromJs(const val& js) {
   }
   ReadNumber(js, "pollIntervalMs", &config.poll_interval_ms);
   ReadNumber(js, "requestTimeoutMs", &config.request_timeout_ms);
-  ReadNumber(js, "maxBytes", &config.steps_limits.max_bytes);
-  ReadNumber(js, "maxDepth", &config.steps_limits.max_depth);
-  const val hosts = js["allowedHosts"];
-  if (hosts.isArray()) {
-    const auto length = hosts["length"].as<unsigned>();
-    for (unsigned i = 0; i < length; ++i)
-      config.allowed_hosts.push_back(hosts[i].as<std::string>());
-  }
+  config.steps_limits = StepIndexOptionsFromJs(js);
+  ReadStrings(js, "allowedHosts", &config.allowed_hosts);
+  ReadStrings(js, "terminalStatuses", &config.statuses.terminal);
+  ReadStrings(js, "runningStatuses", &config.statuses.running);
   return config;
 }
 
@@ -81,7 +84,7 @@ val HeadersToJs(const HttpHeaders& headers) {
   return out;
 }
 
-val ToJs(const MetricValue& value) {
+val MetricValueToJs(const MetricValue& value) {
   if (const auto* number = std::get_if<std::int64_t>(&value)) {
     return val(static_cast<double>(*number));
   }
@@ -113,7 +116,7 @@ struct EffectToJs {
     out.set("type", std::string("metric"));
     out.set("name", e.name);
     val fields = val::object();
-    for (const MetricField& field : e.fields) fields.set(field.name, ToJs(field.value));
+    for (const MetricField& field : e.fields) fields.set(field.name, MetricValueToJs(field.value));
     out.set("fields", fields);
     return out;
   }
@@ -124,67 +127,6 @@ struct EffectToJs {
     return out;
   }
 };
-
-val ToJs(const JobInfo& job) {
-  val out = val::object();
-  out.set("id", job.id);
-  out.set("status", ToJs(job.status));
-  out.set("terminal", job.terminal);
-  out.set("hasS3Key", job.has_s3_key);
-  out.set("hasS3Url", job.has_s3_url);
-  out.set("dynamodbStepCount", static_cast<double>(job.dynamodb_step_count));
-  return out;
-}
-
-val ToJs(const StepsInfo& steps) {
-  val out = val::object();
-  out.set("source", ToJs(StepsSourceName(steps.source)));
-  out.set("complete", steps.complete);
-  out.set("reason", steps.reason ? ToJs(ErrorCodeName(*steps.reason)) : val::null());
-  out.set("streaming", steps.streaming);
-  out.set("count", static_cast<double>(steps.count));
-  out.set("totalCostUsd", steps.total_cost_usd);
-  out.set("totalCostDisplay", steps.total_cost_display);
-  out.set("noCost", static_cast<double>(steps.no_cost));
-  out.set("invalidCost", static_cast<double>(steps.invalid_cost));
-  return out;
-}
-
-val ToJs(const StepsProgress& progress) {
-  val out = val::object();
-  out.set("bytes", static_cast<double>(progress.bytes));
-  out.set("total", progress.total ? val(static_cast<double>(*progress.total)) : val::null());
-  out.set("steps", static_cast<double>(progress.steps));
-  return out;
-}
-
-val ToJs(const SnapshotError& error) {
-  val out = val::object();
-  out.set("code", ToJs(ErrorCodeName(error.code)));
-  out.set("message", error.message);
-  return out;
-}
-
-template <class T>
-val OptionalToJs(const std::optional<T>& value) {
-  return value ? ToJs(*value) : val::null();
-}
-
-val ToJs(const SessionSnapshot& snapshot) {
-  val out = val::object();
-  out.set("version", static_cast<double>(snapshot.version));
-  out.set("status", ToJs(SessionStatusName(snapshot.status)));
-  out.set("job", OptionalToJs(snapshot.job));
-  out.set("steps", OptionalToJs(snapshot.steps));
-  out.set("progress", OptionalToJs(snapshot.progress));
-  out.set("attempt", snapshot.attempt);
-  out.set("nextRetryAt",
-          snapshot.next_retry_at ? val(static_cast<double>(*snapshot.next_retry_at)) : val::null());
-  out.set("retryPaused", snapshot.retry_paused);
-  out.set("fetching", snapshot.fetching);
-  out.set("error", OptionalToJs(snapshot.error));
-  return out;
-}
 
 val OutOfRange(const char* what) {
   val out = val::object();
@@ -242,24 +184,8 @@ class JsSession {
     const Job* job = session_.job();
     return job ? val(job->text) : val::null();
   }
-  std::size_t MergedCount() const {
-    const MergedList* merged = session_.merged();
-    return merged ? merged->entries.size() : 0;
-  }
   // {ok: true, value: {...row, origin}} | {ok: false, error}
-  val Row(std::size_t i) const {
-    const Result<ShownRow> shown = session_.Row(i);
-    val out = val::object();
-    out.set("ok", shown.ok());
-    if (!shown.ok()) {
-      out.set("error", ToJs(shown.error()));
-      return out;
-    }
-    val row = ToJs(shown.value().row);
-    row.set("origin", ToJs(StepOriginName(shown.value().origin)));
-    out.set("value", row);
-    return out;
-  }
+  val Row(std::size_t i) const { return ResultToJs(session_.Row(i)); }
   // The step's JSON text as a view into the core's memory (the facade decodes it at once).
   val StepText(std::size_t i) const {
     const std::string_view text = session_.StepText(i);
@@ -297,7 +223,6 @@ EMSCRIPTEN_BINDINGS(job_detail_session) {
       .function("version", &JsSession::Version)
       .function("snapshot", &JsSession::Snapshot)
       .function("jobJson", &JsSession::JobJson)
-      .function("mergedCount", &JsSession::MergedCount)
       .function("row", &JsSession::Row)
       .function("stepText", &JsSession::StepText);
 }

@@ -1,5 +1,5 @@
-// Conversions of the step index's values to plain JS values, shared by the step index and session
-// bindings. No logic: field-by-field copies with JS names.
+// The step index's options and a step's JSON text across the boundary, shared by the step index
+// and session bindings. No logic.
 #ifndef JOB_DETAIL_BINDINGS_STEP_CONVERT_H_
 #define JOB_DETAIL_BINDINGS_STEP_CONVERT_H_
 
@@ -17,57 +17,19 @@
 
 namespace job_detail::bindings {
 
-inline emscripten::val ToJs(const std::optional<std::string>& text) {
-  return text ? emscripten::val(*text) : emscripten::val::null();
-}
-
-// Counts above 2^53 lose precision as JS numbers; token counts never come near.
-inline emscripten::val ToJs(const std::optional<std::uint64_t>& count) {
-  return count ? emscripten::val(static_cast<double>(*count)) : emscripten::val::null();
-}
-
-inline emscripten::val ToJs(const std::optional<Error>& error) {
-  return error ? ToJs(*error) : emscripten::val::null();
-}
-
-// {index, isObject, problem, begin, end, key, stepNumber, name, status, startedAt, completedAt,
-//  durationMs, model, inputTokens, outputTokens, totalTokens, cost, outputChars,
-//  outputTruncatedLegacy}
-inline emscripten::val ToJs(const StepRow& summary) {
-  emscripten::val out = emscripten::val::object();
-  out.set("index", static_cast<double>(summary.index));
-  out.set("isObject", summary.is_object);
-  out.set("problem",
-          summary.is_object ? emscripten::val::null() : emscripten::val(summary.problem));
-  out.set("begin", static_cast<double>(summary.begin));
-  out.set("end", static_cast<double>(summary.end));
-  out.set("key", StepKeyToString(summary.key));
-  out.set("stepNumber", ToJs(summary.step_number));
-  out.set("name", ToJs(summary.name));
-  out.set("status", ToJs(summary.status));
-  out.set("startedAt", ToJs(summary.started_at));
-  out.set("completedAt", ToJs(summary.completed_at));
-  out.set("durationMs", ToJs(summary.duration_ms));
-  out.set("model", ToJs(summary.model));
-  out.set("inputTokens", ToJs(summary.input_tokens));
-  out.set("outputTokens", ToJs(summary.output_tokens));
-  out.set("totalTokens", ToJs(summary.total_tokens));
-  out.set("cost", ToJs(summary.cost));
-  out.set("outputChars", ToJs(summary.output_chars));
-  out.set("outputTruncatedLegacy", summary.output_truncated_legacy);
-  return out;
-}
-
-// {ok: true, value} or {ok: false, error}: the facade throws JobDetailError for the second.
-template <class T>
-emscripten::val ResultToJs(const Result<T>& result) {
-  emscripten::val out = emscripten::val::object();
-  out.set("ok", result.ok());
-  if (result.ok()) {
-    out.set("value", ToJs(result.value()));
-  } else {
-    out.set("error", ToJs(result.error()));
-  }
+// `options`: {maxBytes?, maxDepth?, maxSteps?: number, strict?: boolean}, already checked by the
+// facade (non-negative integers, a boolean); absent members keep the core's defaults.
+inline StepIndexOptions StepIndexOptionsFromJs(const emscripten::val& options) {
+  StepIndexOptions out;
+  if (options.isUndefined() || options.isNull()) return out;
+  const emscripten::val max_bytes = options["maxBytes"];
+  if (max_bytes.isNumber()) out.max_bytes = IntegerFromJs<std::uint64_t>(max_bytes.as<double>());
+  const emscripten::val max_depth = options["maxDepth"];
+  if (max_depth.isNumber()) out.max_depth = IntegerFromJs<std::uint32_t>(max_depth.as<double>());
+  const emscripten::val max_steps = options["maxSteps"];
+  if (max_steps.isNumber()) out.max_steps = IntegerFromJs<std::uint64_t>(max_steps.as<double>());
+  const emscripten::val strict = options["strict"];
+  if (strict.isTrue() || strict.isFalse()) out.strict = strict.as<bool>();
   return out;
 }
 

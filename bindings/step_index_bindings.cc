@@ -14,22 +14,6 @@
 namespace job_detail::bindings {
 namespace {
 
-// `options`: {maxBytes?, maxDepth?, maxSteps?: number, strict?: boolean}, already checked by the
-// facade (non-negative integers, a boolean); absent members keep the core's defaults.
-StepIndexOptions OptionsFromJs(const emscripten::val& options) {
-  StepIndexOptions out;
-  if (options.isUndefined() || options.isNull()) return out;
-  const emscripten::val max_bytes = options["maxBytes"];
-  if (max_bytes.isNumber()) out.max_bytes = IntegerFromJs<std::uint64_t>(max_bytes.as<double>());
-  const emscripten::val max_depth = options["maxDepth"];
-  if (max_depth.isNumber()) out.max_depth = IntegerFromJs<std::uint32_t>(max_depth.as<double>());
-  const emscripten::val max_steps = options["maxSteps"];
-  if (max_steps.isNumber()) out.max_steps = IntegerFromJs<std::uint64_t>(max_steps.as<double>());
-  const emscripten::val strict = options["strict"];
-  if (strict.isTrue() || strict.isFalse()) out.strict = strict.as<bool>();
-  return out;
-}
-
 // {count, bytes, totalCostUsd, totalCostDisplay, noCost, invalidCost, repairedStrings, error}
 emscripten::val ProgressToJs(const StepIndex& index) {
   emscripten::val out = emscripten::val::object();
@@ -43,7 +27,7 @@ emscripten::val ProgressToJs(const StepIndex& index) {
 
 class JsStepIndex {
  public:
-  explicit JsStepIndex(const emscripten::val& options) : index_(OptionsFromJs(options)) {}
+  explicit JsStepIndex(const emscripten::val& options) : index_(StepIndexOptionsFromJs(options)) {}
 
   void Reserve(double bytes) { index_.Reserve(IntegerFromJs<std::size_t>(bytes)); }
   // Zero-copy feeding: a Uint8Array over the room at the end of the index's own document buffer

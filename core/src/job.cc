@@ -48,16 +48,6 @@ StepsField StepsFieldOf(const nlohmann::json& object) {
 
 }  // namespace
 
-bool IsTerminalJobStatus(const std::optional<std::string>& status) {
-  if (!status) return false;
-  const std::string lower = detail::AsciiLowered(*status);
-  for (std::string_view terminal :
-       {"completed", "failed", "cancelled", "canceled", "succeeded", "error"}) {
-    if (lower == terminal) return true;
-  }
-  return false;
-}
-
 namespace detail {
 
 const nlohmann::json& JobDom(const Job& job) {

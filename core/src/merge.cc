@@ -24,22 +24,6 @@ void SortByStepNumberWhenAllHaveOne(std::vector<MergedEntry>& entries) {
 
 }  // namespace
 
-std::string_view StepsSourceName(StepsSource source) {
-  switch (source) {
-    case StepsSource::kS3:
-      return "s3";
-    case StepsSource::kDynamoDb:
-      return "dynamodb";
-    case StepsSource::kDynamoDbFallback:
-      break;
-  }
-  return "dynamodb_fallback";
-}
-
-std::string_view StepOriginName(StepOrigin origin) {
-  return origin == StepOrigin::kS3 ? "s3" : "dynamodb";
-}
-
 MergedList MergeSteps(const DynamoDbSteps& dynamodb, const S3Outcome& s3) {
   MergedList merged;
   switch (s3.kind) {

@@ -132,11 +132,25 @@ void Session::State::OnJobResponse(detail::JobState& s, int status, const HttpHe
       received->CatchUp(s.job->step_keys);
     }
   }
+  s.phase = ClassifyStatus(s.job->status, config.statuses);
   DecideSteps(s, now_ms);
-  if (!IsTerminalJobStatus(s.job->status)) {
-    host.ArmTimer(TimerPurpose::kPoll, now_ms + config.poll_interval_ms);
-    s.poll = PollPhase::kWaiting;
+  if (IsTerminal(s.phase)) return;
+  host.ArmTimer(TimerPurpose::kPoll, now_ms + PollDelayMs(s));
+  s.poll = PollPhase::kWaiting;
+}
+
+// A running job: the poll interval. A status nobody listed: the interval doubling per answer in a
+// row, up to the cap, so an unforeseen vocabulary neither stops updates nor polls at full rate.
+std::int64_t Session::State::PollDelayMs(detail::JobState& s) const {
+  if (s.phase != StatusPhase::kUnknown) {
+    s.unknown_status_polls = 0;
+    return config.poll_interval_ms;
   }
+  std::int64_t delay = config.poll_interval_ms;
+  const std::int64_t cap = std::max(config.poll_interval_ms, config.unknown_status_poll_cap_ms);
+  for (int i = 0; i < s.unknown_status_polls && delay < cap; ++i) delay *= 2;
+  ++s.unknown_status_polls;
+  return std::min(delay, cap);
 }
 
 void Session::State::OnTransportError(detail::JobState& s, std::uint64_t request_id,

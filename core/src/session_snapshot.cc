@@ -4,20 +4,6 @@
 
 namespace job_detail {
 
-std::string_view SessionStatusName(SessionStatus status) {
-  switch (status) {
-    case SessionStatus::kIdle:
-      return "idle";
-    case SessionStatus::kLoading:
-      return "loading";
-    case SessionStatus::kReady:
-      return "ready";
-    case SessionStatus::kError:
-      return "error";
-  }
-  return "idle";
-}
-
 namespace detail {
 
 SessionSnapshot SnapshotOf(const JobState* state, const SessionHost& host) {
@@ -35,7 +21,9 @@ SessionSnapshot SnapshotOf(const JobState* state, const SessionHost& host) {
     JobInfo job;
     job.id = s.job->id.value_or(s.job_id);
     job.status = s.job->status;
-    job.terminal = IsTerminalJobStatus(s.job->status);
+    job.phase = s.phase;
+    job.terminal = IsTerminal(s.phase);
+    job.running = s.phase == StatusPhase::kRunning;
     job.has_s3_key = s.job->s3_key.has_value();
     job.has_s3_url = s.job->s3_url.has_value();
     job.dynamodb_step_count = s.job->step_count();

@@ -32,6 +32,7 @@ struct Session::State {
   void CancelPoll(detail::JobState& s);
   void JobFailed(detail::JobState& s, const FetchOutcome& outcome, std::int64_t now_ms,
                  std::optional<std::int64_t> retry_after_ms);
+  std::int64_t PollDelayMs(detail::JobState& s) const;
   void OnJobResponse(detail::JobState& s, int status, const HttpHeaders& headers,
                      std::string_view body, std::int64_t now_ms);
 

@@ -8,7 +8,18 @@
 namespace job_detail::detail {
 namespace {
 
-StepsInfo MakeStepsSummary(const MergedList& list, const CostTotal& total, bool streaming) {
+bool MixesOrigins(const MergedList& list) {
+  bool s3 = false;
+  bool dynamodb = false;
+  for (const MergedEntry& entry : list.entries) {
+    (entry.origin == StepOrigin::kS3 ? s3 : dynamodb) = true;
+    if (s3 && dynamodb) return true;
+  }
+  return false;
+}
+
+StepsInfo MakeStepsInfo(const MergedList& list, const CostTotal& total, bool streaming,
+                        const StepIndex* index) {
   StepsInfo steps;
   steps.source = list.source;
   steps.complete = list.complete;
@@ -19,6 +30,10 @@ StepsInfo MakeStepsSummary(const MergedList& list, const CostTotal& total, bool 
   steps.total_cost_display = total.display();
   steps.no_cost = total.no_cost();
   steps.invalid_cost = total.invalid_cost();
+  steps.mixes_origins = MixesOrigins(list);
+  if (index != nullptr && list.source == StepsSource::kS3) {
+    steps.repaired_strings = index->repaired_strings();
+  }
   return steps;
 }
 
@@ -31,7 +46,7 @@ StepsInfo SummarizeMerged(const MergedList& list, const Job& job, const StepInde
       total.Add(job.step_costs[entry.index]);
     }
   }
-  return MakeStepsSummary(list, total, /*streaming=*/false);
+  return MakeStepsInfo(list, total, /*streaming=*/false, index);
 }
 
 // While the first S3 document downloads: its steps so far plus the DynamoDB steps it has not
@@ -41,7 +56,7 @@ StepsInfo SummarizeStream(const ReceivedSteps& stream, const Job& job) {
   for (std::size_t i : stream.merge->UnmatchedDynamoDb()) {
     if (i < job.step_costs.size()) total.Add(job.step_costs[i]);
   }
-  return MakeStepsSummary(stream.merge->list(), total, /*streaming=*/true);
+  return MakeStepsInfo(stream.merge->list(), total, /*streaming=*/true, stream.index.get());
 }
 
 S3Outcome OutcomeOf(const JobState& s) {

@@ -1,5 +1,6 @@
 #include "job_detail/step_output.h"
 
+#include <algorithm>
 #include <bit>
 #include <cstddef>
 #include <cstring>
@@ -64,13 +65,37 @@ bool IsLowSurrogateEscape(std::string_view hex4) {
          std::string_view("cdefCDEF").find(hex4[1]) != std::string_view::npos;
 }
 
+
+// The decoded start of a string literal's body: enough to tell whether it opens an HTML page
+// (escapes such as Go's `\u003c` for `<` and `\n` before the doctype are decoded, not matched).
+std::string DecodedStart(std::string_view body) {
+  constexpr std::size_t kPrefixBytes = 256;
+  std::size_t cut = 0;
+  while (cut < body.size() && cut < kPrefixBytes) {
+    if (body[cut] != '\\') {
+      ++cut;
+    } else {
+      cut += body.size() - cut > 1 && body[cut + 1] == 'u' ? 6 : 2;
+    }
+  }
+  cut = std::min(cut, body.size());
+  bool repaired = false;  // a UTF-8 sequence cut at the end decodes as U+FFFD: harmless here
+  std::string quoted;
+  quoted.reserve(cut + 2);
+  quoted.push_back('"');
+  quoted.append(body.substr(0, cut));
+  quoted.push_back('"');
+  return detail::DecodeJsonString(quoted, &repaired).value_or(std::string());
+}
+
 }  // namespace
 
 OutputFacts OutputFactsOfText(std::string_view text) {
   OutputFacts facts;
   facts.chars = CountCodePoints(text);
-  facts.truncated_legacy =
-      facts.chars == kLegacyOutputLimit && LooksLikeHtmlPage(text) && !EndsWithClosingHtml(text);
+  facts.looks_like_html_page = LooksLikeHtmlPage(text);
+  facts.truncated_legacy = facts.chars == kLegacyOutputLimit && facts.looks_like_html_page &&
+                           !EndsWithClosingHtml(text);
   return facts;
 }
 
@@ -91,7 +116,8 @@ OutputFacts OutputFactsFromJsonString(std::string_view quoted) {
   }
   OutputFacts facts;
   facts.chars = chars;
-  if (chars == kLegacyOutputLimit) {
+  facts.looks_like_html_page = LooksLikeHtmlPage(DecodedStart(body));
+  if (chars == kLegacyOutputLimit && facts.looks_like_html_page) {
     const std::optional<std::string> text = detail::DecodeJsonString(quoted);
     if (text) facts.truncated_legacy = OutputFactsOfText(*text).truncated_legacy;
   }

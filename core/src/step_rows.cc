@@ -53,34 +53,37 @@ StepKey StepKeyOfRecord(DocumentView document, const StepRecord& record, std::si
 }
 
 StepRow StepRowOfRecord(DocumentView document, const StepRecord& record, std::size_t position) {
-  StepRow summary;
-  summary.index = position;
-  summary.is_object = record.is_object;
-  summary.begin = record.span.offset;
-  summary.end = static_cast<std::uint64_t>(record.span.offset) + record.span.length;
-  summary.cost = StepCost(document, record);
-  summary.key = StepKeyOfRecord(document, record, position);
+  StepRow row;
+  row.index = position;
+  row.is_object = record.is_object;
+  row.begin = record.span.offset;
+  row.end = static_cast<std::uint64_t>(record.span.offset) + record.span.length;
+  row.cost = StepCost(document, record);
+  row.key = StepKeyOfRecord(document, record, position);
   if (!record.is_object) {
-    summary.problem = "step is not a JSON object";
-    return summary;
+    row.problem = "step is not a JSON object";
+    return row;
   }
   auto field = [&](RowMember f) { return FieldText(document, record, f); };
-  summary.step_number = ScalarText(field(RowMember::kStepNumber));
-  summary.name = ScalarText(field(RowMember::kName));
-  summary.status = ScalarText(field(RowMember::kStatus));
-  summary.started_at = ScalarText(field(RowMember::kStartedAt));
-  summary.completed_at = ScalarText(field(RowMember::kCompletedAt));
-  summary.duration_ms = ScalarText(field(RowMember::kDurationMs));
-  summary.model = ScalarText(field(RowMember::kModel));
-  summary.input_tokens = TokenCount(field(RowMember::kInputTokens));
-  summary.output_tokens = TokenCount(field(RowMember::kOutputTokens));
-  summary.total_tokens = TokenCount(field(RowMember::kTotalTokens));
+  row.step_number = ScalarText(field(RowMember::kStepNumber));
+  row.name = ScalarText(field(RowMember::kName));
+  row.status = ScalarText(field(RowMember::kStatus));
+  row.started_at = ScalarText(field(RowMember::kStartedAt));
+  row.completed_at = ScalarText(field(RowMember::kCompletedAt));
+  row.duration_ms = ScalarText(field(RowMember::kDurationMs));
+  row.model = ScalarText(field(RowMember::kModel));
+  row.input_tokens = TokenCount(field(RowMember::kInputTokens));
+  row.output_tokens = TokenCount(field(RowMember::kOutputTokens));
+  row.total_tokens = TokenCount(field(RowMember::kTotalTokens));
   if (const auto output = field(RowMember::kOutput); output && output->front() == '"') {
     const OutputFacts facts = OutputFactsFromJsonString(*output);
-    summary.output_chars = facts.chars;
-    summary.output_truncated_legacy = facts.truncated_legacy;
+    row.output_chars = facts.chars;
+    const auto declared = ScalarText(field(RowMember::kOutputType));
+    row.output_is_html =
+        facts.looks_like_html_page || (declared && EqualsIgnoreAsciiCase(*declared, "html"));
+    row.output_truncated_legacy = facts.truncated_legacy;
   }
-  return summary;
+  return row;
 }
 
 }  // namespace job_detail::detail

@@ -57,6 +57,7 @@ std::optional<FieldSlot> FieldForMemberName(std::string_view name) {
       {"total_tokens", {RowMember::kTotalTokens, 0}},
       {"cost_usd", {RowMember::kCostUsd, 0}},
       {"output", {RowMember::kOutput, 0}},
+      {"output_type", {RowMember::kOutputType, 0}},
   };
   for (const Entry& entry : kEntries) {
     if (entry.name == name) return entry.slot;

@@ -127,7 +127,7 @@ void CheckAgainstOracle(const StepIndex& index, std::string_view doc, std::uint3
     JD_FUZZ_CHECK(summary.index == i);
     JD_FUZZ_CHECK(summary.begin < summary.end && summary.end <= doc.size());
     JD_FUZZ_CHECK(summary.is_object == expected.is_object());
-    JD_FUZZ_CHECK(summary.is_object == summary.problem.empty());
+    JD_FUZZ_CHECK(summary.is_object == !summary.problem.has_value());
     JD_FUZZ_CHECK(summary.key == detail::StepKeyOf(expected, i));
     const json reparsed = json::parse(index.StepJsonText(i), nullptr, false);
     JD_FUZZ_CHECK(!reparsed.is_discarded() && reparsed == expected);

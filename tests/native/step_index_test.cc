@@ -130,7 +130,7 @@ TEST(StepIndexTest, IndexesNonObjectStepsAsInvalidEntries) {
   ASSERT_EQ(index.count(), 5u);
   const StepRow number = index.Summary(0).value();
   EXPECT_FALSE(number.is_object);
-  EXPECT_FALSE(number.problem.empty());
+  EXPECT_TRUE(number.problem.has_value());
   EXPECT_EQ(number.cost.kind, CostKind::kInvalid);
   EXPECT_EQ(number.key.kind, StepKeyKind::kPosition);
   EXPECT_TRUE(index.Summary(1).value().is_object);

@@ -25,5 +25,6 @@ export function bindApi(raw: RawModule): JobDetail {
       indexSteps(raw, bytes, options),
     createJobDetailClient: (options: JobDetailClientOptions) => createJobDetailClient(raw, options),
     memoryBytes: () => raw.transferView(0).buffer.byteLength,
+    schema: () => raw.schema(),
   };
 }

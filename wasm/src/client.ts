@@ -51,6 +51,12 @@ function sessionConfig(options: JobDetailClientOptions): RawSessionConfig {
   const timeout = checkNumber('requestTimeoutMs', options.requestTimeoutMs, 1);
   if (timeout !== undefined) config.requestTimeoutMs = timeout;
   if (options.allowedHosts !== undefined) config.allowedHosts = [...options.allowedHosts];
+  for (const name of ['terminalStatuses', 'runningStatuses'] as const) {
+    const list = options[name];
+    if (list === undefined) continue;
+    if (!Array.isArray(list) || !list.every((status) => typeof status === 'string')) throw invalid(`${name} must be an array of strings`);
+    config[name] = [...list];
+  }
   return config;
 }
 
@@ -244,7 +250,7 @@ class JobDetailClientImpl implements JobDetailClient {
       this.#chunkPublishedAt = -Infinity;
     }
     const wait = this.#chunkPublishedAt + this.#progressIntervalMs - this.#now();
-    const shrank = session.mergedCount() < (this.#snapshot.steps?.count ?? 0);
+    const shrank = (session.snapshot().steps?.count ?? 0) < (this.#snapshot.steps?.count ?? 0);
     if (wait <= 0 || !this.#live(id, controller) || shrank) {
       this.#publishChunks(session);
     } else if (this.#flushTimer === null) {

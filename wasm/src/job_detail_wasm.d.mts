@@ -13,6 +13,7 @@ import type {
   StepsInfo,
   StepsProgress,
   StepRow,
+  JobDetailSchema,
 } from './types.js';
 
 export interface RawModule {
@@ -37,6 +38,8 @@ export interface RawModule {
   StepIndex: new (options: RawStepIndexOptions) => RawStepIndex;
   // bindings/session_bindings.cc
   Session: new (config: RawSessionConfig) => RawSession;
+  // bindings/schema_bindings.cc
+  schema(): JobDetailSchema;
 }
 
 /** An Embind class handle: its wasm memory is freed by `delete()` only. */
@@ -94,8 +97,12 @@ export interface RawSessionConfig {
   pollIntervalMs?: number;
   requestTimeoutMs?: number;
   allowedHosts?: string[];
+  terminalStatuses?: string[];
+  runningStatuses?: string[];
   maxBytes?: number;
   maxDepth?: number;
+  maxSteps?: number;
+  strict?: boolean;
 }
 
 export type RawHeaders = [string, string][];
@@ -139,7 +146,6 @@ export interface RawSession extends RawHandle {
   version(): number;
   snapshot(): RawSnapshot;
   jobJson(): string | null;
-  mergedCount(): number;
   /** Row `i` of the shown list with its origin (the core decides which list it comes from). */
   row(i: number): RawResult<ShownRow>;
   /** The full JSON text of step `i` of the shown list, whichever list it comes from. */

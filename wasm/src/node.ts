@@ -4,7 +4,8 @@ import { readFile } from 'node:fs/promises';
 
 import { createLoader } from './instantiate.js';
 
-export * from './types.js';
+export type * from './types.js';
+export { ERROR_CODES, STATUS_PHASES } from './types.js';
 export { JobDetailError } from './errors.js';
 
 /** Loads the WebAssembly module once per process and returns the API bound to it. */

@@ -1,7 +1,22 @@
 // The client's public snapshot: the session's plain snapshot plus the job document, frozen, and
 // rebuilt only when either changed (so `getSnapshot()` returns the same object until then).
 import type { RawSnapshot } from './job_detail_wasm.mjs';
+import { fieldsOf } from './types.js';
 import type { JobDetailSnapshot, JobDocument } from './types.js';
+
+/** The session's snapshot fields (C++ `SessionSnapshot`), checked against the module's schema. */
+export const RAW_SNAPSHOT_FIELDS = fieldsOf<RawSnapshot>()([
+  'version',
+  'status',
+  'job',
+  'steps',
+  'progress',
+  'attempt',
+  'nextRetryAt',
+  'retryPaused',
+  'fetching',
+  'error',
+]);
 
 export const idleSnapshot: JobDetailSnapshot = Object.freeze({
   status: 'idle',

@@ -1,22 +1,37 @@
 // Public types of @jobdash/job-detail. Every value crossing the API is a plain object.
+//
+// The structs and enums that come from the core are listed once more at the end of this file as
+// `SCHEMA`, checked at compile time against the interfaces here and by the package's tests
+// against what the module reports from its C++ tables (`schema()`): a field or code added,
+// renamed or dropped on one side only fails the build or a test.
 
 /** The core's closed set of error codes (C++ `job_detail::ErrorCode`). */
-export type ErrorCode =
-  | 'invalid_json'
-  | 'unexpected_shape'
-  | 'too_large'
-  | 'too_deep'
-  | 'truncated'
-  | 'expired'
-  | 'forbidden'
-  | 'not_found'
-  | 'network'
-  | 'timeout'
-  | 'server_error'
-  | 'http_error'
-  | 'aborted'
-  | 's3_url_missing'
-  | 'invalid_argument';
+export const ERROR_CODES = [
+  'invalid_json',
+  'unexpected_shape',
+  'too_large',
+  'too_deep',
+  'truncated',
+  'expired',
+  'forbidden',
+  'not_found',
+  'network',
+  'timeout',
+  'server_error',
+  'http_error',
+  'aborted',
+  's3_url_missing',
+  'invalid_argument',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/**
+ * What a status says about the work (a job's by the client's `terminalStatuses` /
+ * `runningStatuses`, a step's by the defaults): `succeeded`, `failed` and `ended` are terminal;
+ * `unknown` is a status in neither list (or none).
+ */
+export const STATUS_PHASES = ['unknown', 'running', 'succeeded', 'failed', 'ended'] as const;
+export type StatusPhase = (typeof STATUS_PHASES)[number];
 
 export interface ErrorInfo {
   code: ErrorCode;
@@ -111,6 +126,8 @@ export interface JobDetail {
   createJobDetailClient(options: JobDetailClientOptions): JobDetailClient;
   /** Size of this module's WebAssembly memory in bytes (it grows on demand and never shrinks). */
   memoryBytes(): number;
+  /** The field names of each struct and the names of each enum the module returns (see `SCHEMA`). */
+  schema(): JobDetailSchema;
 }
 
 /** Any value JSON can express (what `JSON.parse` returns). */
@@ -205,6 +222,11 @@ export interface StepRow {
   /** Length of the `output` member in code points when it is a string, else null. */
   outputChars: number | null;
   /**
+   * The output is an HTML page (render it framed, not as text): `output_type` is `html` (any
+   * case), or the decoded text starts, after whitespace, with `<!doctype html` or `<html`.
+   */
+  outputIsHtml: boolean;
+  /**
    * The output is an HTML page cut by the legacy worker's 5,000-character limit: exactly 5,000
    * code points, starting (after whitespace) with `<!doctype html` or `<html`, and not ending
    * with `</html>`.
@@ -242,8 +264,12 @@ export type JobDocument = { [key: string]: JsonValue };
 export interface JobInfo {
   id: string;
   status: string | null;
-  /** completed, failed, cancelled/canceled, succeeded, error: polling stops. */
+  /** `status` by the client's status rule (`terminalStatuses`, `runningStatuses`). */
+  phase: StatusPhase;
+  /** `phase` is succeeded, failed or ended: polling has stopped. */
   terminal: boolean;
+  /** `phase` is running: polled every `pollIntervalMs`. Neither: polled with backoff up to 60 s. */
+  running: boolean;
   hasS3Key: boolean;
   hasS3Url: boolean;
   dynamodbStepCount: number;
@@ -266,6 +292,13 @@ export interface StepsInfo extends StepTotals {
    * work for every row shown.
    */
   streaming: boolean;
+  /** Rows of both origins are shown (S3 steps and DynamoDB ones): worth labelling each row's origin. */
+  mixesOrigins: boolean;
+  /**
+   * Strings of the S3 document shown that held ill-formed UTF-8 or a lone surrogate escape, read
+   * as `res.json()` reads them (U+FFFD in rows): the UI can say some text was repaired.
+   */
+  repairedStrings: number;
 }
 
 export interface StepsProgress {
@@ -363,6 +396,19 @@ export interface JobDetailClientOptions {
   progressIntervalMs?: number;
   /** When set, S3 URLs must point at one of these hosts. */
   allowedHosts?: readonly string[];
+  /**
+   * Job statuses after which the job is not polled again (compared ignoring ASCII case, `-` and
+   * ` ` read as `_`). Given, it replaces the default list: `completed`, `succeeded`, `success`,
+   * `done`, `finished`, `failed`, `error`, `cancelled`, `canceled`, `aborted`, `timed_out`,
+   * `upstream_failed`, `skipped`, `stopped`, ... (Airflow, Step Functions, Argo, GitHub Actions).
+   */
+  terminalStatuses?: readonly string[];
+  /**
+   * Job statuses polled every `pollIntervalMs`. Given, it replaces the default list: `pending`,
+   * `queued`, `scheduled`, `running`, `in_progress`, `processing`, `retrying`, `up_for_retry`, ...
+   * A status in neither list is polled with backoff (the interval doubling up to 60 s).
+   */
+  runningStatuses?: readonly string[];
   /** RequestInit for API requests (auth headers); never sent to S3. */
   apiInit?: RequestInit;
   onMetric?: (metric: JobDetailMetric) => void;
@@ -390,3 +436,59 @@ export interface JobDetailClient {
   dispose(): void;
   [Symbol.dispose](): void;
 }
+
+/** The names of each struct's fields and each enum's values, as the module reports them. */
+export interface JobDetailSchema {
+  structs: { [struct: string]: readonly string[] };
+  enums: { [enumeration: string]: readonly string[] };
+}
+
+/** `names` lists every key of `T`, and only those (a compile error names what is missing). */
+export function fieldsOf<T>() {
+  return <const N extends readonly (keyof T & string)[]>(
+    names: N & ([Exclude<keyof T, N[number]>] extends [never] ? unknown : { missing: Exclude<keyof T, N[number]> }),
+  ): N => names;
+}
+
+/** `names` lists every member of the union `U`, and only those. */
+export function valuesOf<U extends string>() {
+  return <const N extends readonly U[]>(
+    names: N & ([Exclude<U, N[number]>] extends [never] ? unknown : { missing: Exclude<U, N[number]> }),
+  ): N => names;
+}
+
+/**
+ * What crosses from the core, by the names JS sees (the raw snapshot's fields are checked beside
+ * its type, in snapshot.ts). Internal: the entries re-export only the types of this file and the
+ * two lists of names users switch on.
+ */
+export const SCHEMA = {
+  structs: {
+    StepRow: fieldsOf<StepRow>()([
+      'index', 'isObject', 'problem', 'begin', 'end', 'key', 'stepNumber', 'name', 'status', 'startedAt',
+      'completedAt', 'durationMs', 'model', 'inputTokens', 'outputTokens', 'totalTokens', 'cost', 'outputChars',
+      'outputIsHtml', 'outputTruncatedLegacy',
+    ]),
+    ShownRow: fieldsOf<ShownRow>()([
+      'index', 'isObject', 'problem', 'begin', 'end', 'key', 'stepNumber', 'name', 'status', 'startedAt',
+      'completedAt', 'durationMs', 'model', 'inputTokens', 'outputTokens', 'totalTokens', 'cost', 'outputChars',
+      'outputIsHtml', 'outputTruncatedLegacy', 'origin',
+    ]),
+    StepsInfo: fieldsOf<StepsInfo>()([
+      'source', 'complete', 'reason', 'streaming', 'count', 'totalCostUsd', 'totalCostDisplay', 'noCost',
+      'invalidCost', 'mixesOrigins', 'repairedStrings',
+    ]),
+    JobInfo: fieldsOf<JobInfo>()(['id', 'status', 'phase', 'terminal', 'running', 'hasS3Key', 'hasS3Url', 'dynamodbStepCount']),
+    StepsProgress: fieldsOf<StepsProgress>()(['bytes', 'total', 'steps']),
+    SnapshotError: fieldsOf<SnapshotError>()(['code', 'message']),
+    ErrorInfo: fieldsOf<ErrorInfo>()(['code', 'offset', 'message']),
+  },
+  enums: {
+    ErrorCode: ERROR_CODES,
+    SessionStatus: valuesOf<JobDetailSnapshot['status']>()(['idle', 'loading', 'ready', 'error']),
+    StepsSource: valuesOf<StepsSource>()(['s3', 'dynamodb', 'dynamodb_fallback']),
+    StepOrigin: valuesOf<ShownRow['origin']>()(['s3', 'dynamodb']),
+    CostKind: valuesOf<CostResult['kind']>()(['none', 'valid', 'invalid']),
+    StatusPhase: STATUS_PHASES,
+  },
+} as const;

@@ -3,16 +3,22 @@
 #ifndef JOB_DETAIL_COST_H_
 #define JOB_DETAIL_COST_H_
 
+#include <array>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
 #include "job_detail/decimal.h"
+#include "job_detail/field_table.h"
 
 namespace job_detail {
 
 // kNone: null or missing ("no cost"); kInvalid: present but not a cost. The UI counts them apart.
 enum class CostKind : std::uint8_t { kNone, kValid, kInvalid };
+
+inline constexpr std::array<std::string_view, 3> kCostKindNames = {"none", "valid", "invalid"};
+constexpr std::span<const std::string_view> NamesOf(Tag<CostKind>) { return kCostKindNames; }
 
 struct Cost {
   CostKind kind = CostKind::kNone;

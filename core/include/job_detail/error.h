@@ -3,11 +3,16 @@
 #ifndef JOB_DETAIL_ERROR_H_
 #define JOB_DETAIL_ERROR_H_
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <span>
 #include <string_view>
+#include <tuple>
+
+#include "job_detail/field_table.h"
 
 namespace job_detail {
 
@@ -31,10 +36,21 @@ enum class ErrorCode : std::uint8_t {
   kInvalidArgument,  // a caller passed something out of contract (index out of range, ...)
 };
 
-// The stable snake_case name used in JSON, the CLI and JS (`invalid_json`, `too_deep`, ...).
-std::string_view ErrorCodeName(ErrorCode code);
+// The stable snake_case names used in JSON, the CLI and JS, in enumerator order.
+inline constexpr std::array<std::string_view, 15> kErrorCodeNames = {
+    "invalid_json", "unexpected_shape", "too_large",   "too_deep",       "truncated",
+    "expired",      "forbidden",        "not_found",   "network",        "timeout",
+    "server_error", "http_error",       "aborted",     "s3_url_missing", "invalid_argument"};
+static_assert(kErrorCodeNames.size() == static_cast<std::size_t>(ErrorCode::kInvalidArgument) + 1,
+              "one name per error code");
+constexpr std::span<const std::string_view> NamesOf(Tag<ErrorCode>) { return kErrorCodeNames; }
+
+// `invalid_json`, `too_deep`, ...
+constexpr std::string_view ErrorCodeName(ErrorCode code) { return NameOf(code); }
 // Inverse of ErrorCodeName; nullopt for an unknown name.
-std::optional<ErrorCode> ErrorCodeFromName(std::string_view name);
+constexpr std::optional<ErrorCode> ErrorCodeFromName(std::string_view name) {
+  return FromName<ErrorCode>(name);
+}
 
 struct Error {
   ErrorCode code = ErrorCode::kInvalidJson;
@@ -42,6 +58,11 @@ struct Error {
   std::optional<std::uint64_t> offset;
   std::string message;
 };
+
+constexpr auto FieldsOf(Tag<Error>) {
+  return std::make_tuple(Member("code", &Error::code), Member("offset", &Error::offset),
+                         Member("message", &Error::message));
+}
 
 }  // namespace job_detail
 

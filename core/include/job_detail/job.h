@@ -50,10 +50,6 @@ struct JobParseOptions {
   std::size_t max_depth = 512;
 };
 
-// Whether a job in this status will not change any more: completed, failed, cancelled/canceled,
-// succeeded or error, in any ASCII case. Running, pending, unknown and absent statuses are not.
-bool IsTerminalJobStatus(const std::optional<std::string>& status);
-
 // kInvalidJson (byte offset; NUL bytes included), kTooDeep, or kUnexpectedShape when the JSON is
 // not an object.
 Result<Job> ParseJob(std::string_view text, const JobParseOptions& options = {});

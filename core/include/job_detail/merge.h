@@ -5,14 +5,17 @@
 #ifndef JOB_DETAIL_MERGE_H_
 #define JOB_DETAIL_MERGE_H_
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "job_detail/error.h"
+#include "job_detail/field_table.h"
 #include "job_detail/job.h"
 #include "job_detail/step_key.h"
 
@@ -21,9 +24,15 @@ namespace job_detail {
 enum class StepsSource : std::uint8_t { kS3, kDynamoDb, kDynamoDbFallback };
 enum class StepOrigin : std::uint8_t { kS3, kDynamoDb };
 
-// `s3`, `dynamodb`, `dynamodb_fallback` / `s3`, `dynamodb`: the names used in JSON and JS.
-std::string_view StepsSourceName(StepsSource source);
-std::string_view StepOriginName(StepOrigin origin);
+// The names used in JSON and JS, in enumerator order.
+inline constexpr std::array<std::string_view, 3> kStepsSourceNames = {"s3", "dynamodb",
+                                                                     "dynamodb_fallback"};
+inline constexpr std::array<std::string_view, 2> kStepOriginNames = {"s3", "dynamodb"};
+constexpr std::span<const std::string_view> NamesOf(Tag<StepsSource>) { return kStepsSourceNames; }
+constexpr std::span<const std::string_view> NamesOf(Tag<StepOrigin>) { return kStepOriginNames; }
+
+constexpr std::string_view StepsSourceName(StepsSource source) { return NameOf(source); }
+constexpr std::string_view StepOriginName(StepOrigin origin) { return NameOf(origin); }
 
 // What became of the S3 list. Keys are enough to merge, so a streaming index can supply them.
 struct S3Outcome {

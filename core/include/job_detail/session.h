@@ -57,7 +57,12 @@ struct SessionConfig {
   // The job is fetched from `<api_base_url>/jobs/<percent-encoded id>`.
   std::string api_base_url;
   RetryConfig retry;
+  // A running job is fetched again this often. A job whose status is in neither list of
+  // `statuses` is fetched again after poll_interval_ms, doubling per answer up to
+  // unknown_status_poll_cap_ms; a terminal one is not polled.
   std::int64_t poll_interval_ms = 5'000;
+  std::int64_t unknown_status_poll_cap_ms = 60'000;
+  StatusVocabulary statuses;
   // A request with no response, or a body with no new bytes, for this long is cancelled and counts
   // as a timeout (retried).
   std::int64_t request_timeout_ms = 30'000;
@@ -77,6 +82,10 @@ struct ShownRow {
   StepRow row;
   StepOrigin origin = StepOrigin::kS3;
 };
+
+constexpr auto FieldsOf(Tag<ShownRow>) {
+  return std::make_tuple(Inlined(&ShownRow::row), Member("origin", &ShownRow::origin));
+}
 
 class Session {
  public:

@@ -41,6 +41,7 @@
 #include "job_detail/error.h"
 #include "job_detail/result.h"
 #include "job_detail/step_key.h"
+#include "job_detail/step_row.h"
 
 namespace job_detail {
 
@@ -66,35 +67,6 @@ struct StepIndexOptions {
   // (decoded as U+FFFD in rows; step text keeps the bytes) and numbers of any magnitude. true:
   // RFC 8259 with well-formed UTF-8, paired surrogates and numbers finite as a double.
   bool strict = false;
-};
-
-// A list row, decoded from the step's top-level members. Text fields hold a string member's
-// decoded content or a number member's JSON text; null, booleans, objects and arrays give nullopt.
-// Alternatives, first present wins: `step_name` then `name`; `started_at` then `start_time`;
-// `completed_at`, `ended_at`, then `end_time`. Token counts are read at the step's top level only
-// (not inside a `usage` object) and only when they are non-negative integers.
-struct StepRow {
-  std::size_t index = 0;
-  bool is_object = true;    // false: an invalid entry (the document's element is not an object)
-  std::string problem;      // why the entry is invalid; empty for an object
-  std::uint64_t begin = 0;  // byte span [begin, end) of the step in the document
-  std::uint64_t end = 0;
-  StepKey key;  // the merge key (StepKeyFromJsonText over step_number, step_id, id, position)
-  std::optional<std::string> step_number;
-  std::optional<std::string> name;
-  std::optional<std::string> status;
-  std::optional<std::string> started_at;
-  std::optional<std::string> completed_at;
-  std::optional<std::string> duration_ms;
-  std::optional<std::string> model;
-  std::optional<std::uint64_t> input_tokens;
-  std::optional<std::uint64_t> output_tokens;
-  std::optional<std::uint64_t> total_tokens;
-  Cost cost;  // `cost_usd`; a non-object entry counts as kInvalid
-  // Code points of the `output` member when it is a string (see step_output.h), else nullopt.
-  std::optional<std::uint64_t> output_chars;
-  // The output is an HTML page cut by the legacy worker's 5,000-character limit (step_output.h).
-  bool output_truncated_legacy = false;
 };
 
 class StepIndex {

@@ -22,6 +22,9 @@ inline constexpr std::uint64_t kLegacyOutputLimit = 5000;
 
 struct OutputFacts {
   std::uint64_t chars = 0;  // Unicode code points of the decoded string
+  // After leading whitespace it starts, ignoring case, with `<!doctype html` or with `<html`
+  // followed by whitespace or `>`.
+  bool looks_like_html_page = false;
   bool truncated_legacy = false;
 };
 

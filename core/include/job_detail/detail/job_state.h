@@ -18,6 +18,7 @@
 #include "job_detail/job.h"
 #include "job_detail/merge.h"
 #include "job_detail/session_snapshot.h"
+#include "job_detail/status_phase.h"
 #include "job_detail/step_index.h"
 
 namespace job_detail::detail {
@@ -79,6 +80,8 @@ struct JobState {
   FetchOperation job_op{FetchTarget::kJob};
   PollPhase poll = PollPhase::kIdle;
   std::unique_ptr<Job> job;
+  StatusPhase phase = StatusPhase::kUnknown;  // the job's status by the session's vocabulary
+  int unknown_status_polls = 0;  // answers in a row whose status was unknown: the poll backs off
   std::optional<SnapshotError> job_error;  // the job request failed for good
 
   // --- The S3 steps: the URL to use next, the fetch, and what is shown ---

@@ -31,8 +31,9 @@ enum class RowMember : std::uint8_t {
   kTotalTokens,
   kCostUsd,
   kOutput,
+  kOutputType,  // `output_type`: `html` declares the output an HTML page
 };
-inline constexpr std::size_t kStepFieldCount = 14;
+inline constexpr std::size_t kStepFieldCount = 15;
 
 // Which field a member name fills and its rank among alternatives (0 wins over 1 over 2):
 // `step_name` over `name`, `started_at` over `start_time`, `completed_at` over `ended_at` over
