@@ -42,7 +42,8 @@ void ReadStrings(const val& object, const char* name, std::vector<std::string>* 
 
 // {apiBaseUrl, retry?: {attempts?, baseMs?, capMs?}, pollIntervalMs?, requestTimeoutMs?,
 //  allowedHosts?: string[], terminalStatuses?: string[], runningStatuses?: string[], maxBytes?,
-//  maxDepth?, maxSteps?, strict?}: the options the facade has; it checked the values. Absent: core defaults (the facade's own randomness feeds SetRandom instead of a seed).
+//  maxDepth?, maxSteps?, strict?}: the options the facade has; it checked the values. Absent: core
+//  defaults (the facade's own randomness feeds SetRandom instead of a seed).
 SessionConfig ConfigFromJs(const val& js) {
   SessionConfig config;
   if (js["apiBaseUrl"].isString()) config.api_base_url = js["apiBaseUrl"].as<std::string>();

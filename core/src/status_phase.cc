@@ -8,15 +8,16 @@
 namespace job_detail {
 namespace {
 
-constexpr std::array<std::string_view, 9> kSucceeded = {
-    "completed", "complete", "succeeded", "success", "successful",
-    "done",      "finished", "passed",    "ok"};
+constexpr std::array<std::string_view, 9> kSucceeded = {"completed", "complete",   "succeeded",
+                                                        "success",   "successful", "done",
+                                                        "finished",  "passed",     "ok"};
 
 constexpr std::array<std::string_view, 14> kFailed = {
     "failed",    "failure",         "error",    "errored", "cancelled", "canceled", "aborted",
     "timed_out", "upstream_failed", "rejected", "killed",  "crashed",   "expired",  "terminated"};
 
-constexpr std::array<std::string_view, 4> kEndedOther = {"skipped", "stopped", "removed", "omitted"};
+constexpr std::array<std::string_view, 4> kEndedOther = {"skipped", "stopped", "removed",
+                                                         "omitted"};
 
 constexpr auto kDefaultTerminal = [] {
   std::array<std::string_view, kSucceeded.size() + kFailed.size() + kEndedOther.size()> all{};
@@ -28,10 +29,10 @@ constexpr auto kDefaultTerminal = [] {
 }();
 
 constexpr std::array<std::string_view, 21> kDefaultRunning = {
-    "pending",       "queued",       "scheduled", "submitted",       "created",
-    "accepted",      "waiting",      "started",   "starting",        "running",
-    "in_progress",   "processing",   "active",    "retrying",        "up_for_retry",
-    "up_for_reschedule", "deferred", "restarting", "pending_redrive", "initializing",
+    "pending",           "queued",     "scheduled",  "submitted",       "created",
+    "accepted",          "waiting",    "started",    "starting",        "running",
+    "in_progress",       "processing", "active",     "retrying",        "up_for_retry",
+    "up_for_reschedule", "deferred",   "restarting", "pending_redrive", "initializing",
     "provisioning"};
 
 // Lower case, `-` and ` ` as `_`, surrounding whitespace dropped.

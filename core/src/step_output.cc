@@ -65,7 +65,6 @@ bool IsLowSurrogateEscape(std::string_view hex4) {
          std::string_view("cdefCDEF").find(hex4[1]) != std::string_view::npos;
 }
 
-
 // The decoded start of a string literal's body: enough to tell whether it opens an HTML page
 // (escapes such as Go's `\u003c` for `<` and `\n` before the doctype are decoded, not matched).
 std::string DecodedStart(std::string_view body) {
@@ -94,8 +93,8 @@ OutputFacts OutputFactsOfText(std::string_view text) {
   OutputFacts facts;
   facts.chars = CountCodePoints(text);
   facts.looks_like_html_page = LooksLikeHtmlPage(text);
-  facts.truncated_legacy = facts.chars == kLegacyOutputLimit && facts.looks_like_html_page &&
-                           !EndsWithClosingHtml(text);
+  facts.truncated_legacy =
+      facts.chars == kLegacyOutputLimit && facts.looks_like_html_page && !EndsWithClosingHtml(text);
   return facts;
 }
 

@@ -78,9 +78,7 @@ StepRow StepRowOfRecord(DocumentView document, const StepRecord& record, std::si
   if (const auto output = field(RowMember::kOutput); output && output->front() == '"') {
     const OutputFacts facts = OutputFactsFromJsonString(*output);
     row.output_chars = facts.chars;
-    const auto declared = ScalarText(field(RowMember::kOutputType));
-    row.output_is_html =
-        facts.looks_like_html_page || (declared && EqualsIgnoreAsciiCase(*declared, "html"));
+    row.output_is_html = facts.looks_like_html_page || record.output_declared_html;
     row.output_truncated_legacy = facts.truncated_legacy;
   }
   return row;

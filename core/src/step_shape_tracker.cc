@@ -1,9 +1,11 @@
 #include "job_detail/detail/step_shape_tracker.h"
 
 #include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 
+#include "job_detail/detail/ascii.h"
 #include "job_detail/detail/json_text.h"
 #include "job_detail/detail/step_rows.h"
 
@@ -29,6 +31,13 @@ std::string_view MemberName(DocumentView document, const JsonEvent& event, std::
   if (!event.has_escapes) return text.substr(1, text.size() - 2);
   *storage = DecodeJsonString(text).value_or(std::string());
   return *storage;
+}
+
+// `output_type` says the output is an HTML page: the string `html` in any case.
+bool IsHtmlTypeName(std::string_view value_text) {
+  if (value_text.size() < 2 || value_text.front() != '"') return false;
+  const std::optional<std::string> decoded = DecodeJsonString(value_text);
+  return decoded && EqualsIgnoreAsciiCase(*decoded, "html");
 }
 
 }  // namespace
@@ -181,7 +190,13 @@ void StepShapeTracker::OnStepMember(const JsonEvent& event, DocumentView documen
     open_field_ = kNoField;
     return;
   }
-  if (pending_field_ != kNoField) SetField(pending_field_, pending_rank_, event.begin, event.end);
+  if (pending_field_ == static_cast<std::uint8_t>(RowMember::kOutputType)) {
+    // A later duplicate wins, as in a decoded object.
+    current_.output_declared_html =
+        IsHtmlTypeName(TextOf(document, SpanOf(event.begin, event.end)));
+  } else if (pending_field_ != kNoField) {
+    SetField(pending_field_, pending_rank_, event.begin, event.end);
+  }
   pending_field_ = kNoField;
 }
 
@@ -192,6 +207,7 @@ bool StepShapeTracker::TakesRank(RowMember field, std::uint8_t rank) {
 
 void StepShapeTracker::SetField(std::uint8_t field, std::uint8_t rank, std::size_t begin,
                                 std::size_t end) {
+  if (field >= kStepFieldCount) return;  // flags are read at their value (OnStepMember)
   current_.fields[field] = SpanOf(begin, end);
   if (std::uint8_t* held = RankSlot(static_cast<RowMember>(field))) *held = rank;
 }

@@ -1395,3 +1395,105 @@ TEST(SessionTest, PollDuringTheDownloadMergesTheNewDynamoDbSteps) {
 
 }  // namespace
 }  // namespace job_detail
+
+// --- The status rule: terminal, running and unknown statuses ---
+
+namespace job_detail {
+namespace {
+
+// The delays between successive polls of a job that keeps answering `status`.
+std::vector<std::int64_t> PollDelays(Script& s, std::string_view status, int polls) {
+  std::vector<std::int64_t> delays;
+  for (int i = 0; i < polls; ++i) {
+    const auto deadline = s.session.NextDeadline();
+    if (!deadline) break;
+    delays.push_back(*deadline - s.now);
+    s.AdvanceToNextDeadline();
+    s.JobResponds(200, JobJson(status, 2));
+  }
+  return delays;
+}
+
+TEST(SessionStatusTest, AnAirflowSuccessStopsPollingAndSaysTerminal) {
+  Script s;
+  LoadJob(s, JobJson("success", 2));
+  ASSERT_TRUE(s.snap().job.has_value());
+  EXPECT_EQ(s.snap().job->phase, StatusPhase::kSucceeded);
+  EXPECT_TRUE(s.snap().job->terminal);
+  EXPECT_FALSE(s.snap().job->running);
+  EXPECT_FALSE(s.session.NextDeadline().has_value());
+}
+
+TEST(SessionStatusTest, ARunningJobIsPolledAtTheInterval) {
+  Script s;
+  LoadJob(s, JobJson("RUNNING", 2));
+  EXPECT_TRUE(s.snap().job->running);
+  EXPECT_EQ(PollDelays(s, "RUNNING", 4), (std::vector<std::int64_t>{5000, 5000, 5000, 5000}));
+}
+
+TEST(SessionStatusTest, AnUnknownStatusIsPolledWithBackoffUpToTheCapThenAtFullRateOnceRunning) {
+  Script s;
+  LoadJob(s, JobJson("paused_for_review", 2));
+  EXPECT_EQ(s.snap().job->phase, StatusPhase::kUnknown);
+  EXPECT_FALSE(s.snap().job->terminal);
+  EXPECT_FALSE(s.snap().job->running);
+  EXPECT_EQ(PollDelays(s, "paused_for_review", 6),
+            (std::vector<std::int64_t>{5000, 10000, 20000, 40000, 60000, 60000}));
+  // Once the status is known to be running, the interval is back to the poll interval.
+  const auto deadline = s.session.NextDeadline();
+  ASSERT_TRUE(deadline.has_value());
+  s.AdvanceToNextDeadline();
+  s.JobResponds(200, JobJson("running", 2));
+  EXPECT_EQ(*s.session.NextDeadline() - s.now, 5000);
+  s.AdvanceToNextDeadline();
+  s.JobResponds(200, JobJson("odd", 2));
+  EXPECT_EQ(*s.session.NextDeadline() - s.now, 5000);  // the backoff starts over
+}
+
+TEST(SessionStatusTest, TheCallersVocabularyDecidesTerminalAndRunning) {
+  SessionConfig config = Script::DefaultConfig();
+  config.statuses.terminal = {"DONE_OK"};
+  config.statuses.running = {"busy"};
+  Script s(config);
+  LoadJob(s, JobJson("busy", 2));
+  EXPECT_TRUE(s.snap().job->running);
+  EXPECT_EQ(PollDelays(s, "busy", 2), (std::vector<std::int64_t>{5000, 5000}));
+  s.AdvanceToNextDeadline();
+  s.JobResponds(200, JobJson("done_ok", 2));
+  EXPECT_EQ(s.snap().job->phase, StatusPhase::kEnded);
+  EXPECT_TRUE(s.snap().job->terminal);
+  EXPECT_FALSE(s.session.NextDeadline().has_value());
+  // `completed` is not in the caller's terminal list: it is unknown, polled with backoff.
+  Script other(config);
+  LoadJob(other, JobJson("completed", 2));
+  EXPECT_EQ(other.snap().job->phase, StatusPhase::kUnknown);
+  EXPECT_TRUE(other.session.NextDeadline().has_value());
+}
+
+TEST(SessionStatusTest, TheListSaysWhenItMixesOrigins) {
+  Script s;
+  // S3 has steps 1-3; DynamoDB has 1-5 (4 and 5 are missing from S3 and kept).
+  LoadJob(s, JobJson("completed", 5, kUrl));
+  EXPECT_FALSE(s.snap().steps->mixes_origins);  // DynamoDB only while S3 is on its way
+  s.StepsRespond(200, StepsJson(3));
+  ASSERT_EQ(s.snap().steps->count, 5u);
+  EXPECT_TRUE(s.snap().steps->mixes_origins);
+  Script all;
+  LoadJob(all, JobJson("completed", 2, kUrl));
+  all.StepsRespond(200, StepsJson(3));
+  EXPECT_FALSE(all.snap().steps->mixes_origins);
+}
+
+TEST(SessionStatusTest, TheListCountsTheStringsTheS3DocumentNeededRepairedIn) {
+  Script s;
+  LoadJob(s, JobJson("completed", 1, kUrl));
+  s.StepsRespond(200,
+                 "[{\"step_number\":1,\"output\":\"a\xff\xfe b\"},{\"step_number\":2,\"name\":"
+                 "\"\\ud800\"},{\"step_number\":3,\"cost_usd\":1e400}]");
+  ASSERT_EQ(s.snap().steps->count, 3u);
+  EXPECT_EQ(s.snap().steps->repaired_strings, 2u);
+  EXPECT_EQ(s.snap().steps->invalid_cost, 1u);
+}
+
+}  // namespace
+}  // namespace job_detail

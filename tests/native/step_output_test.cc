@@ -115,3 +115,37 @@ TEST(StepOutputTest, DynamoDbRowsCarryTheOutputFacts) {
 
 }  // namespace
 }  // namespace job_detail
+
+namespace job_detail {
+namespace {
+
+StepRow OnlyRow(std::string_view document) {
+  StepIndex index;
+  index.Feed(document);
+  EXPECT_FALSE(index.Finish().has_value());
+  return index.Summary(0).value();
+}
+
+TEST(StepOutputTest, ARowSaysWhetherTheOutputIsAnHtmlPage) {
+  EXPECT_TRUE(OnlyRow(R"([{"output":"<!DOCTYPE html><p>x</p>"}])").output_is_html);
+  EXPECT_TRUE(OnlyRow(R"([{"output":"  \n<html lang=\"en\"><p>x</p></html>"}])").output_is_html);
+  // Go's encoding/json writes `<` as \u003c: the decoded text is what counts.
+  EXPECT_TRUE(OnlyRow(R"([{"output":"\u003c!doctype html\u003e\u003cp\u003ex"}])").output_is_html);
+  EXPECT_TRUE(OnlyRow(R"([{"output":"\t\u0020<HTML>"}])").output_is_html);
+  // Declared by the worker, whatever the text starts with.
+  EXPECT_TRUE(OnlyRow(R"([{"output":"<p>fragment</p>","output_type":"HTML"}])").output_is_html);
+  EXPECT_FALSE(OnlyRow(R"([{"output":"<p>fragment</p>"}])").output_is_html);
+  EXPECT_FALSE(OnlyRow(R"([{"output":"<htmlish>"}])").output_is_html);
+  EXPECT_FALSE(OnlyRow(R"([{"output":"plain","output_type":"text"}])").output_is_html);
+  EXPECT_FALSE(OnlyRow(R"([{"output":{"html":"<html>"}}])").output_is_html);
+  EXPECT_FALSE(OnlyRow(R"([{"name":"no output"}])").output_is_html);
+  // A page whose doctype comes after 300 bytes of whitespace escapes is not recognized: the
+  // check reads a bounded start, and the step is then shown as text (never dropped).
+  std::string far = R"([{"output":")";
+  for (int i = 0; i < 300; ++i) far += "\\n";
+  far += R"(<html></html>"}])";
+  EXPECT_FALSE(OnlyRow(far).output_is_html);
+}
+
+}  // namespace
+}  // namespace job_detail

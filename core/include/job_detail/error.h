@@ -7,8 +7,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
-#include <string>
 #include <span>
+#include <string>
 #include <string_view>
 #include <tuple>
 
@@ -38,9 +38,9 @@ enum class ErrorCode : std::uint8_t {
 
 // The stable snake_case names used in JSON, the CLI and JS, in enumerator order.
 inline constexpr std::array<std::string_view, 15> kErrorCodeNames = {
-    "invalid_json", "unexpected_shape", "too_large",   "too_deep",       "truncated",
-    "expired",      "forbidden",        "not_found",   "network",        "timeout",
-    "server_error", "http_error",       "aborted",     "s3_url_missing", "invalid_argument"};
+    "invalid_json", "unexpected_shape", "too_large", "too_deep",       "truncated",
+    "expired",      "forbidden",        "not_found", "network",        "timeout",
+    "server_error", "http_error",       "aborted",   "s3_url_missing", "invalid_argument"};
 static_assert(kErrorCodeNames.size() == static_cast<std::size_t>(ErrorCode::kInvalidArgument) + 1,
               "one name per error code");
 constexpr std::span<const std::string_view> NamesOf(Tag<ErrorCode>) { return kErrorCodeNames; }

@@ -46,10 +46,14 @@ constexpr InlinedField<Struct, Value> Inlined(Value Struct::*member) {
 }
 
 template <class T>
-concept HasFieldTable = requires { FieldsOf(Tag<T>{}); };
+concept HasFieldTable = requires {
+  FieldsOf(Tag<T>{});
+};
 
 template <class E>
-concept HasNameTable = std::is_enum_v<E> && requires { NamesOf(Tag<E>{}); };
+concept HasNameTable = std::is_enum_v<E> && requires {
+  NamesOf(Tag<E>{});
+};
 
 // The wire name of an enumerator ("unknown" for a value outside the enum, which only a cast makes).
 template <HasNameTable E>

@@ -26,7 +26,7 @@ enum class StepOrigin : std::uint8_t { kS3, kDynamoDb };
 
 // The names used in JSON and JS, in enumerator order.
 inline constexpr std::array<std::string_view, 3> kStepsSourceNames = {"s3", "dynamodb",
-                                                                     "dynamodb_fallback"};
+                                                                      "dynamodb_fallback"};
 inline constexpr std::array<std::string_view, 2> kStepOriginNames = {"s3", "dynamodb"};
 constexpr std::span<const std::string_view> NamesOf(Tag<StepsSource>) { return kStepsSourceNames; }
 constexpr std::span<const std::string_view> NamesOf(Tag<StepOrigin>) { return kStepOriginNames; }

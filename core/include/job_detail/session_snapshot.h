@@ -26,7 +26,7 @@ namespace job_detail {
 enum class SessionStatus : std::uint8_t { kIdle, kLoading, kReady, kError };
 
 inline constexpr std::array<std::string_view, 4> kSessionStatusNames = {"idle", "loading", "ready",
-                                                                       "error"};
+                                                                        "error"};
 constexpr std::span<const std::string_view> NamesOf(Tag<SessionStatus>) {
   return kSessionStatusNames;
 }

@@ -27,8 +27,8 @@ namespace job_detail {
 // such as `skipped`, or a caller's terminal status outside the defaults' outcome lists).
 enum class StatusPhase : std::uint8_t { kUnknown, kRunning, kSucceeded, kFailed, kEnded };
 
-inline constexpr std::array<std::string_view, 5> kStatusPhaseNames = {"unknown", "running", "succeeded",
-                                                                     "failed", "ended"};
+inline constexpr std::array<std::string_view, 5> kStatusPhaseNames = {
+    "unknown", "running", "succeeded", "failed", "ended"};
 constexpr std::span<const std::string_view> NamesOf(Tag<StatusPhase>) { return kStatusPhaseNames; }
 
 constexpr bool IsTerminal(StatusPhase phase) {

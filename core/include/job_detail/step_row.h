@@ -49,22 +49,19 @@ struct StepRow {
 };
 
 constexpr auto FieldsOf(Tag<StepRow>) {
-  return std::make_tuple(Member("index", &StepRow::index), Member("isObject", &StepRow::is_object),
-                         Member("problem", &StepRow::problem), Member("begin", &StepRow::begin),
-                         Member("end", &StepRow::end), Member("key", &StepRow::key),
-                         Member("stepNumber", &StepRow::step_number),
-                         Member("name", &StepRow::name), Member("status", &StepRow::status),
-                         Member("startedAt", &StepRow::started_at),
-                         Member("completedAt", &StepRow::completed_at),
-                         Member("durationMs", &StepRow::duration_ms),
-                         Member("model", &StepRow::model),
-                         Member("inputTokens", &StepRow::input_tokens),
-                         Member("outputTokens", &StepRow::output_tokens),
-                         Member("totalTokens", &StepRow::total_tokens),
-                         Member("cost", &StepRow::cost),
-                         Member("outputChars", &StepRow::output_chars),
-                         Member("outputIsHtml", &StepRow::output_is_html),
-                         Member("outputTruncatedLegacy", &StepRow::output_truncated_legacy));
+  return std::make_tuple(
+      Member("index", &StepRow::index), Member("isObject", &StepRow::is_object),
+      Member("problem", &StepRow::problem), Member("begin", &StepRow::begin),
+      Member("end", &StepRow::end), Member("key", &StepRow::key),
+      Member("stepNumber", &StepRow::step_number), Member("name", &StepRow::name),
+      Member("status", &StepRow::status), Member("startedAt", &StepRow::started_at),
+      Member("completedAt", &StepRow::completed_at), Member("durationMs", &StepRow::duration_ms),
+      Member("model", &StepRow::model), Member("inputTokens", &StepRow::input_tokens),
+      Member("outputTokens", &StepRow::output_tokens),
+      Member("totalTokens", &StepRow::total_tokens), Member("cost", &StepRow::cost),
+      Member("outputChars", &StepRow::output_chars),
+      Member("outputIsHtml", &StepRow::output_is_html),
+      Member("outputTruncatedLegacy", &StepRow::output_truncated_legacy));
 }
 
 }  // namespace job_detail

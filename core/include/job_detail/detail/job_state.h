@@ -66,8 +66,8 @@ struct LoadedSteps {
 
 // The list to show, recomputed only when something it depends on changed (`stale`).
 struct ShownList {
-  std::unique_ptr<MergedList> merged;   // null while streaming (the stream's merge is shown)
-  std::optional<StepsInfo> summary;  // null before the job is known
+  std::unique_ptr<MergedList> merged;  // null while streaming (the stream's merge is shown)
+  std::optional<StepsInfo> summary;    // null before the job is known
   bool stale = false;
 };
 

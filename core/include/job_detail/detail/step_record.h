@@ -31,9 +31,11 @@ enum class RowMember : std::uint8_t {
   kTotalTokens,
   kCostUsd,
   kOutput,
-  kOutputType,  // `output_type`: `html` declares the output an HTML page
+  // Not kept as a span (the record stays within 128 bytes): read at its value into
+  // StepRecord::output_declared_html.
+  kOutputType,
 };
-inline constexpr std::size_t kStepFieldCount = 15;
+inline constexpr std::size_t kStepFieldCount = 14;  // the members kept as spans
 
 // Which field a member name fills and its rank among alternatives (0 wins over 1 over 2):
 // `step_name` over `name`, `started_at` over `start_time`, `completed_at` over `ended_at` over
@@ -52,6 +54,7 @@ struct StepRecord {
   std::uint8_t started_rank = 3;
   std::uint8_t completed_rank = 3;
   bool is_object = false;
+  bool output_declared_html = false;  // `output_type` is the string `html` (any case)
 };
 
 }  // namespace job_detail::detail
