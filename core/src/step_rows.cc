@@ -68,6 +68,7 @@ StepRow StepRowOfRecord(DocumentView document, const StepRecord& record, std::si
   row.step_number = ScalarText(field(RowMember::kStepNumber));
   row.name = ScalarText(field(RowMember::kName));
   row.status = ScalarText(field(RowMember::kStatus));
+  if (row.status) row.status_phase = ClassifyStatus(*row.status);
   row.started_at = ScalarText(field(RowMember::kStartedAt));
   row.completed_at = ScalarText(field(RowMember::kCompletedAt));
   row.duration_ms = ScalarText(field(RowMember::kDurationMs));

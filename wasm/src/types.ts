@@ -207,6 +207,8 @@ export interface StepRow {
   /** `step_name`, else `name`. */
   name: string | null;
   status: string | null;
+  /** `status` by the default status rule (see `terminalStatuses`): what its colour says. */
+  statusPhase: StatusPhase;
   /** `started_at`, else `start_time`. */
   startedAt: string | null;
   /** `completed_at`, else `ended_at`, else `end_time`. */
@@ -457,6 +459,12 @@ export function valuesOf<U extends string>() {
   ): N => names;
 }
 
+const STEP_ROW_FIELDS = fieldsOf<StepRow>()([
+  'index', 'isObject', 'problem', 'begin', 'end', 'key', 'stepNumber', 'name', 'status', 'statusPhase', 'startedAt',
+  'completedAt', 'durationMs', 'model', 'inputTokens', 'outputTokens', 'totalTokens', 'cost', 'outputChars',
+  'outputIsHtml', 'outputTruncatedLegacy',
+]);
+
 /**
  * What crosses from the core, by the names JS sees (the raw snapshot's fields are checked beside
  * its type, in snapshot.ts). Internal: the entries re-export only the types of this file and the
@@ -464,16 +472,8 @@ export function valuesOf<U extends string>() {
  */
 export const SCHEMA = {
   structs: {
-    StepRow: fieldsOf<StepRow>()([
-      'index', 'isObject', 'problem', 'begin', 'end', 'key', 'stepNumber', 'name', 'status', 'startedAt',
-      'completedAt', 'durationMs', 'model', 'inputTokens', 'outputTokens', 'totalTokens', 'cost', 'outputChars',
-      'outputIsHtml', 'outputTruncatedLegacy',
-    ]),
-    ShownRow: fieldsOf<ShownRow>()([
-      'index', 'isObject', 'problem', 'begin', 'end', 'key', 'stepNumber', 'name', 'status', 'startedAt',
-      'completedAt', 'durationMs', 'model', 'inputTokens', 'outputTokens', 'totalTokens', 'cost', 'outputChars',
-      'outputIsHtml', 'outputTruncatedLegacy', 'origin',
-    ]),
+    StepRow: STEP_ROW_FIELDS,
+    ShownRow: fieldsOf<ShownRow>()([...STEP_ROW_FIELDS, 'origin']),
     StepsInfo: fieldsOf<StepsInfo>()([
       'source', 'complete', 'reason', 'streaming', 'count', 'totalCostUsd', 'totalCostDisplay', 'noCost',
       'invalidCost', 'mixesOrigins', 'repairedStrings',

@@ -12,6 +12,7 @@
 
 #include "job_detail/cost.h"
 #include "job_detail/field_table.h"
+#include "job_detail/status_phase.h"
 #include "job_detail/step_key.h"
 
 namespace job_detail {
@@ -31,6 +32,7 @@ struct StepRow {
   std::optional<std::string> step_number;
   std::optional<std::string> name;
   std::optional<std::string> status;
+  StatusPhase status_phase = StatusPhase::kUnknown;  // `status` by the default vocabulary
   std::optional<std::string> started_at;
   std::optional<std::string> completed_at;
   std::optional<std::string> duration_ms;
@@ -54,9 +56,10 @@ constexpr auto FieldsOf(Tag<StepRow>) {
       Member("problem", &StepRow::problem), Member("begin", &StepRow::begin),
       Member("end", &StepRow::end), Member("key", &StepRow::key),
       Member("stepNumber", &StepRow::step_number), Member("name", &StepRow::name),
-      Member("status", &StepRow::status), Member("startedAt", &StepRow::started_at),
-      Member("completedAt", &StepRow::completed_at), Member("durationMs", &StepRow::duration_ms),
-      Member("model", &StepRow::model), Member("inputTokens", &StepRow::input_tokens),
+      Member("status", &StepRow::status), Member("statusPhase", &StepRow::status_phase),
+      Member("startedAt", &StepRow::started_at), Member("completedAt", &StepRow::completed_at),
+      Member("durationMs", &StepRow::duration_ms), Member("model", &StepRow::model),
+      Member("inputTokens", &StepRow::input_tokens),
       Member("outputTokens", &StepRow::output_tokens),
       Member("totalTokens", &StepRow::total_tokens), Member("cost", &StepRow::cost),
       Member("outputChars", &StepRow::output_chars),
