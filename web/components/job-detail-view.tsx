@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import type { DetailView } from '../lib/detail-view';
 import { JobHeader, type JobFields } from './job-header';
-import { DownloadProgress, PartialBanner, PendingNote } from './steps-status';
+import { DownloadProgress, PartialBanner, PendingNote, RepairNote } from './steps-status';
 import { StepList } from './step-list';
 import styles from './job-detail.module.css';
 
@@ -52,7 +52,7 @@ export function JobDetailView({ jobId, view }: { jobId: string; view: DetailView
         )
       ) : (
         <>
-          <JobHeader jobId={jobId} job={job} steps={view.steps} />
+          <JobHeader jobId={jobId} job={job} info={view.snapshot.jobInfo} steps={view.steps} />
           {view.status === 'error' && (
             <JobError view={view} what="could not be refreshed (showing what was loaded before)" />
           )}
@@ -64,6 +64,7 @@ export function JobDetailView({ jobId, view }: { jobId: string; view: DetailView
           ) : (
             stepsState === 'loading' && view.steps && <PendingNote steps={view.steps} expectedCount={expected} />
           )}
+          {view.steps && <RepairNote steps={view.steps} />}
           <StepList view={view} count={view.steps?.count ?? 0} streaming={view.progress !== null} />
         </>
       )}

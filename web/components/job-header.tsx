@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useState } from 'react';
-import type { StepsInfo } from '../lib/detail-view';
+import type { JobInfo, StepsInfo } from '../lib/detail-view';
 import { formatCount, formatDuration, spanMs, statusTone } from '../lib/format';
 import styles from './job-detail.module.css';
 
@@ -39,9 +39,19 @@ function costNote(steps: StepsInfo): string | null {
   return parts.length > 0 ? parts.join('; ') : null;
 }
 
-export function JobHeader({ jobId, job, steps }: { jobId: string; job: JobFields; steps: StepsInfo | null }) {
+export function JobHeader({
+  jobId,
+  job,
+  info,
+  steps,
+}: {
+  jobId: string;
+  job: JobFields;
+  info: JobInfo | null;
+  steps: StepsInfo | null;
+}) {
   const status = text(job.status);
-  const tone = statusTone(status);
+  const tone = statusTone(info?.phase ?? 'unknown');
   const now = useNow(tone === 'busy');
   const start = text(job.started_at) ?? text(job.created_at);
   const end = text(job.completed_at) ?? (tone === 'busy' ? new Date(now).toISOString() : text(job.updated_at));
@@ -56,7 +66,7 @@ export function JobHeader({ jobId, job, steps }: { jobId: string; job: JobFields
         <div className={styles.fact}>
           <dt>Status</dt>
           <dd>
-            <span className={`${styles.badge} ${styles[tone]}`} data-testid="job-status">
+            <span className={`${styles.badge} ${styles[tone]}`} data-testid="job-status" data-phase={info?.phase ?? 'unknown'}>
               {status ?? 'unknown'}
             </span>
           </dd>

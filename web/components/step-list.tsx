@@ -2,7 +2,7 @@
 
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef, useState } from 'react';
-import type { DetailView, StepRow } from '../lib/detail-view';
+import type { DetailView, ShownRow } from '../lib/detail-view';
 import { formatDuration, formatTokens, statusTone, stepDurationMs } from '../lib/format';
 import { StepOutputView } from './step-output-view';
 import styles from './job-detail.module.css';
@@ -10,13 +10,13 @@ import styles from './job-detail.module.css';
 const ROW_HEIGHT = 52;
 const OPEN_HEIGHT = 560;
 
-function stepLabel(row: StepRow, index: number): string {
+function stepLabel(row: ShownRow, index: number): string {
   return `step ${row.stepNumber ?? index + 1}${row.name ? ` (${row.name})` : ''}`;
 }
 
-function RowCells({ row, index, showOrigin }: { row: StepRow; index: number; showOrigin: boolean }) {
+function RowCells({ row, index, showOrigin }: { row: ShownRow; index: number; showOrigin: boolean }) {
   const duration = stepDurationMs(row);
-  const tone = statusTone(row.status);
+  const tone = statusTone(row.statusPhase);
   return (
     <>
       <span className={styles.num} data-col="number">
@@ -53,7 +53,7 @@ function RowCells({ row, index, showOrigin }: { row: StepRow; index: number; sho
 }
 
 /** Decodes the open step once per change of the list (a finished step's body never changes). */
-function OpenStep({ view, index, row, label }: { view: DetailView; index: number; row: StepRow; label: string }) {
+function OpenStep({ view, index, row, label }: { view: DetailView; index: number; row: ShownRow; label: string }) {
   // `view` is a new object each render; the steps summary changes only when the list does.
   const viewRef = useRef(view);
   viewRef.current = view;
@@ -69,17 +69,9 @@ export function StepList({ view, count, streaming }: { view: DetailView; count: 
   const scrollRef = useRef<HTMLDivElement>(null);
   const [open, setOpen] = useState<number | null>(null);
 
-  // Origins are shown only when the list mixes them. Scanning every row costs a call per step,
-  // so it waits until the list stops growing.
-  const viewRef = useRef(view);
-  viewRef.current = view;
-  const showOrigin = useMemo(() => {
-    if (streaming || count === 0) return false;
-    const { summary } = viewRef.current;
-    const first = summary(0).origin;
-    for (let i = 1; i < count; i += 1) if (summary(i).origin !== first) return true;
-    return false;
-  }, [view.steps, count, streaming]);
+  // Origins are labelled only when the list mixes them (the core's verdict) and has stopped
+  // growing: while S3 streams in, DynamoDB rows not matched yet would flicker their label.
+  const showOrigin = !streaming && view.steps?.mixesOrigins === true;
 
   const virtualizer = useVirtualizer({
     count,

@@ -69,3 +69,17 @@ export function PendingNote({ steps, expectedCount }: { steps: StepsInfo; expect
     </div>
   );
 }
+
+/**
+ * Says that some text of the list was not well-formed (ill-formed UTF-8, a lone surrogate) and is
+ * shown as the browser's own JSON reader shows it, with U+FFFD (�): every step is still shown.
+ */
+export function RepairNote({ steps }: { steps: StepsInfo }) {
+  if (steps.repairedStrings === 0) return null;
+  const n = steps.repairedStrings;
+  return (
+    <p className={styles.note} role="status" data-testid="repair-note" data-repaired={n}>
+      {formatCount(n)} text value{n === 1 ? '' : 's'} in the step list had invalid characters, shown as �.
+    </p>
+  );
+}

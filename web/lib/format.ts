@@ -1,7 +1,7 @@
 // Display rules for the job detail page: plain functions, no React, so they read the same on the
 // server and in the browser and can be checked without a page.
 
-import type { ErrorCode } from '@jobdash/job-detail';
+import type { ErrorCode, StatusPhase } from '@jobdash/job-detail';
 
 // Exhaustive over the core's codes: a code added to (or renamed in) the package fails to compile
 // here until it has words.
@@ -94,24 +94,20 @@ export function formatTokens(row: {
 
 export type Tone = 'ok' | 'bad' | 'busy' | 'idle';
 
-/** Colour family of a job or step status. */
-export function statusTone(status: string | null | undefined): Tone {
-  switch ((status ?? '').toLowerCase()) {
-    case 'completed':
+/**
+ * Colour family of a job or step status, from the core's verdict on it (`jobInfo.phase`, a row's
+ * `statusPhase`): the page never re-derives which words mean finished, failed or running.
+ */
+export function statusTone(phase: StatusPhase): Tone {
+  switch (phase) {
     case 'succeeded':
-    case 'success':
       return 'ok';
     case 'failed':
-    case 'error':
-    case 'cancelled':
-    case 'canceled':
       return 'bad';
     case 'running':
-    case 'in_progress':
-    case 'pending':
-    case 'queued':
       return 'busy';
-    default:
+    case 'ended':
+    case 'unknown':
       return 'idle';
   }
 }
