@@ -17,6 +17,7 @@ const RUNNING = 'job-running';
 const MISSING = 'job-missing-s3';
 const FLAKY = 'job-flaky-s3';
 const LEGACY = 'job-legacy-truncated';
+const ROUGH = 'job-rough-text-5000';
 
 /** @type {Awaited<ReturnType<typeof startStack>>} */
 let stack;
@@ -277,6 +278,40 @@ describe('step output', () => {
     await shot(page, 'legacy-step-3');
     await openStep(page, '2');
     assert.equal(await page.locator('[data-testid=truncated-marker]').count(), 0);
+    await context.close();
+  });
+});
+
+describe('rough text', () => {
+  test('a 5,000-step document with invalid UTF-8, a lone surrogate and cost 1e400 shows every step, as res.json() would', async () => {
+    const want = expected[ROUGH];
+    const { context, page, errors } = await newPage();
+    await openJob(page, ROUGH);
+    const facts = await readFacts(page);
+    await shot(page, ROUGH);
+    assert.equal(facts.banner, null, 'the S3 list is shown, not the DynamoDB fallback');
+    assert.equal(facts.count, 5000);
+    assert.equal(facts.totalUsd, want.summary.total_cost_usd);
+    assert.equal(facts.noCost, want.summary.no_cost);
+    assert.equal(facts.invalidCost, want.summary.invalid_cost, 'the 1e400 cost is one more invalid cost; its step stays');
+    const note = page.locator('[data-testid=repair-note]');
+    assert.equal(await note.getAttribute('data-repaired'), '2');
+    assert.match((await note.textContent()) ?? '', /^2 text values in the step list had invalid characters, shown as �\.$/);
+
+    /** Scrolls the virtualized list to a step and opens it. @param {number} number */
+    const open = async (number) => {
+      await page.locator('[data-testid=step-list]').evaluate((list, n) => list.scrollTo(0, (n - 3) * 52), number);
+      await openStep(page, String(number));
+    };
+    await open(want.rough.invalidUtf8Step);
+    assert.equal(await page.locator('[data-testid=step-output-source]').textContent(), 'caf\uFFFD\uFFFD au lait');
+    await open(want.rough.loneSurrogateStep);
+    // The step's value is JSON.parse's: a string holding the lone unit, as res.json() gives it.
+    assert.equal(await page.locator('[data-testid=step-output-source]').textContent(), 'a lone \uD800 surrogate');
+    const row = page.locator(`[data-testid=step-row][data-step-number="${want.rough.hugeCostStep}"]`);
+    await page.locator('[data-testid=step-list]').evaluate((list, n) => list.scrollTo(0, (n - 3) * 52), want.rough.hugeCostStep);
+    assert.equal(await row.locator('[data-col=cost]').textContent(), '—');
+    assert.deepEqual(errors, []);
     await context.close();
   });
 });

@@ -11,6 +11,7 @@ export const DEMO_JOB_IDS = Object.freeze({
   flakyS3: 'job-flaky-s3',
   legacy: 'job-legacy-truncated',
   hostile: 'job-hostile-html',
+  roughText: 'job-rough-text-5000',
 });
 
 export const LEGACY_HTML_LIMIT = 5000;
@@ -161,7 +162,61 @@ export async function writeStaticDemoJobs(storage, options = {}) {
     s3_object: true,
     summary: summarize(hostile, hostile.steps.length),
   };
+  if (options.big !== false) expected[DEMO_JOB_IDS.roughText] = await writeRoughTextJob(storage);
   return expected;
+}
+
+/**
+ * 5,000 steps whose S3 document another writer produced with rough text: raw bytes that are not
+ * UTF-8 in one output, a lone surrogate escape (what Python's json.dumps writes for one) in another,
+ * and `cost_usd: 1e400` in a third. `JSON.parse` reads all of it, so the dashboard must too.
+ * @param {import('./writer.js').Storage} storage
+ * @returns {Promise<ExpectedJob & {rough: {invalidUtf8Step: number, loneSurrogateStep: number, hugeCostStep: number}}>}
+ */
+async function writeRoughTextJob(storage) {
+  const jobId = DEMO_JOB_IDS.roughText;
+  const startTimeMs = BASE_TIME + 5 * HOUR;
+  const generated = generateSteps({ jobId, seed: 707, count: 5000, startTimeMs, htmlEvery: 0, textBytes: 300 });
+  const steps = generated.steps;
+  // Past the DynamoDB part (the first 5 steps), so only the S3 document holds the rough text.
+  const invalidUtf8Step = 1200;
+  const loneSurrogateStep = 2400;
+  // A step without a cost: the huge one becomes an invalid cost and the exact total is unchanged.
+  const hugeCostStep = steps.findIndex((step, i) => i >= 3000 && (step.cost_usd === undefined || step.cost_usd === null)) + 1;
+  if (hugeCostStep === 0) throw new Error('the rough-text job needs a step without cost after step 3000');
+  const marks = { utf8: '\u0000rough-utf8\u0000', surrogate: '\u0000rough-surrogate\u0000', cost: '\u0000rough-cost\u0000' };
+  const marked = steps.map((step, i) =>
+    i + 1 === invalidUtf8Step ? { ...step, output: marks.utf8 }
+    : i + 1 === loneSurrogateStep ? { ...step, output: marks.surrogate }
+    : i + 1 === hugeCostStep ? { ...step, cost_usd: marks.cost }
+    : step,
+  );
+  const replace = (/** @type {string} */ text, /** @type {string} */ mark, /** @type {string} */ bytes) => {
+    const quoted = JSON.stringify(mark);
+    if (!text.includes(quoted)) throw new Error(`mark ${mark} not found`);
+    return text.replace(quoted, bytes);
+  };
+  let text = JSON.stringify(marked);
+  text = replace(text, marks.surrogate, '"a lone \\ud800 surrogate"');
+  text = replace(text, marks.cost, '1e400');
+  const [before, after] = text.split(JSON.stringify(marks.utf8));
+  // "caf" + 0xFF 0xFE + " au lait": two bytes that are not UTF-8.
+  const body = Buffer.concat([Buffer.from(before), Buffer.from('"caf'), Buffer.from([0xff, 0xfe]), Buffer.from(' au lait"'), Buffer.from(after)]);
+  const plan = await writeJob(
+    storage,
+    jobRecord(jobId, 'Steps written with rough text (5,000 steps)', 'completed', generated, startTimeMs),
+    steps,
+    { body },
+  );
+  return {
+    job_id: jobId,
+    status: 'completed',
+    storage: plan.partial ? 'partial+s3' : 'dynamodb',
+    dynamodb_steps: /** @type {unknown[]} */ (plan.item.execution_steps).length,
+    s3_object: true,
+    summary: summarize({ ...generated, noCost: generated.noCost - 1, invalidCost: generated.invalidCost + 1 }, steps.length),
+    rough: { invalidUtf8Step, loneSurrogateStep, hugeCostStep },
+  };
 }
 
 /**

@@ -175,12 +175,14 @@ export function isItemRefused(error) {
  * @param {Storage} storage
  * @param {JobRecord & Record<string, unknown>} job
  * @param {Record<string, unknown>[]} steps
- * @param {Omit<PlanOptions, 's3Key'>} [options]
+ * @param {Omit<PlanOptions, 's3Key'> & {body?: Buffer}} [writeOptions]  `body`: the S3 object's
+ *   bytes when another writer produced them (the DynamoDB item is still planned from `steps`)
  * @returns {Promise<ItemPlan & {s3Key: string, s3Bytes: number, fallback: number}>}
  */
-export async function writeJob(storage, job, steps, options = {}) {
+export async function writeJob(storage, job, steps, writeOptions = {}) {
+  const { body: givenBody, ...options } = writeOptions;
   const s3Key = stepsObjectKey(job.job_id);
-  const body = Buffer.from(JSON.stringify(steps));
+  const body = givenBody ?? Buffer.from(JSON.stringify(steps));
   await storage.s3.send(
     new PutObjectCommand({
       Bucket: storage.bucket,
