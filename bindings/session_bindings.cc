@@ -33,9 +33,10 @@ void ReadNumber(const val& object, const char* name, T* out) {
   if (member.isNumber()) *out = IntegerFromJs<T>(member.as<double>());
 }
 
-// {apiBaseUrl, retry?: {attempts?, baseMs?, capMs?}, pollIntervalMs?, requestTimeoutMs?,
-//  allowedHosts?: string[], maxBytes?, maxDepth?}: the options the facade has; it checked the
-//  values. Absent: core defaults (the facade's own randomness feeds SetRandom instead of a seed).
+// {apiBaseUrl, retry?: {attempts?, baseMs?, capMs?}, pollIntervalMs?: number | false,
+//  requestTimeoutMs?, allowedHosts?: string[], maxBytes?, maxDepth?, maxSteps?}: the options the
+//  facade has; it checked the values. Absent: core defaults (the facade's own randomness feeds
+//  SetRandom instead of a seed).
 SessionConfig ConfigFromJs(const val& js) {
   SessionConfig config;
   if (js["apiBaseUrl"].isString()) config.api_base_url = js["apiBaseUrl"].as<std::string>();
@@ -45,10 +46,13 @@ SessionConfig ConfigFromJs(const val& js) {
     ReadNumber(retry, "baseMs", &config.retry.base_ms);
     ReadNumber(retry, "capMs", &config.retry.cap_ms);
   }
-  ReadNumber(js, "pollIntervalMs", &config.poll_interval_ms);
+  const val poll = js["pollIntervalMs"];
+  if (poll.isNumber()) config.poll_interval_ms = MsFromJs(poll.as<double>());
+  if (poll.isFalse()) config.poll_interval_ms.reset();
   ReadNumber(js, "requestTimeoutMs", &config.request_timeout_ms);
   ReadNumber(js, "maxBytes", &config.steps_limits.max_bytes);
   ReadNumber(js, "maxDepth", &config.steps_limits.max_depth);
+  ReadNumber(js, "maxSteps", &config.steps_limits.max_steps);
   const val hosts = js["allowedHosts"];
   if (hosts.isArray()) {
     const auto length = hosts["length"].as<unsigned>();
@@ -225,6 +229,15 @@ class JsSession {
   void SetOnline(bool online, double now) { session_.SetOnline(online, MsFromJs(now)); }
   void Refetch(double now) { session_.Refetch(MsFromJs(now)); }
   void SetRandom(double random) { session_.SetRandom(random); }
+  void SetConfig(const val& config, double now) {
+    session_.SetConfig(ConfigFromJs(config), MsFromJs(now));
+  }
+  // `code`: an ErrorCode name (the facade passes internal_error).
+  void FailSteps(const std::string& code, const std::string& message, double now) {
+    session_.FailSteps(
+        SnapshotError{ErrorCodeFromName(code).value_or(ErrorCode::kInternalError), message},
+        MsFromJs(now));
+  }
 
   val PollEffect() {
     std::optional<SessionEffect> effect = session_.PollEffect();
@@ -292,6 +305,8 @@ EMSCRIPTEN_BINDINGS(job_detail_session) {
       .function("setOnline", &JsSession::SetOnline)
       .function("refetch", &JsSession::Refetch)
       .function("setRandom", &JsSession::SetRandom)
+      .function("setConfig", &JsSession::SetConfig)
+      .function("failSteps", &JsSession::FailSteps)
       .function("pollEffect", &JsSession::PollEffect)
       .function("nextDeadline", &JsSession::NextDeadline)
       .function("version", &JsSession::Version)

@@ -6,7 +6,7 @@
 namespace job_detail {
 namespace {
 
-constexpr std::array<std::pair<ErrorCode, std::string_view>, 15> kNames = {{
+constexpr std::array<std::pair<ErrorCode, std::string_view>, 16> kNames = {{
     {ErrorCode::kInvalidJson, "invalid_json"},
     {ErrorCode::kUnexpectedShape, "unexpected_shape"},
     {ErrorCode::kTooLarge, "too_large"},
@@ -22,6 +22,7 @@ constexpr std::array<std::pair<ErrorCode, std::string_view>, 15> kNames = {{
     {ErrorCode::kAborted, "aborted"},
     {ErrorCode::kS3UrlMissing, "s3_url_missing"},
     {ErrorCode::kInvalidArgument, "invalid_argument"},
+    {ErrorCode::kInternalError, "internal_error"},
 }};
 
 }  // namespace

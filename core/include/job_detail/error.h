@@ -29,6 +29,7 @@ enum class ErrorCode : std::uint8_t {
   kAborted,          // cancelled by the caller
   kS3UrlMissing,     // job names an S3 key but the API gave no URL
   kInvalidArgument,  // a caller passed something out of contract (index out of range, ...)
+  kInternalError,    // the host's module instance failed (a WebAssembly trap) and was replaced
 };
 
 // The stable snake_case name used in JSON, the CLI and JS (`invalid_json`, `too_deep`, ...).
