@@ -40,10 +40,11 @@ void ReadStrings(const val& object, const char* name, std::vector<std::string>* 
   for (unsigned i = 0; i < length; ++i) out->push_back(list[i].as<std::string>());
 }
 
-// {apiBaseUrl, retry?: {attempts?, baseMs?, capMs?}, pollIntervalMs?, requestTimeoutMs?,
-//  allowedHosts?: string[], terminalStatuses?: string[], runningStatuses?: string[], maxBytes?,
-//  maxDepth?, maxSteps?, strict?}: the options the facade has; it checked the values. Absent: core
-//  defaults (the facade's own randomness feeds SetRandom instead of a seed).
+// {apiBaseUrl, retry?: {attempts?, baseMs?, capMs?}, pollIntervalMs?: number | false,
+//  requestTimeoutMs?, allowedHosts?: string[], terminalStatuses?: string[],
+//  runningStatuses?: string[], maxBytes?, maxDepth?, maxSteps?, strict?}: the options the facade
+//  has; it checked the values. Absent: core defaults (the facade's own randomness feeds SetRandom
+//  instead of a seed).
 SessionConfig ConfigFromJs(const val& js) {
   SessionConfig config;
   if (js["apiBaseUrl"].isString()) config.api_base_url = js["apiBaseUrl"].as<std::string>();
@@ -53,7 +54,9 @@ SessionConfig ConfigFromJs(const val& js) {
     ReadNumber(retry, "baseMs", &config.retry.base_ms);
     ReadNumber(retry, "capMs", &config.retry.cap_ms);
   }
-  ReadNumber(js, "pollIntervalMs", &config.poll_interval_ms);
+  const val poll = js["pollIntervalMs"];
+  if (poll.isNumber()) config.poll_interval_ms = MsFromJs(poll.as<double>());
+  if (poll.isFalse()) config.poll_interval_ms.reset();
   ReadNumber(js, "requestTimeoutMs", &config.request_timeout_ms);
   config.steps_limits = StepIndexOptionsFromJs(js);
   ReadStrings(js, "allowedHosts", &config.allowed_hosts);
@@ -168,6 +171,15 @@ class JsSession {
   void SetOnline(bool online, double now) { session_.SetOnline(online, MsFromJs(now)); }
   void Refetch(double now) { session_.Refetch(MsFromJs(now)); }
   void SetRandom(double random) { session_.SetRandom(random); }
+  void SetConfig(const val& config, double now) {
+    session_.SetConfig(ConfigFromJs(config), MsFromJs(now));
+  }
+  // `code`: an ErrorCode name (the facade passes internal_error).
+  void FailSteps(const std::string& code, const std::string& message, double now) {
+    session_.FailSteps(
+        SnapshotError{ErrorCodeFromName(code).value_or(ErrorCode::kInternalError), message},
+        MsFromJs(now));
+  }
 
   val PollEffect() {
     std::optional<SessionEffect> effect = session_.PollEffect();
@@ -219,6 +231,8 @@ EMSCRIPTEN_BINDINGS(job_detail_session) {
       .function("setOnline", &JsSession::SetOnline)
       .function("refetch", &JsSession::Refetch)
       .function("setRandom", &JsSession::SetRandom)
+      .function("setConfig", &JsSession::SetConfig)
+      .function("failSteps", &JsSession::FailSteps)
       .function("pollEffect", &JsSession::PollEffect)
       .function("nextDeadline", &JsSession::NextDeadline)
       .function("version", &JsSession::Version)

@@ -55,10 +55,10 @@ std::int64_t BoundDuration(std::int64_t ms) {
 SessionConfig Bounded(SessionConfig config) {
   for (std::int64_t* ms :
        {&config.retry.base_ms, &config.retry.cap_ms, &config.retry.max_retry_after_ms,
-        &config.poll_interval_ms, &config.request_timeout_ms, &config.expiry_margin_ms,
-        &config.unknown_expiry_ttl_ms}) {
+        &config.request_timeout_ms, &config.expiry_margin_ms, &config.unknown_expiry_ttl_ms}) {
     *ms = BoundDuration(*ms);
   }
+  if (config.poll_interval_ms) *config.poll_interval_ms = BoundDuration(*config.poll_interval_ms);
   return config;
 }
 
@@ -134,23 +134,50 @@ void Session::State::OnJobResponse(detail::JobState& s, int status, const HttpHe
   }
   s.phase = ClassifyStatus(s.job->status, config.statuses);
   DecideSteps(s, now_ms);
-  if (IsTerminal(s.phase)) return;
-  host.ArmTimer(TimerPurpose::kPoll, now_ms + PollDelayMs(s));
-  s.poll = PollPhase::kWaiting;
+  if (!IsTerminal(s.phase)) ArmPoll(s, now_ms + PollDelayMs(s));
 }
 
 // A running job: the poll interval. A status nobody listed: the interval doubling per answer in a
 // row, up to the cap, so an unforeseen vocabulary neither stops updates nor polls at full rate.
 std::int64_t Session::State::PollDelayMs(detail::JobState& s) const {
+  const std::int64_t interval = config.poll_interval_ms.value_or(0);
   if (s.phase != StatusPhase::kUnknown) {
     s.unknown_status_polls = 0;
-    return config.poll_interval_ms;
+    return interval;
   }
-  std::int64_t delay = config.poll_interval_ms;
-  const std::int64_t cap = std::max(config.poll_interval_ms, config.unknown_status_poll_cap_ms);
-  for (int i = 0; i < s.unknown_status_polls && delay < cap; ++i) delay *= 2;
+  std::int64_t delay = interval;
+  const std::int64_t cap = std::max(interval, config.unknown_status_poll_cap_ms);
+  for (int i = 0; i < s.unknown_status_polls && delay > 0 && delay < cap; ++i) delay *= 2;
   ++s.unknown_status_polls;
   return std::min(delay, cap);
+}
+
+void Session::State::ArmPoll(detail::JobState& s, std::int64_t at_ms) {
+  if (!config.poll_interval_ms) return;
+  host.ArmTimer(TimerPurpose::kPoll, at_ms);
+  s.poll = PollPhase::kWaiting;
+}
+
+void Session::State::Reconfigure(SessionConfig next, std::int64_t now_ms) {
+  const std::optional<std::int64_t> previous = config.poll_interval_ms;
+  config = std::move(next);
+  if (!current) return;
+  detail::JobState& s = *current;
+  if (!config.poll_interval_ms) {
+    CancelPoll(s);
+    return;
+  }
+  if (const auto due = host.timers().due(TimerPurpose::kPoll)) {
+    // The poll keeps the moment it was armed from; only its interval changes.
+    const std::int64_t armed_at = *due - previous.value_or(0);
+    ArmPoll(s, std::max(now_ms, armed_at + *config.poll_interval_ms));
+    return;
+  }
+  // Polling was off: a running job whose last answer was good starts being polled from now.
+  const bool settled_good = s.job && !s.job_error && !s.job_op.active(host);
+  if (!previous && settled_good && s.poll == PollPhase::kIdle && !IsTerminal(s.phase)) {
+    ArmPoll(s, now_ms + *config.poll_interval_ms);
+  }
 }
 
 void Session::State::OnTransportError(detail::JobState& s, std::uint64_t request_id,
@@ -335,6 +362,20 @@ void Session::Refetch(std::int64_t now_ms) {
 }
 
 void Session::SetRandom(double random) { state_->host.SetRandom(random); }
+
+void Session::FailSteps(SnapshotError error, std::int64_t /*now_ms*/) {
+  State& s = *state_;
+  if (!s.current || !s.current->job) return;
+  s.CancelStepsWork(*s.current);
+  s.current->steps_request = StepsRequest::kRoutine;
+  s.StepsFinal(*s.current, std::move(error));
+  Publish();
+}
+
+void Session::SetConfig(SessionConfig config, std::int64_t now_ms) {
+  state_->Reconfigure(Bounded(std::move(config)), now_ms);
+  Publish();
+}
 
 std::optional<SessionEffect> Session::PollEffect() { return state_->host.PollEffect(); }
 

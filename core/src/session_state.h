@@ -30,6 +30,8 @@ struct Session::State {
   void StartJobEpisode(detail::JobState& s, std::int64_t now_ms);
   void AttemptJob(detail::JobState& s, std::int64_t now_ms);
   void CancelPoll(detail::JobState& s);
+  // Arms the poll timer at `at_ms`, unless polling is off.
+  void ArmPoll(detail::JobState& s, std::int64_t at_ms);
   void JobFailed(detail::JobState& s, const FetchOutcome& outcome, std::int64_t now_ms,
                  std::optional<std::int64_t> retry_after_ms);
   std::int64_t PollDelayMs(detail::JobState& s) const;
@@ -73,6 +75,8 @@ struct Session::State {
 
   // Cancels every request and timer of the current job.
   void CancelAll();
+  // Takes a new configuration; the poll timer follows the new interval.
+  void Reconfigure(SessionConfig next, std::int64_t now_ms);
 };
 
 }  // namespace job_detail

@@ -9,8 +9,10 @@
 namespace job_detail::detail {
 namespace {
 
-// Reserve() takes Content-Length only up to this: the header is untrusted, the buffer grows anyway.
-constexpr std::uint64_t kMaxReserveBytes = 256u * 1024 * 1024;
+// What a Content-Length may reserve before any byte arrives. The header is untrusted and wasm
+// memory never shrinks, so a lying 256 MB must not take 256 MB for good; past this the buffer
+// grows in segments as bytes really arrive, which keeps the peak near the document's size anyway.
+constexpr std::uint64_t kMaxReserveBytes = 4u * 1024 * 1024;
 
 }  // namespace
 
@@ -50,8 +52,9 @@ void StepsDownload::Start(int status, const HttpHeaders& headers, std::int64_t n
   if (status >= 200 && status <= 299) {
     steps_.index = std::make_unique<StepIndex>(limits);
     steps_.key = key;
-    if (content_length_ && *content_length_ <= std::min(kMaxReserveBytes, limits.max_bytes)) {
-      steps_.index->Reserve(static_cast<std::size_t>(*content_length_));
+    if (content_length_) {
+      steps_.index->Reserve(static_cast<std::size_t>(
+          std::min({*content_length_, kMaxReserveBytes, limits.max_bytes})));
     }
   }
 }

@@ -14,6 +14,7 @@
 #include "job_detail/fetch_outcome.h"
 #include "job_detail/job.h"
 #include "job_detail/presigned_url.h"
+#include "job_detail/session.h"
 #include "job_detail/step_index.h"
 #include "job_detail/step_key.h"
 #include "json_scan_test_util.h"
@@ -55,10 +56,12 @@ std::string JobOutcome(std::string_view text) {
   return job.ok() ? "ok" : Outcome(job.error());
 }
 
-// Heap bytes in use (glibc, outside ASan): what a test may allocate while it holds the result.
+// Heap bytes in use (glibc, outside ASan): what a test may allocate while it holds the result,
+// large blocks (which glibc maps apart) included.
 std::size_t HeapInUse() {
 #ifdef JOB_DETAIL_HEAP_FIGURES
-  return mallinfo2().uordblks;
+  const struct mallinfo2 info = mallinfo2();
+  return info.uordblks + info.hblkhd;
 #else
   return 0;
 #endif
@@ -294,6 +297,40 @@ TEST(LimitsTest, OneFiftyMegabyteHtmlStringIsHeldOnce) {
   const Result<nlohmann::json> step = detail::DecodeStep(index, 0);
   ASSERT_TRUE(step.ok());
   EXPECT_EQ(step.value()["output"].get_ref<const std::string&>().size(), kHtml + 11);
+}
+
+TEST(LimitsTest, ALyingContentLengthReservesAFewMegabytesNotWhatItClaims) {
+  SessionConfig config;
+  config.api_base_url = "https://api.example";
+  Session session(config);
+  session.Start("j1", 0);
+  std::uint64_t job_request = 0;
+  while (auto effect = session.PollEffect()) {
+    if (auto* fetch = std::get_if<FetchJob>(&*effect)) job_request = fetch->id;
+  }
+  session.OnJobResponse(job_request, 200, {},
+                        R"({"id":"j1","status":"completed","execution_steps":[],)"
+                        R"("execution_steps_s3_url":"https://bucket.example/steps.json"})",
+                        0);
+  std::uint64_t steps_request = 0;
+  while (auto effect = session.PollEffect()) {
+    if (auto* fetch = std::get_if<FetchSteps>(&*effect)) steps_request = fetch->id;
+  }
+  ASSERT_NE(steps_request, 0u);
+  const std::size_t before = HeapInUse();
+  session.OnStepsResponseStart(steps_request, 200, {{"Content-Length", "268435456"}}, 0);
+#ifdef JOB_DETAIL_HEAP_FIGURES
+  const std::size_t reserved = HeapInUse() - before;
+  EXPECT_LE(reserved, 5u << 20) << reserved;
+#endif
+  (void)before;
+  // The bytes that really come still make a document, grown as they arrive.
+  const std::string doc = R"({"execution_steps":[{"step_number":1,"cost_usd":"0.5"}]})";
+  session.OnStepsChunk(steps_request, doc, 0);
+  session.OnStepsEnd(steps_request, 0);
+  ASSERT_TRUE(session.Snapshot().steps.has_value());
+  EXPECT_EQ(session.Snapshot().steps->source, StepsSource::kS3);
+  EXPECT_EQ(session.Snapshot().steps->count, 1u);
 }
 
 }  // namespace

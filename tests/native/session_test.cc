@@ -708,6 +708,102 @@ TEST(SessionTest, PollingWaitsWhileHidden) {
   EXPECT_EQ(s.job_fetches.size(), 2u);
 }
 
+TEST(SessionTest, NoPollIntervalMeansNoPollTimer) {
+  SessionConfig config = Script::DefaultConfig();
+  config.poll_interval_ms.reset();
+  Script s(config);
+  LoadJob(s, JobJson("running", 2));
+  EXPECT_EQ(s.snap().status, SessionStatus::kReady);
+  EXPECT_FALSE(s.snap().job->terminal);
+  EXPECT_FALSE(s.session.NextDeadline().has_value());
+  EXPECT_TRUE(s.timers.empty());
+}
+
+// --- Configuration replaced on a live session ---
+
+TEST(SessionTest, SetConfigMovesAnArmedPollToTheNewIntervalFromWhenItWasArmed) {
+  Script s;
+  LoadJob(s, JobJson("running", 2, kUrl));
+  s.StepsRespond(200, StepsJson(3));
+  ASSERT_EQ(s.session.NextDeadline(), kT0 + 5'000);
+  const std::uint64_t version = s.session.version();
+  SessionConfig faster = Script::DefaultConfig();
+  faster.poll_interval_ms = 2'000;
+  s.now = kT0 + 1'000;
+  s.session.SetConfig(faster, s.now);
+  s.Drain();
+  // Armed at kT0: due at kT0 + 2 s now. The job and its rows stay as they were.
+  EXPECT_EQ(s.session.NextDeadline(), kT0 + 2'000);
+  EXPECT_EQ(s.session.version(), version);
+  EXPECT_EQ(Source(s.snap()), "s3");
+  EXPECT_EQ(s.snap().steps->count, 3u);
+  s.AdvanceToNextDeadline();
+  EXPECT_EQ(s.job_fetches.size(), 2u);
+  // An interval already past when it is set: the poll is due at once.
+  s.JobResponds(200, JobJson("running", 2, kUrl));
+  SessionConfig slow = Script::DefaultConfig();
+  slow.poll_interval_ms = 60'000;
+  s.session.SetConfig(slow, s.now);
+  s.Drain();
+  EXPECT_EQ(s.session.NextDeadline(), s.now + 60'000);
+  s.session.SetConfig(faster, s.now + 10'000);
+  s.Drain();
+  EXPECT_EQ(s.session.NextDeadline(), s.now + 10'000);
+}
+
+TEST(SessionTest, SetConfigTurnsPollingOffAndOnAgain) {
+  Script s;
+  LoadJob(s, JobJson("running", 2));
+  ASSERT_TRUE(s.session.NextDeadline().has_value());
+  SessionConfig off = Script::DefaultConfig();
+  off.poll_interval_ms.reset();
+  s.session.SetConfig(off, s.now);
+  s.Drain();
+  EXPECT_FALSE(s.session.NextDeadline().has_value());
+  EXPECT_TRUE(s.timers.empty());
+  s.now += 1'000;
+  s.session.SetConfig(Script::DefaultConfig(), s.now);
+  s.Drain();
+  EXPECT_EQ(s.session.NextDeadline(), s.now + 5'000);
+  // A terminal job is not polled whatever the interval.
+  s.AdvanceToNextDeadline();
+  s.JobResponds(200, JobJson("completed", 2));
+  s.session.SetConfig(off, s.now);
+  s.session.SetConfig(Script::DefaultConfig(), s.now);
+  s.Drain();
+  EXPECT_FALSE(s.session.NextDeadline().has_value());
+}
+
+TEST(SessionTest, SetConfigAppliesNewLimitsToTheNextDownload) {
+  Script s;
+  LoadJob(s, JobJson("running", 1, kUrl));
+  SessionConfig tight = Script::DefaultConfig();
+  tight.steps_limits.max_steps = 2;
+  s.session.SetConfig(tight, s.now);
+  s.StepsRespond(200, StepsJson(5));
+  EXPECT_EQ(Source(s.snap()), "dynamodb_fallback");
+  EXPECT_EQ(Reason(s.snap()), "too_large");
+}
+
+TEST(SessionTest, FailStepsFallsBackToTheDynamoDbStepsWithTheGivenReason) {
+  Script s;
+  LoadJob(s, JobJson("completed", 2, kUrl));
+  ASSERT_EQ(s.steps_fetches.size(), 1u);
+  s.session.FailSteps(SnapshotError{ErrorCode::kInternalError, "trapped"}, s.now);
+  s.Drain();
+  EXPECT_NE(std::find(s.cancels.begin(), s.cancels.end(), s.steps_fetches[0].id), s.cancels.end());
+  EXPECT_EQ(s.snap().status, SessionStatus::kReady);
+  EXPECT_EQ(Source(s.snap()), "dynamodb_fallback");
+  EXPECT_EQ(Reason(s.snap()), "internal_error");
+  EXPECT_FALSE(s.snap().steps->complete);
+  EXPECT_EQ(s.snap().steps->count, 2u);
+  EXPECT_FALSE(s.snap().fetching);
+  // Before any job: nothing to give up.
+  Script idle;
+  idle.session.FailSteps(SnapshotError{ErrorCode::kInternalError, "trapped"}, kT0);
+  EXPECT_EQ(idle.snap().status, SessionStatus::kIdle);
+}
+
 // --- Presigned URL expiry ---
 
 TEST(SessionTest, ExpiredBeforeFetchRefreshesTheJobFirst) {

@@ -3,6 +3,7 @@
 import { JobDetailError } from './errors.js';
 import { OwnedHandle, checkIndex, installDispose } from './handle.js';
 import type { RawEffect, RawHeaders, RawModule, RawResult, RawSession, RawSessionConfig } from './job_detail_wasm.mjs';
+import { type ModuleSlot, isTrap } from './module_slot.js';
 import { buildSnapshot, idleSnapshot } from './snapshot.js';
 import { decodeStep, rawStepIndexOptions } from './step_index.js';
 import { transferBytes } from './transfer.js';
@@ -35,9 +36,25 @@ function checkNumber(name: string, value: number | undefined, min: number): numb
   return value;
 }
 
+/**
+ * Limits on the S3 steps document unless the options say otherwise (`Infinity`: none). The
+ * realistic big document is 31 MB with 5,000 steps (~6 KB each); these are 8x its bytes and 20x
+ * its steps, so no real job meets them, while a hostile or broken one stops with `too_large`
+ * long before wasm32's memory runs out (records for millions of tiny steps would take gigabytes).
+ * At the real documents' step size, 256 MiB holds ~43,000 steps: only tiny-step bombs reach the
+ * step cap first.
+ */
+export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
+export const DEFAULT_MAX_STEPS = 100_000;
+
 function sessionConfig(options: JobDetailClientOptions): RawSessionConfig {
   if (typeof options.apiBaseUrl !== 'string') throw invalid('apiBaseUrl must be a string');
-  const config: RawSessionConfig = { apiBaseUrl: options.apiBaseUrl.replace(/\/+$/, ''), ...rawStepIndexOptions(options) };
+  const limits = rawStepIndexOptions({
+    ...options,
+    maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
+    maxSteps: options.maxSteps ?? DEFAULT_MAX_STEPS,
+  });
+  const config: RawSessionConfig = { apiBaseUrl: options.apiBaseUrl.replace(/\/+$/, ''), ...limits };
   const retry: NonNullable<RawSessionConfig['retry']> = {};
   const attempts = checkNumber('retry.attempts', options.retry?.attempts, 1);
   if (attempts !== undefined) retry.attempts = Math.floor(attempts);
@@ -46,8 +63,12 @@ function sessionConfig(options: JobDetailClientOptions): RawSessionConfig {
   const capMs = checkNumber('retry.capMs', options.retry?.capMs, 0);
   if (capMs !== undefined) retry.capMs = capMs;
   config.retry = retry;
-  const poll = checkNumber('pollIntervalMs', options.pollIntervalMs, 1);
-  if (poll !== undefined) config.pollIntervalMs = poll;
+  if (options.pollIntervalMs === false) {
+    config.pollIntervalMs = false;
+  } else {
+    const poll = checkNumber('pollIntervalMs', options.pollIntervalMs, 1);
+    if (poll !== undefined) config.pollIntervalMs = poll;
+  }
   const timeout = checkNumber('requestTimeoutMs', options.requestTimeoutMs, 1);
   if (timeout !== undefined) config.requestTimeoutMs = timeout;
   if (options.allowedHosts !== undefined) config.allowedHosts = [...options.allowedHosts];
@@ -113,17 +134,37 @@ function listenToPage(target: WeakRef<JobDetailClientImpl>, events: PageEvents):
   return () => removers.splice(0).forEach((remove) => remove());
 }
 
+// A timer the client armed, with the clearTimeout that belongs to the setTimeout that armed it
+// (setOptions may change both while it is pending).
+interface ArmedTimer {
+  handle: unknown;
+  clear: (handle: unknown) => void;
+}
+
+// During the replay after a trap, the job's answer is handed over rather than fetched again.
+type Replay = { jobRequest: number; stepsRequested: boolean } | null;
+
+function trapMessage(error: unknown): string {
+  return `the WebAssembly module failed (${error instanceof Error ? error.message : String(error)}) and was replaced`;
+}
+
 class JobDetailClientImpl implements JobDetailClient {
-  readonly #raw: RawModule;
-  readonly #handle: OwnedHandle<RawSession>;
-  readonly #fetch: typeof globalThis.fetch;
-  readonly #now: () => number;
-  readonly #random: () => number;
-  readonly #setTimeout: (fn: () => void, ms: number) => unknown;
-  readonly #clearTimeout: (handle: unknown) => void;
-  readonly #options: JobDetailClientOptions;
+  readonly #slot: ModuleSlot;
+  #raw: RawModule;
+  #handle: OwnedHandle<RawSession>;
+  #options: JobDetailClientOptions;
+  #config: RawSessionConfig;
+  #fetch!: typeof globalThis.fetch;
+  #now!: () => number;
+  #random!: () => number;
+  #setTimeout!: (fn: () => void, ms: number) => unknown;
+  #clearTimeout!: (handle: unknown) => void;
+  #progressIntervalMs!: number;
+  #events: PageEvents | null = null;
+  // Removes the page listeners; shared with the handle's finalizer, so it must not hold `this`.
+  readonly #listening: { stop: () => void } = { stop: () => undefined };
   readonly #requests = new Map<number, AbortController>();
-  readonly #timers = new Map<number, unknown>();
+  readonly #timers = new Map<number, ArmedTimer>();
   readonly #listeners = new Set<Listener>();
   #jobId: string | null = null;
   #jobText: string | null = null;
@@ -131,53 +172,72 @@ class JobDetailClientImpl implements JobDetailClient {
   #version = -1;
   #snapshot: JobDetailSnapshot = idleSnapshot;
   #rows = new Map<number, ShownRow>();
-  readonly #progressIntervalMs: number;
   // The download whose chunks are being published, and when one of its chunks last was.
   #chunkRequest = 0;
   #chunkPublishedAt = -Infinity;
-  #flushTimer: unknown = null;
+  #flushTimer: ArmedTimer | null = null;
+  // Set while the session is being rebuilt in a fresh module instance after a trap.
+  #recovering = false;
+  #replay: Replay = null;
+  // The session was rebuilt after its job's own load failed: refetch() loads the job again.
+  #needsStart = false;
+  #disposed = false;
 
-  constructor(raw: RawModule, options: JobDetailClientOptions) {
+  constructor(slot: ModuleSlot, raw: RawModule, options: JobDetailClientOptions) {
+    this.#slot = slot;
     this.#raw = raw;
     this.#options = options;
-    const config = sessionConfig(options);
-    this.#progressIntervalMs = checkNumber('progressIntervalMs', options.progressIntervalMs, 0) ?? 100;
-    this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
-    this.#now = options.now ?? Date.now;
-    this.#random = options.random ?? Math.random;
-    this.#setTimeout = options.setTimeout ?? ((fn, ms) => globalThis.setTimeout(fn, ms));
-    this.#clearTimeout =
-      options.clearTimeout ?? ((handle) => globalThis.clearTimeout(handle as Parameters<typeof globalThis.clearTimeout>[0]));
-    const events = options.pageEvents === null ? null : { ...defaultPageEvents(), ...options.pageEvents };
-    const session = new raw.Session(config);
-    const stopListening = events === null ? undefined : listenToPage(new WeakRef(this), events);
-    this.#handle = new OwnedHandle(this, session, 'JobDetailClient', stopListening);
-    if (events !== null) {
-      const now = this.#now();
-      if (events.document) session.setPageVisible(events.document.visibilityState !== 'hidden', now);
-      if (events.online) session.setOnline(events.online(), now);
-    }
+    this.#config = sessionConfig(options);
+    this.#applyHostOptions(options);
+    const listening = this.#listening;
+    this.#handle = new OwnedHandle(this, new raw.Session(this.#config), 'JobDetailClient', () => listening.stop());
+    if (this.#listen(options)) this.#tellPage(this.#handle.get());
   }
 
   load(jobId: string): void {
     if (typeof jobId !== 'string' || jobId === '') throw invalid('load() takes a non-empty job id');
-    this.#handle.get();
+    if (this.#disposed) this.#handle.get();  // throws: used after dispose()
     this.#jobId = jobId;
+    // What start() makes of the session's job: none yet (also what a rebuild must not replay).
+    this.#jobText = null;
+    this.#job = null;
+    this.#needsStart = false;
     this.#input((session) => session.start(jobId, this.#now()), true);
   }
 
   refetch(): void {
-    if (this.#handle.disposed) return;
-    this.#input((session) => session.refetch(this.#now()));
+    if (this.#disposed) return;
+    const jobId = this.#jobId;
+    this.#input((session) => {
+      // A session rebuilt after the job's own load failed has no job to refetch: load it again.
+      if (this.#needsStart && jobId !== null) session.start(jobId, this.#now());
+      else session.refetch(this.#now());
+      this.#needsStart = false;
+    }, true);
+  }
+
+  setOptions(options: JobDetailClientOptions): void {
+    if (this.#disposed) this.#handle.get();  // throws: used after dispose()
+    const config = sessionConfig(options);  // checks everything before anything changes
+    if (config.apiBaseUrl !== this.#config.apiBaseUrl) {
+      throw invalid('apiBaseUrl cannot change on a client: create another client for another API');
+    }
+    checkNumber('progressIntervalMs', options.progressIntervalMs, 0);
+    this.#options = options;
+    this.#applyHostOptions(options);
+    if (this.#listen(options)) this.#input((session) => this.#tellPage(session));
+    if (JSON.stringify(config) === JSON.stringify(this.#config)) return;
+    this.#config = config;
+    this.#input((session) => session.setConfig(config, this.#now()));
   }
 
   setPageVisible(visible: boolean): void {
-    if (this.#handle.disposed) return;
+    if (this.#disposed) return;
     this.#input((session) => session.setPageVisible(visible, this.#now()));
   }
 
   setOnline(online: boolean): void {
-    if (this.#handle.disposed) return;
+    if (this.#disposed) return;
     this.#input((session) => session.setOnline(online, this.#now()));
   }
 
@@ -197,36 +257,116 @@ class JobDetailClientImpl implements JobDetailClient {
     checkIndex(i);
     const cached = this.#rows.get(i);
     if (cached !== undefined) return cached;
-    const out: ShownRow = Object.freeze(unwrap(this.#handle.get().row(i)));
+    const out: ShownRow = Object.freeze(unwrap(this.#read((session) => session.row(i))));
     this.#rows.set(i, out);
     return out;
   }
 
   step(i: number): JsonValue {
-    return decodeStep(this.#handle.get(), i);
+    checkIndex(i);
+    return this.#read((session) => decodeStep(session, i));
   }
 
   dispose(): void {
-    if (this.#handle.disposed) return;
-    const session = this.#handle.get();
-    session.stop(this.#now());
-    for (const controller of this.#requests.values()) controller.abort();
-    this.#requests.clear();
-    for (const timer of this.#timers.values()) this.#clearTimeout(timer);
-    this.#timers.clear();
-    this.#cancelFlush();
-    this.#handle.dispose();
+    if (this.#disposed) return;
+    this.#stopWork();
+    if (this.#handle.disposed || this.#slot.dropped(this.#raw)) {
+      this.#listening.stop();
+      this.#handle.abandon();
+    } else {
+      try {
+        this.#handle.get().stop(this.#now());
+        this.#handle.dispose();
+      } catch (error) {
+        if (!isTrap(error)) throw error;
+        this.#slot.replace(this.#raw).catch(() => undefined);
+        this.#listening.stop();
+        this.#handle.abandon();
+      }
+    }
+    this.#disposed = true;
     this.#rows.clear();
   }
 
-  // Delivers one input to the session, performs what it asks, publishes the new snapshot.
-  #input(deliver: (session: RawSession) => void, jobMayChange = false): void {
-    const session = this.#deliver(deliver);
-    if (session !== null) this.#publish(session, jobMayChange);
+  // fetch, clock, randomness, timers and the progress interval: the host side of the options.
+  #applyHostOptions(options: JobDetailClientOptions): void {
+    this.#progressIntervalMs = checkNumber('progressIntervalMs', options.progressIntervalMs, 0) ?? 100;
+    this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+    this.#now = options.now ?? Date.now;
+    this.#random = options.random ?? Math.random;
+    this.#setTimeout = options.setTimeout ?? ((fn, ms) => globalThis.setTimeout(fn, ms));
+    this.#clearTimeout =
+      options.clearTimeout ?? ((handle) => globalThis.clearTimeout(handle as Parameters<typeof globalThis.clearTimeout>[0]));
   }
 
-  #deliver(deliver: (session: RawSession) => void): RawSession | null {
-    if (this.#handle.disposed) return null;
+  // (Re)subscribes to visibility and connectivity when the page event sources changed; true when
+  // it did (the session should then hear the page's state).
+  #listen(options: JobDetailClientOptions): boolean {
+    const events = options.pageEvents === null ? null : { ...defaultPageEvents(), ...options.pageEvents };
+    const previous = this.#events;
+    const same =
+      previous !== null && events !== null && previous.document === events.document && previous.window === events.window;
+    if (same) {
+      this.#events = events;  // a new online() reader takes effect at the next event
+      return false;
+    }
+    this.#listening.stop();
+    this.#listening.stop = events === null ? () => undefined : listenToPage(new WeakRef(this), events);
+    this.#events = events;
+    return events !== null;
+  }
+
+  #tellPage(session: RawSession): void {
+    const events = this.#events;
+    if (events === null) return;
+    const now = this.#now();
+    if (events.document) session.setPageVisible(events.document.visibilityState !== 'hidden', now);
+    if (events.online) session.setOnline(events.online(), now);
+  }
+
+  #armTimer(fn: () => void, ms: number): ArmedTimer {
+    return { handle: this.#setTimeout(fn, ms), clear: this.#clearTimeout };
+  }
+
+  // Every call into the module goes through #input, #read or #publishChunks: a trap there drops
+  // the module instance and rebuilds the session in a fresh one (#recover).
+
+  // Delivers one input to the session, performs what it asks, publishes the new snapshot.
+  #input(deliver: (session: RawSession) => void, jobMayChange = false): void {
+    this.#guard(() => this.#publish(this.#deliver(deliver), jobMayChange));
+  }
+
+  // Runs `work` against the live session. Nothing runs while the session is being rebuilt (the
+  // rebuild takes the client's state as it is then); a session whose instance is gone is rebuilt.
+  #guard(work: () => void): void {
+    if (this.#disposed || this.#recovering) return;
+    if (this.#handle.disposed || this.#slot.dropped(this.#raw)) return this.#recover(null);
+    try {
+      work();
+    } catch (error) {
+      if (!isTrap(error)) throw error;
+      this.#recover(error);
+    }
+  }
+
+  // A read for the UI (a row, a step): answered from the module as it is, even one another
+  // client's trap dropped (it is replaced behind it); a trap here drops it at once.
+  #read<T>(read: (session: RawSession) => T): T {
+    if (!this.#disposed && this.#handle.disposed) {
+      throw new JobDetailError({ code: 'internal_error', offset: null, message: 'the module is being replaced after a failure' });
+    }
+    const session = this.#handle.get();
+    if (this.#slot.dropped(this.#raw)) queueMicrotask(() => this.#guard(() => undefined));
+    try {
+      return read(session);
+    } catch (error) {
+      if (!isTrap(error)) throw error;
+      this.#recover(error);
+      throw new JobDetailError({ code: 'internal_error', offset: null, message: trapMessage(error) });
+    }
+  }
+
+  #deliver(deliver: (session: RawSession) => void): RawSession {
     const session = this.#handle.get();
     session.setRandom(this.#random());
     deliver(session);
@@ -241,43 +381,162 @@ class JobDetailClientImpl implements JobDetailClient {
   // progressIntervalMs, by a flush timer when no chunk comes at the right time. A chunk that
   // ended the download (the session cancelled it) or shrank the list is published at once.
   #chunk(id: number, controller: AbortController, value: Uint8Array): void {
-    const session = this.#deliver((s) =>
-      transferBytes(this.#raw, value, (length) => s.onStepsChunkTransfer(id, length, this.#now())),
-    );
-    if (session === null) return;
+    let shrank = false;
+    this.#guard(() => {
+      const session = this.#deliver((s) =>
+        transferBytes(this.#raw, value, (length) => s.onStepsChunkTransfer(id, length, this.#now())),
+      );
+      shrank = (session.snapshot().steps?.count ?? 0) < (this.#snapshot.steps?.count ?? 0);
+    });
+    if (this.#disposed || this.#recovering) return;
     if (this.#chunkRequest !== id) {
       this.#chunkRequest = id;
       this.#chunkPublishedAt = -Infinity;
     }
     const wait = this.#chunkPublishedAt + this.#progressIntervalMs - this.#now();
-    const shrank = (session.snapshot().steps?.count ?? 0) < (this.#snapshot.steps?.count ?? 0);
     if (wait <= 0 || !this.#live(id, controller) || shrank) {
-      this.#publishChunks(session);
+      this.#publishChunks();
     } else if (this.#flushTimer === null) {
-      this.#flushTimer = this.#setTimeout(() => {
+      this.#flushTimer = this.#armTimer(() => {
         this.#flushTimer = null;
-        if (!this.#handle.disposed) this.#publishChunks(this.#handle.get());
+        this.#publishChunks();
       }, wait);
     }
   }
 
-  #publishChunks(session: RawSession): void {
+  #publishChunks(): void {
     this.#chunkPublishedAt = this.#now();
-    this.#publish(session, false);
+    this.#guard(() => this.#publish(this.#handle.get(), false));
   }
 
   #cancelFlush(): void {
     if (this.#flushTimer === null) return;
-    this.#clearTimeout(this.#flushTimer);
+    this.#flushTimer.clear(this.#flushTimer.handle);
     this.#flushTimer = null;
   }
 
+  // Aborts every request and clears every timer (JS side only: the session is told apart).
+  #stopWork(): void {
+    for (const controller of this.#requests.values()) controller.abort();
+    this.#requests.clear();
+    for (const timer of this.#timers.values()) timer.clear(timer.handle);
+    this.#timers.clear();
+    this.#cancelFlush();
+  }
+
+  /**
+   * The module trapped (`error`), or another client's trap dropped the instance this session
+   * lives in (`null`). The session is abandoned with its instance; a new one in the fresh
+   * instance is given the job already shown (its answer replayed, not fetched again). After a
+   * trap of this client's own, its steps are given up with `internal_error` so the job's own
+   * steps show with that reason; a client that only moved downloads them again. Without a job
+   * to replay the snapshot is the `internal_error` error. Nothing stays loading.
+   */
+  #recover(error: unknown): void {
+    if (this.#recovering || this.#disposed) return;
+    this.#recovering = true;
+    const failed = this.#raw;
+    // A trap of this client's own, in this job: the job is not loaded again blindly.
+    const trappedJob = error === null ? null : this.#jobId;
+    this.#stopWork();
+    this.#handle.abandon();
+    this.#rows = new Map();
+    const message = trapMessage(error ?? 'another client');
+    // Until the fresh instance is there, no rows can be read: the list is not shown meanwhile.
+    this.#setSnapshot(
+      Object.freeze({ ...this.#snapshot, status: 'loading', steps: null, progress: null, isFetching: true }),
+    );
+    this.#slot.replace(failed).then(
+      (fresh) => this.#rebuild(fresh, trappedJob, message),
+      (cause: unknown) => this.#recoveryFailed(`${message}; a new instance failed too: ${String(cause)}`),
+    );
+  }
+
+  #rebuild(fresh: RawModule, trappedJob: string | null, message: string): void {
+    if (this.#disposed) return;
+    // The client as it is now: a load() while the instance was replaced asked for another job.
+    const jobText = this.#jobText;
+    const ownTrap = trappedJob !== null && trappedJob === this.#jobId;
+    try {
+      const listening = this.#listening;
+      this.#raw = fresh;
+      this.#handle = new OwnedHandle(this, new fresh.Session(this.#config), 'JobDetailClient', () => listening.stop());
+      this.#version = -1;
+      this.#recovering = false;
+      const session = this.#handle.get();
+      this.#tellPage(session);
+      const jobId = this.#jobId;
+      if (jobId === null) return this.#setSnapshot(idleSnapshot);
+      if (jobText === null) {
+        if (!ownTrap) return this.#input((s) => s.start(jobId, this.#now()), true);
+        // The job's own answer made the module fail: say so; refetch() starts it again.
+        this.#needsStart = true;
+        return this.#recoveryFailed(message);
+      }
+      const body = new TextEncoder().encode(jobText);
+      this.#replay = { jobRequest: 0, stepsRequested: false };
+      this.#deliver((s) => s.start(jobId, this.#now()));
+      const jobRequest = this.#replay.jobRequest;
+      this.#replay.jobRequest = -1;
+      this.#deliver((s) => {
+        fresh.transferView(body.length).set(body);
+        s.onJobResponseTransfer(jobRequest, 200, [], body.length, this.#now());
+      });
+      const stepsRequested = this.#replay.stepsRequested;
+      this.#replay = null;
+      if (stepsRequested) {
+        if (ownTrap) this.#deliver((s) => s.failSteps('internal_error', message, this.#now()));
+        else this.#deliver((s) => s.refetch(this.#now()));  // the steps are fetched for real now
+      }
+      this.#publish(session, true);
+    } catch (error) {
+      this.#replay = null;
+      if (!isTrap(error)) throw error;
+      // The fresh instance failed on the same job: say so rather than loop.
+      this.#handle.abandon();
+      this.#slot.replace(fresh).catch(() => undefined);
+      this.#recoveryFailed(trapMessage(error));
+    }
+  }
+
+  // Without a session (no instance could be made) the next input tries again.
+  #recoveryFailed(message: string): void {
+    this.#recovering = false;
+    this.#setSnapshot(
+      Object.freeze({
+        ...this.#snapshot,
+        status: 'error',
+        jobId: this.#jobId,
+        steps: null,
+        progress: null,
+        isPending: false,
+        isFetching: false,
+        error: Object.freeze({ code: 'internal_error', message }),
+      }),
+    );
+  }
+
+  #setSnapshot(snapshot: JobDetailSnapshot): void {
+    this.#cancelFlush();
+    this.#snapshot = snapshot;
+    for (const listener of [...this.#listeners]) safely(listener);
+  }
+
   #perform(effect: RawEffect): void {
+    const replay = this.#replay;
     switch (effect.type) {
       case 'fetchJob':
+        if (replay !== null && replay.jobRequest === 0) {
+          replay.jobRequest = effect.id;
+          return;
+        }
         void this.#fetchJob(effect.id, this.#jobUrl(effect.url));
         return;
       case 'fetchSteps':
+        if (replay !== null) {
+          replay.stepsRequested = true;
+          return;
+        }
         void this.#fetchSteps(effect.id, effect.url, effect.headers);
         return;
       case 'cancel': {
@@ -289,15 +548,15 @@ class JobDetailClientImpl implements JobDetailClient {
         const timer = this.#timers.get(effect.id);
         if (timer !== undefined) {
           this.#timers.delete(effect.id);
-          this.#clearTimeout(timer);
+          timer.clear(timer.handle);
         }
         return;
       }
       case 'startTimer': {
         const { id, at } = effect;
         const previous = this.#timers.get(id);
-        if (previous !== undefined) this.#clearTimeout(previous);
-        const timer = this.#setTimeout(() => {
+        if (previous !== undefined) previous.clear(previous.handle);
+        const timer = this.#armTimer(() => {
           if (this.#timers.get(id) !== timer) return;
           this.#timers.delete(id);
           this.#input((session) => session.onTimer(id, this.#now()));
@@ -306,6 +565,7 @@ class JobDetailClientImpl implements JobDetailClient {
         return;
       }
       case 'metric': {
+        if (replay !== null) return;  // the replayed answer was measured when it came
         const onMetric = this.#options.onMetric;
         if (onMetric !== undefined) {
           const metric: JobDetailMetric = { name: effect.name, fields: effect.fields };
@@ -329,7 +589,7 @@ class JobDetailClientImpl implements JobDetailClient {
 
   // Still wanted: the session has not cancelled it (a cancelled request reports nothing).
   #live(id: number, controller: AbortController): boolean {
-    return this.#requests.get(id) === controller && !this.#handle.disposed;
+    return this.#requests.get(id) === controller && !this.#disposed && !this.#recovering;
   }
 
   #failed(id: number, controller: AbortController, error: unknown): void {
@@ -399,6 +659,7 @@ class JobDetailClientImpl implements JobDetailClient {
     }
   }
 
+  // Builds the snapshot from the session when its version (or the job) changed.
   #publish(session: RawSession, jobMayChange: boolean): void {
     let jobChanged = false;
     if (jobMayChange) {
@@ -411,11 +672,9 @@ class JobDetailClientImpl implements JobDetailClient {
     }
     const version = session.version();
     if (version === this.#version && !jobChanged) return;
-    this.#cancelFlush();
     this.#version = version;
     this.#rows = new Map();
-    this.#snapshot = buildSnapshot(session.snapshot(), this.#jobId, this.#job);
-    for (const listener of [...this.#listeners]) safely(listener);
+    this.#setSnapshot(buildSnapshot(session.snapshot(), this.#jobId, this.#job));
   }
 }
 interface JobDetailClientImpl {
@@ -423,6 +682,16 @@ interface JobDetailClientImpl {
 }
 installDispose(JobDetailClientImpl.prototype);
 
-export function createJobDetailClient(raw: RawModule, options: JobDetailClientOptions): JobDetailClient {
-  return new JobDetailClientImpl(raw, options);
+export function createJobDetailClient(slot: ModuleSlot, options: JobDetailClientOptions): JobDetailClient {
+  const raw = slot.current;
+  if (raw === null) {
+    throw new JobDetailError({ code: 'internal_error', offset: null, message: 'the module is being replaced after a failure: try again shortly' });
+  }
+  try {
+    return new JobDetailClientImpl(slot, raw, options);
+  } catch (error) {
+    if (!isTrap(error)) throw error;
+    slot.replace(raw).catch(() => undefined);
+    throw new JobDetailError({ code: 'internal_error', offset: null, message: trapMessage(error) });
+  }
 }

@@ -51,6 +51,16 @@ export class OwnedHandle<T extends RawHandle> {
     return this.#handle;
   }
 
+  /**
+   * Forgets the handle without calling into its module (which trapped and must not run again):
+   * its memory goes with the module instance. `release` does not run.
+   */
+  abandon(): void {
+    if (this.#handle === undefined) return;
+    this.#handle = undefined;
+    registry?.unregister(this);
+  }
+
   dispose(): void {
     const handle = this.#handle;
     if (handle === undefined) return;

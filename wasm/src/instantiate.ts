@@ -23,7 +23,8 @@ export async function instantiateRaw(
 }
 
 async function instantiate(options: LoadOptions, readDefault: ReadDefaultBinary): Promise<JobDetail> {
-  return bindApi(await instantiateRaw(options, readDefault));
+  // The same options make the replacement instance after a trap.
+  return bindApi(await instantiateRaw(options, readDefault), () => instantiateRaw(options, readDefault));
 }
 
 /**

@@ -94,7 +94,8 @@ export default createJobDetailModule;
 export interface RawSessionConfig {
   apiBaseUrl: string;
   retry?: { attempts?: number; baseMs?: number; capMs?: number };
-  pollIntervalMs?: number;
+  /** false: no polling. */
+  pollIntervalMs?: number | false;
   requestTimeoutMs?: number;
   allowedHosts?: string[];
   terminalStatuses?: string[];
@@ -141,6 +142,10 @@ export interface RawSession extends RawHandle {
   setOnline(online: boolean, now: number): void;
   refetch(now: number): void;
   setRandom(random: number): void;
+  /** Replaces the configuration; the job, its rows and the requests in flight stay. */
+  setConfig(config: RawSessionConfig, now: number): void;
+  /** Gives the steps up for good with this code (an ErrorCode name) as the reason. */
+  failSteps(code: string, message: string, now: number): void;
   pollEffect(): RawEffect | null;
   nextDeadline(): number | null;
   version(): number;

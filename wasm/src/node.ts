@@ -3,12 +3,20 @@
 import { readFile } from 'node:fs/promises';
 
 import { createLoader } from './instantiate.js';
+import { JobDetailStore, type JobDetailStoreOptions } from './store.js';
 
 export type * from './types.js';
 export { ERROR_CODES, STATUS_PHASES } from './types.js';
 export { JobDetailError } from './errors.js';
+export { JobDetailStore, toJobDetailResult } from './store.js';
+export type { JobDetailResult, JobDetailSource, JobDetailStoreOptions } from './store.js';
 
 /** Loads the WebAssembly module once per process and returns the API bound to it. */
 export const loadJobDetail = createLoader(() =>
   readFile(new URL('./job_detail_wasm.wasm', import.meta.url)),
 );
+
+/** A JobDetailStore whose module, unless `options.jobDetail` names one, is `loadJobDetail()`. */
+export function createJobDetailStore(options: JobDetailStoreOptions): JobDetailStore {
+  return new JobDetailStore(options, () => loadJobDetail());
+}

@@ -48,7 +48,7 @@ export function jobDetailQueryOptions(jobId: string, options: JobDetailQueryOpti
     queryFn: async ({ signal }) => {
       const jd = await (jobDetail ?? loadJobDetail());
       // Polling is TanStack's job here: the client answers once and is disposed.
-      const client = jd.createJobDetailClient({ ...clientOptions, pollIntervalMs: 2 ** 31 - 1 });
+      const client = jd.createJobDetailClient({ ...clientOptions, pollIntervalMs: false });
       let abort = (): void => undefined;
       try {
         const snapshot = await new Promise<JobDetailSnapshot>((resolve, reject) => {

@@ -22,6 +22,8 @@ export const ERROR_CODES = [
   'aborted',
   's3_url_missing',
   'invalid_argument',
+  /** The WebAssembly module trapped; the client replaced it and shows what it still could. */
+  'internal_error',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -386,8 +388,11 @@ export interface JobDetailClientOptions {
   setTimeout?: (fn: () => void, ms: number) => unknown;
   clearTimeout?: (handle: unknown) => void;
   retry?: RetryOptions;
-  /** How often a running job is fetched again (default 5000). */
-  pollIntervalMs?: number;
+  /**
+   * How often a running job is fetched again (default 5000). `false`: never (as TanStack Query's
+   * `refetchInterval: false`), e.g. when something else schedules refetches.
+   */
+  pollIntervalMs?: number | false;
   /** A request with no response or no new bytes for this long is cancelled and retried (30000). */
   requestTimeoutMs?: number;
   /**
@@ -414,8 +419,13 @@ export interface JobDetailClientOptions {
   /** RequestInit for API requests (auth headers); never sent to S3. */
   apiInit?: RequestInit;
   onMetric?: (metric: JobDetailMetric) => void;
-  /** Limits for the S3 steps document. */
+  /**
+   * Limits for the S3 steps document: beyond them the list falls back to the job's own steps
+   * with reason `too_large` (`too_deep`). Defaults: 256 MiB, 100,000 steps, depth 512; `Infinity`
+   * lifts a limit. The realistic big document (31 MB, 5,000 steps) is far below them.
+   */
   maxBytes?: number;
+  maxSteps?: number;
   maxDepth?: number;
   /** Visibility/online sources; `null` disables listening. */
   pageEvents?: PageEvents | null;
@@ -427,6 +437,13 @@ export interface JobDetailClient {
   load(jobId: string): void;
   /** Fetches the job again now (and its steps when they may have changed). */
   refetch(): void;
+  /**
+   * Replaces the options (all of them: an option left out takes its default) without recreating
+   * the client: the job, its rows and the requests in flight stay; each option applies from its
+   * next use, and a poll already armed moves to the new interval. `apiBaseUrl` cannot change
+   * (`invalid_argument`): another API needs another client.
+   */
+  setOptions(options: JobDetailClientOptions): void;
   /** Calls `listener` after each snapshot change; returns the unsubscribe function. */
   subscribe(listener: () => void): () => void;
   getSnapshot(): JobDetailSnapshot;

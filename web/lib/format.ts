@@ -21,6 +21,7 @@ const REASONS: Record<ErrorCode, string> = {
   too_deep: 'the file is nested too deeply',
   truncated: 'the download was cut off',
   invalid_argument: 'an internal error',
+  internal_error: 'the page hit an internal error reading it',
 };
 
 /** An error code (the core's closed set) in words a person reads in a banner. */

@@ -34,14 +34,16 @@ enum class ErrorCode : std::uint8_t {
   kAborted,          // cancelled by the caller
   kS3UrlMissing,     // job names an S3 key but the API gave no URL
   kInvalidArgument,  // a caller passed something out of contract (index out of range, ...)
+  kInternalError,    // the host's module instance failed (a WebAssembly trap) and was replaced
 };
 
 // The stable snake_case names used in JSON, the CLI and JS, in enumerator order.
-inline constexpr std::array<std::string_view, 15> kErrorCodeNames = {
-    "invalid_json", "unexpected_shape", "too_large", "too_deep",       "truncated",
-    "expired",      "forbidden",        "not_found", "network",        "timeout",
-    "server_error", "http_error",       "aborted",   "s3_url_missing", "invalid_argument"};
-static_assert(kErrorCodeNames.size() == static_cast<std::size_t>(ErrorCode::kInvalidArgument) + 1,
+inline constexpr std::array<std::string_view, 16> kErrorCodeNames = {
+    "invalid_json", "unexpected_shape", "too_large",        "too_deep",
+    "truncated",    "expired",          "forbidden",        "not_found",
+    "network",      "timeout",          "server_error",     "http_error",
+    "aborted",      "s3_url_missing",   "invalid_argument", "internal_error"};
+static_assert(kErrorCodeNames.size() == static_cast<std::size_t>(ErrorCode::kInternalError) + 1,
               "one name per error code");
 constexpr std::span<const std::string_view> NamesOf(Tag<ErrorCode>) { return kErrorCodeNames; }
 

@@ -57,10 +57,11 @@ struct SessionConfig {
   // The job is fetched from `<api_base_url>/jobs/<percent-encoded id>`.
   std::string api_base_url;
   RetryConfig retry;
-  // A running job is fetched again this often. A job whose status is in neither list of
-  // `statuses` is fetched again after poll_interval_ms, doubling per answer up to
+  // How long after each answer a running job is fetched again; nullopt: never (the host polls,
+  // e.g. TanStack Query's refetchInterval, or the page wants one answer). A job whose status is in
+  // neither list of `statuses` is fetched again after poll_interval_ms, doubling per answer up to
   // unknown_status_poll_cap_ms; a terminal one is not polled.
-  std::int64_t poll_interval_ms = 5'000;
+  std::optional<std::int64_t> poll_interval_ms = 5'000;
   std::int64_t unknown_status_poll_cap_ms = 60'000;
   StatusVocabulary statuses;
   // A request with no response, or a body with no new bytes, for this long is cancelled and counts
@@ -117,6 +118,15 @@ class Session {
   // The random number in [0, 1) for the next backoff. Used once; without one the session draws
   // from a generator seeded by SessionConfig::random_seed (still deterministic).
   void SetRandom(double random);
+  // Replaces the configuration (the host's options changed) without touching the job, its rows or
+  // the requests in flight: each setting applies from its next use. An armed poll keeps its
+  // start and takes the new interval (due at once if that is already past); no interval cancels
+  // it, and an interval given to a running job that was not polled arms one.
+  void SetConfig(SessionConfig config, std::int64_t now_ms);
+  // The host could not process the steps (its module instance failed while reading them): the
+  // download is given up for good with `error` and the job's own steps are shown with it as the
+  // reason, as for any final S3 failure. Ignored before the job is known.
+  void FailSteps(SnapshotError error, std::int64_t now_ms);
 
   // --- Outputs ---
   std::optional<SessionEffect> PollEffect();

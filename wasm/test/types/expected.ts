@@ -1,6 +1,7 @@
 // Compile-only test of the public types (`tsc -p wasm/test/types`): what users write must
 // type-check, and what the package must reject is marked @ts-expect-error (an unused one fails).
-import { JobDetailError, loadJobDetail } from '@jobdash/job-detail';
+import { createJobDetailStore, JobDetailError, JobDetailStore, loadJobDetail } from '@jobdash/job-detail';
+import type { JobDetailResult } from '@jobdash/job-detail';
 import type {
   ErrorCode,
   JobDetail,
@@ -67,6 +68,12 @@ const client: JobDetailClient = jd.createJobDetailClient({
 // @ts-expect-error apiBaseUrl is required
 jd.createJobDetailClient({});
 client.load('job-1');
+client.setOptions({ apiBaseUrl: 'https://api.example.com', pollIntervalMs: false, maxSteps: 10, maxBytes: Infinity });
+// @ts-expect-error no polling is `false`, not `true`
+client.setOptions({ apiBaseUrl: 'https://api.example.com', pollIntervalMs: true });
+const store: JobDetailStore = createJobDetailStore({ apiBaseUrl: '/api', enabled: false });
+const storeResult: JobDetailResult = store.getResult();
+expectType<Equal<typeof storeResult.status, 'pending' | 'error' | 'success'>>(true);
 const unsubscribe: () => void = client.subscribe(() => {});
 unsubscribe();
 const snap: JobDetailSnapshot = client.getSnapshot();

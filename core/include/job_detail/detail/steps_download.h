@@ -52,7 +52,7 @@ class StepsDownload {
   ReceivedSteps& steps() { return steps_; }
 
   // The response head. A 2xx body goes into a StepIndex for the object `key`, reserved to the
-  // Content-Length when that is plausible; any other body is kept (capped) for its S3 error.
+  // Content-Length up to a few megabytes; any other body is kept (capped) for its S3 error.
   void Start(int status, const HttpHeaders& headers, std::int64_t now_ms, std::int64_t skew_ms,
              const std::string& key, const StepIndexOptions& limits);
   // Feeds a chunk; true when the rows merged with `dynamodb_keys` changed.
