@@ -1,11 +1,13 @@
 // JobDetailClient: performs the session's effects with fetch, timers and page events, and keeps the
 // snapshot the UI reads. All decisions (retries, expiry, polling, merging) are the core session's.
 import { JobDetailError } from './errors.js';
+import { checkNumber, invalid, sessionConfig } from './client_config.js';
 import { OwnedHandle, checkIndex, installDispose } from './handle.js';
 import type { RawEffect, RawHeaders, RawModule, RawResult, RawSession, RawSessionConfig } from './job_detail_wasm.mjs';
 import { type ModuleSlot, isTrap } from './module_slot.js';
 import { buildSnapshot, idleSnapshot } from './snapshot.js';
-import { decodeStep, rawStepIndexOptions } from './step_index.js';
+import { decodeStep } from './step_index.js';
+import { defaultPageEvents, listenToPage } from './page_events.js';
 import { transferBytes } from './transfer.js';
 import type {
   JobDetailClient,
@@ -19,66 +21,10 @@ import type {
 } from './types.js';
 
 type Listener = () => void;
-type EventSource = { addEventListener(type: string, fn: () => void): void; removeEventListener(type: string, fn: () => void): void };
 
 function unwrap<T>(result: RawResult<T>): T {
   if (!result.ok) throw new JobDetailError(result.error);
   return result.value;
-}
-
-function invalid(message: string): JobDetailError {
-  return new JobDetailError({ code: 'invalid_argument', offset: null, message });
-}
-
-function checkNumber(name: string, value: number | undefined, min: number): number | undefined {
-  if (value === undefined) return undefined;
-  if (!Number.isFinite(value) || value < min) throw invalid(`${name} must be a number >= ${min}, got ${String(value)}`);
-  return value;
-}
-
-/**
- * Limits on the S3 steps document unless the options say otherwise (`Infinity`: none). The
- * realistic big document is 31 MB with 5,000 steps (~6 KB each); these are 8x its bytes and 20x
- * its steps, so no real job meets them, while a hostile or broken one stops with `too_large`
- * long before wasm32's memory runs out (records for millions of tiny steps would take gigabytes).
- * At the real documents' step size, 256 MiB holds ~43,000 steps: only tiny-step bombs reach the
- * step cap first.
- */
-export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
-export const DEFAULT_MAX_STEPS = 100_000;
-
-function sessionConfig(options: JobDetailClientOptions): RawSessionConfig {
-  if (typeof options.apiBaseUrl !== 'string') throw invalid('apiBaseUrl must be a string');
-  const limits = rawStepIndexOptions({
-    ...options,
-    maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
-    maxSteps: options.maxSteps ?? DEFAULT_MAX_STEPS,
-  });
-  const config: RawSessionConfig = { apiBaseUrl: options.apiBaseUrl.replace(/\/+$/, ''), ...limits };
-  const retry: NonNullable<RawSessionConfig['retry']> = {};
-  const attempts = checkNumber('retry.attempts', options.retry?.attempts, 1);
-  if (attempts !== undefined) retry.attempts = Math.floor(attempts);
-  const baseMs = checkNumber('retry.baseMs', options.retry?.baseMs, 0);
-  if (baseMs !== undefined) retry.baseMs = baseMs;
-  const capMs = checkNumber('retry.capMs', options.retry?.capMs, 0);
-  if (capMs !== undefined) retry.capMs = capMs;
-  config.retry = retry;
-  if (options.pollIntervalMs === false) {
-    config.pollIntervalMs = false;
-  } else {
-    const poll = checkNumber('pollIntervalMs', options.pollIntervalMs, 1);
-    if (poll !== undefined) config.pollIntervalMs = poll;
-  }
-  const timeout = checkNumber('requestTimeoutMs', options.requestTimeoutMs, 1);
-  if (timeout !== undefined) config.requestTimeoutMs = timeout;
-  if (options.allowedHosts !== undefined) config.allowedHosts = [...options.allowedHosts];
-  for (const name of ['terminalStatuses', 'runningStatuses'] as const) {
-    const list = options[name];
-    if (list === undefined) continue;
-    if (!Array.isArray(list) || !list.every((status) => typeof status === 'string')) throw invalid(`${name} must be an array of strings`);
-    config[name] = [...list];
-  }
-  return config;
 }
 
 // A user callback that throws must not break the effect loop; its error still surfaces.
@@ -103,35 +49,6 @@ function headerPairs(headers: Headers): RawHeaders {
   const pairs: RawHeaders = [];
   headers.forEach((value, name) => pairs.push([name, value]));
   return pairs;
-}
-
-function defaultPageEvents(): PageEvents {
-  const g = globalThis as { document?: PageEvents['document']; addEventListener?: unknown; navigator?: { onLine?: boolean } };
-  const events: PageEvents = {};
-  if (g.document !== undefined && typeof g.document?.addEventListener === 'function') events.document = g.document;
-  if (typeof g.addEventListener === 'function') events.window = g as unknown as EventSource;
-  events.online = () => g.navigator?.onLine !== false;
-  return events;
-}
-
-/**
- * Listens for visibility and connectivity through a WeakRef, so an abandoned client can still be
- * collected (the returned function removes the listeners).
- */
-function listenToPage(target: WeakRef<JobDetailClientImpl>, events: PageEvents): () => void {
-  const removers: (() => void)[] = [];
-  const on = (source: EventSource, type: string, fn: () => void) => {
-    source.addEventListener(type, fn);
-    removers.push(() => source.removeEventListener(type, fn));
-  };
-  const doc = events.document;
-  if (doc) on(doc, 'visibilitychange', () => target.deref()?.setPageVisible(doc.visibilityState !== 'hidden'));
-  const win = events.window;
-  if (win) {
-    on(win, 'online', () => target.deref()?.setOnline(true));
-    on(win, 'offline', () => target.deref()?.setOnline(false));
-  }
-  return () => removers.splice(0).forEach((remove) => remove());
 }
 
 // A timer the client armed, with the clearTimeout that belongs to the setTimeout that armed it
