@@ -6,7 +6,7 @@
 namespace job_detail {
 
 Result<StepRow> SummarizeDynamoDbStep(const Job& job, std::size_t i) {
-  if (i >= job.step_keys.size() || i >= job.step_costs.size() || i >= job.steps_index.count()) {
+  if (i >= job.steps_index.count()) {
     return Error{ErrorCode::kInvalidArgument, std::nullopt, "DynamoDB step index out of range"};
   }
   Result<StepRow> row = job.steps_index.Summary(i);
@@ -14,8 +14,6 @@ Result<StepRow> SummarizeDynamoDbStep(const Job& job, std::size_t i) {
   StepRow summary = std::move(row).value();
   summary.begin = 0;
   summary.end = 0;
-  summary.key = job.step_keys[i];
-  summary.cost = job.step_costs[i];
   return summary;
 }
 

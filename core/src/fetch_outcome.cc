@@ -7,7 +7,7 @@
 
 #include "job_detail/detail/ascii.h"
 #include "job_detail/detail/s3_error.h"
-#include "job_detail/presigned_url.h"
+#include "job_detail/redact.h"
 
 namespace job_detail {
 namespace {
@@ -118,7 +118,7 @@ FetchOutcome ClassifyS3Response(int status, std::string_view body) {
   outcome.server_time_ms = s3->server_time_ms;
   const std::string detail_text = s3->message.empty() ? s3->code : s3->code + ": " + s3->message;
   // The text is the server's: one that echoes the request must not carry its signature onward.
-  outcome.message = StatusMessage(status, RedactUrlSecretsInText(detail_text));
+  outcome.message = StatusMessage(status, RedactSecrets(detail_text));
   // Expiry shows up as 403 AccessDenied "Request has expired" (SigV4 query auth), or as
   // ExpiredToken when the signing session's token ran out: both are cured by a fresh URL.
   const bool expired = (s3->code == "AccessDenied" &&

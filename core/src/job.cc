@@ -7,8 +7,7 @@
 #include "job_detail/detail/ascii.h"
 #include "job_detail/detail/job_document.h"
 #include "job_detail/detail/json_dom.h"
-#include "job_detail/detail/step_costs.h"
-#include "job_detail/detail/step_key_dom.h"
+#include "job_detail/redact.h"
 
 namespace job_detail {
 namespace {
@@ -39,11 +38,46 @@ std::optional<std::string> IdText(const nlohmann::json& object) {
   return IdMemberText(object, "job_id");
 }
 
-StepsField StepsFieldOf(const nlohmann::json& object) {
-  const auto member = object.find(kStepsMember);
-  if (member == object.end()) return StepsField::kAbsent;
-  if (member->is_null()) return StepsField::kNull;
-  return member->is_array() ? StepsField::kArray : StepsField::kOtherType;
+StepsField StepsFieldOf(const std::optional<detail::SetAsideValue>& steps) {
+  if (!steps) return StepsField::kAbsent;
+  switch (steps->kind) {
+    case detail::JsonEventKind::kNull:
+      return StepsField::kNull;
+    case detail::JsonEventKind::kBeginArray:
+      return StepsField::kArray;
+    default:
+      return StepsField::kOtherType;
+  }
+}
+
+// The job is one response read whole: a text that ends early is malformed, not a cut download to
+// retry (the session retries kTruncated).
+Error JobTextError(Error error) {
+  if (error.code == ErrorCode::kTruncated) {
+    error.code = ErrorCode::kInvalidJson;
+    error.message = "the job's JSON text ends before its value is complete";
+  }
+  error.message = RedactSecrets(error.message);
+  return error;
+}
+
+// Indexes the bytes of the `execution_steps` array (already validated with the job, nested one
+// level less) as a top-level array of steps, and takes each step's key and cost from the index.
+std::optional<Error> IndexSteps(std::string_view array, std::uint32_t job_max_depth, Job* job) {
+  job->steps_index = StepIndex({.max_depth = job_max_depth - 1});
+  job->steps_index.Reserve(array.size());
+  job->steps_index.Feed(array);
+  if (const auto& error = job->steps_index.Finish()) return *error;
+  const std::size_t count = job->steps_index.count();
+  job->step_keys.reserve(count);
+  job->step_costs.reserve(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    Result<StepRow> row = job->steps_index.Summary(i);
+    if (!row.ok()) return row.error();
+    job->step_keys.push_back(std::move(row.value().key));
+    job->step_costs.push_back(row.value().cost);
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -55,49 +89,39 @@ const nlohmann::json& JobDom(const Job& job) {
   return job.document ? job.document->value : kEmpty;
 }
 
-const nlohmann::json* JobDynamoDbSteps(const Job& job) {
-  if (job.steps_field != StepsField::kArray) return nullptr;
-  const nlohmann::json& object = JobDom(job);
-  const auto member = object.find(kStepsMember);
-  return member == object.end() ? nullptr : &*member;
-}
-
 }  // namespace detail
 
 Result<Job> ParseJob(std::string_view text, const JobParseOptions& options) {
-  detail::StepCostTexts cost_texts;
-  auto parsed = detail::ParseJsonDom(text, options.max_depth, cost_texts.Hook());
-  if (!parsed.ok()) return parsed.error();
-  if (!parsed.value().is_object()) {
-    return Error{ErrorCode::kUnexpectedShape, std::nullopt,
-                 std::string("job is a JSON ") + parsed.value().type_name() + ", not an object"};
+  // Limits are 32-bit in the scanner: clamp rather than wrap.
+  const auto max_depth = static_cast<std::uint32_t>(
+      std::min<std::size_t>(options.max_depth, std::numeric_limits<std::uint32_t>::max()));
+  auto parsed =
+      detail::ParseJsonDom(text, {.max_depth = max_depth, .set_aside_member = kStepsMember});
+  if (!parsed.ok()) return JobTextError(parsed.error());
+  if (!parsed.value().value.is_object()) {
+    return Error{
+        ErrorCode::kUnexpectedShape, std::nullopt,
+        std::string("job is a JSON ") + parsed.value().value.type_name() + ", not an object"};
   }
+  detail::JsonDom dom = std::move(parsed).value();
   Job job;
   job.document =
-      std::make_shared<const detail::JobDocument>(detail::JobDocument{std::move(parsed).value()});
+      std::make_shared<const detail::JobDocument>(detail::JobDocument{std::move(dom.value)});
   const nlohmann::json& object = job.document->value;
   job.id = IdText(object);
   job.status = NonEmptyString(object, "status");
-  job.steps_field = StepsFieldOf(object);
+  job.steps_field = StepsFieldOf(dom.set_aside);
   job.s3_key = NonEmptyString(object, "execution_steps_s3_key");
   job.s3_url = NonEmptyString(object, "execution_steps_s3_url");
-  if (const nlohmann::json* steps = detail::JobDynamoDbSteps(job)) {
-    job.step_keys.reserve(steps->size());
-    for (std::size_t i = 0; i < steps->size(); ++i) {
-      job.step_keys.push_back(detail::StepKeyOf((*steps)[i], i));
-    }
-    job.step_costs = detail::StepCosts(*steps, cost_texts, kStepsMember);
-  }
   job.text = std::string(text);
   if (job.steps_field == StepsField::kArray) {
-    // The text is valid JSON within the same depth limit, and `execution_steps` is an array, so
-    // the index accepts it and picks that member. Its limit is 32-bit: clamp rather than wrap.
-    const std::size_t max_depth =
-        std::min<std::size_t>(options.max_depth, std::numeric_limits<std::uint32_t>::max());
-    job.steps_index = StepIndex({.max_depth = static_cast<std::uint32_t>(max_depth)});
-    job.steps_index.Reserve(job.text.size());
-    job.steps_index.Feed(std::string_view(job.text));
-    static_cast<void>(job.steps_index.Finish());
+    const detail::SetAsideValue& steps = *dom.set_aside;
+    if (auto error =
+            IndexSteps(std::string_view(job.text).substr(steps.begin, steps.end - steps.begin),
+                       max_depth, &job)) {
+      if (error->offset) *error->offset += steps.begin;
+      return *std::move(error);
+    }
   }
   return job;
 }

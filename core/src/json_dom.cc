@@ -1,172 +1,171 @@
 #include "job_detail/detail/json_dom.h"
 
-#include <algorithm>
-#include <cstdint>
+#include <cstdlib>
+#include <limits>
+#include <span>
+#include <string>
 #include <utility>
+#include <vector>
 
-#include "job_detail/presigned_url.h"
+#include "job_detail/detail/json_text.h"
 
 namespace job_detail::detail {
 namespace {
 
 using nlohmann::json;
 
+std::optional<std::uint64_t> ParseUint64(std::string_view digits) {
+  if (digits.empty()) return std::nullopt;
+  constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
+  std::uint64_t value = 0;
+  for (const char c : digits) {
+    if (c < '0' || c > '9') return std::nullopt;
+    const auto digit = static_cast<std::uint64_t>(c - '0');
+    if (value > (kMax - digit) / 10) return std::nullopt;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+// Builds the DOM from the scanner's events. Pointers to open containers stay valid: only the
+// innermost open container grows while it is open, and object members live in map nodes.
 class DomBuilder {
  public:
-  DomBuilder(std::size_t max_depth, const NumberTextHook& on_number)
-      : max_depth_(max_depth), on_number_(on_number) {}
+  DomBuilder(std::string_view text, std::string_view set_aside_member)
+      : text_(text), set_aside_member_(set_aside_member) {}
 
-  bool null() {
-    Add(nullptr);
-    return true;
-  }
-  bool boolean(bool value) {
-    Add(value);
-    return true;
-  }
-  bool number_integer(json::number_integer_t value) {
-    Add(value);
-    Report(std::to_string(value));
-    return true;
-  }
-  bool number_unsigned(json::number_unsigned_t value) {
-    Add(value);
-    Report(std::to_string(value));
-    return true;
-  }
-  bool number_float(json::number_float_t value, const json::string_t& text) {
-    Add(value);
-    Report(text);
-    return true;
-  }
-  bool string(json::string_t& value) {
-    Add(std::move(value));
-    return true;
-  }
-  bool binary(json::binary_t& /*value*/) { return false; }  // never produced by the JSON reader
-  bool start_object(std::size_t /*elements*/) { return Open(json::value_t::object, true); }
-  bool key(json::string_t& name) {
-    object_member_ = &(*open_.back())[name];
-    frames_.back().key = std::move(name);
-    return true;
-  }
-  bool end_object() { return Close(); }
-  bool start_array(std::size_t /*elements*/) { return Open(json::value_t::array, false); }
-  bool end_array() { return Close(); }
-  bool parse_error(std::size_t position, const std::string& /*last_token*/,
-                   const nlohmann::detail::exception& error) {
-    error_position_ = position;
-    error_message_ = error.what();
-    return false;
+  std::optional<Error> On(const JsonEvent& event) {
+    if (skipping_) {
+      const bool closes =
+          event.kind == JsonEventKind::kEndArray || event.kind == JsonEventKind::kEndObject;
+      if (closes && event.depth == skip_depth_) {
+        dom_.set_aside->end = event.end;
+        skipping_ = false;
+      }
+      return std::nullopt;
+    }
+    if (next_is_set_aside_) {
+      next_is_set_aside_ = false;
+      dom_.set_aside = SetAsideValue{event.kind, event.begin, event.end};
+      skipping_ =
+          event.kind == JsonEventKind::kBeginArray || event.kind == JsonEventKind::kBeginObject;
+      skip_depth_ = event.depth;
+      return std::nullopt;
+    }
+    switch (event.kind) {
+      case JsonEventKind::kBeginObject:
+      case JsonEventKind::kBeginArray:
+        open_.push_back(Add(event.kind == JsonEventKind::kBeginObject ? json::value_t::object
+                                                                      : json::value_t::array));
+        return std::nullopt;
+      case JsonEventKind::kEndObject:
+      case JsonEventKind::kEndArray:
+        open_.pop_back();
+        return std::nullopt;
+      case JsonEventKind::kKey: {
+        auto name = DecodeJsonString(Text(event));
+        if (!name) return Undecodable(event);
+        if (open_.size() == 1 && !set_aside_member_.empty() && *name == set_aside_member_) {
+          next_is_set_aside_ = true;
+        } else {
+          member_ = &(*open_.back())[std::move(*name)];
+        }
+        return std::nullopt;
+      }
+      case JsonEventKind::kString: {
+        auto value = DecodeJsonString(Text(event));
+        if (!value) return Undecodable(event);
+        Add(std::move(*value));
+        return std::nullopt;
+      }
+      case JsonEventKind::kNumber:
+        Add(JsonNumberValue(Text(event)));
+        return std::nullopt;
+      case JsonEventKind::kTrue:
+        Add(true);
+        return std::nullopt;
+      case JsonEventKind::kFalse:
+        Add(false);
+        return std::nullopt;
+      case JsonEventKind::kNull:
+        Add(nullptr);
+        return std::nullopt;
+      default:
+        return std::nullopt;
+    }
   }
 
-  bool too_deep() const { return too_deep_; }
-  std::size_t error_position() const { return error_position_; }
-  const std::string& error_message() const { return error_message_; }
-  json TakeRoot() { return std::move(root_); }
+  JsonDom Take() { return std::move(dom_); }
 
  private:
+  std::string_view Text(const JsonEvent& event) const {
+    return text_.substr(event.begin, event.end - event.begin);
+  }
+
+  // The scanner validated the string, so this would be a disagreement between two readers.
+  static Error Undecodable(const JsonEvent& event) {
+    return Error{ErrorCode::kInvalidJson, event.begin, "string could not be decoded"};
+  }
+
   template <class Value>
   json* Add(Value&& value) {
     if (open_.empty()) {
-      root_ = json(std::forward<Value>(value));
-      return &root_;
+      dom_.value = json(std::forward<Value>(value));
+      return &dom_.value;
     }
     json& parent = *open_.back();
     if (parent.is_array()) {
-      ++frames_.back().count;
       parent.emplace_back(std::forward<Value>(value));
       return &parent.back();
     }
-    *object_member_ = json(std::forward<Value>(value));
-    return object_member_;
+    *member_ = json(std::forward<Value>(value));
+    return member_;
   }
 
-  void Report(std::string_view text) {
-    if (on_number_) on_number_(frames_, text);
-  }
-
-  bool Open(json::value_t type, bool is_object) {
-    if (open_.size() >= max_depth_) {
-      too_deep_ = true;
-      return false;
-    }
-    json* container = Add(type);
-    open_.push_back(container);
-    frames_.push_back({is_object, {}, 0});
-    return true;
-  }
-
-  bool Close() {
-    open_.pop_back();
-    frames_.pop_back();
-    return true;
-  }
-
-  std::size_t max_depth_;
-  const NumberTextHook& on_number_;
-  json root_;
-  // Pointers stay valid: only the innermost open container grows while it is open.
+  std::string_view text_;
+  std::string_view set_aside_member_;
+  JsonDom dom_;
   std::vector<json*> open_;
-  std::vector<JsonPathFrame> frames_;
-  json* object_member_ = nullptr;
-  bool too_deep_ = false;
-  std::size_t error_position_ = 0;
-  std::string error_message_;
+  json* member_ = nullptr;  // where the value after the last key goes
+  bool next_is_set_aside_ = false;
+  bool skipping_ = false;  // inside the set-aside container, until its end at skip_depth_
+  std::uint32_t skip_depth_ = 0;
 };
-
-// Offset of the bracket that opens nesting level `depth` + 1. Only called on a prefix the parser
-// already accepted, so a plain bracket count outside strings is exact.
-std::size_t OffsetPastDepth(std::string_view text, std::size_t depth) {
-  std::size_t level = 0;
-  bool in_string = false;
-  for (std::size_t at = 0; at < text.size(); ++at) {
-    const char c = text[at];
-    if (in_string) {
-      if (c == '\\') {
-        ++at;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++level > depth) return at;
-    } else if (c == ']' || c == '}') {
-      --level;
-    }
-  }
-  return text.size();
-}
-
-// nlohmann prefixes its messages with "[json.exception.parse_error.101] "; the code is ours.
-std::string WithoutExceptionTag(const std::string& message) {
-  if (message.empty() || message.front() != '[') return message;
-  const std::size_t end = message.find("] ");
-  return end == std::string::npos ? message : message.substr(end + 2);
-}
 
 }  // namespace
 
-Result<nlohmann::json> ParseJsonDom(std::string_view text, std::size_t max_depth,
-                                    const NumberTextHook& on_number) {
-  if (const std::size_t nul = text.find('\0'); nul != std::string_view::npos) {
-    return Error{ErrorCode::kInvalidJson, nul, "NUL byte in JSON text"};
+json JsonNumberValue(std::string_view text) {
+  if (text.find_first_of(".eE") == std::string_view::npos) {
+    if (!text.empty() && text.front() == '-') {
+      if (const auto value = ParseInt64(text)) return *value;
+    } else if (const auto value = ParseUint64(text)) {
+      return *value;
+    }
   }
-  DomBuilder builder(max_depth, on_number);
-  const char* begin = text.data();
-  if (json::sax_parse(begin, begin + text.size(), &builder)) return builder.TakeRoot();
-  if (builder.too_deep()) {
-    return Error{ErrorCode::kTooDeep, OffsetPastDepth(text, max_depth),
-                 "nesting deeper than " + std::to_string(max_depth) + " levels"};
+  // strtod rounds correctly and overflows to ±HUGE_VAL, which is JSON.parse's ±Infinity.
+  const std::string terminated(text);
+  return std::strtod(terminated.c_str(), nullptr);
+}
+
+Result<JsonDom> ParseJsonDom(std::string_view text, const JsonDomOptions& options) {
+  JsonScanner scanner(options.max_depth, options.rules);
+  scanner.EndInput();
+  const std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t*>(text.data()),
+                                            text.size());
+  DomBuilder builder(text, options.set_aside_member);
+  for (;;) {
+    const JsonEvent event = scanner.Next(bytes);
+    switch (event.kind) {
+      case JsonEventKind::kDone:
+        return builder.Take();
+      case JsonEventKind::kError:
+        return scanner.error();
+      case JsonEventKind::kNeedMore:  // not after EndInput(); kept total for safety
+        return Error{ErrorCode::kTruncated, text.size(), "the JSON text ends early"};
+      default:
+        if (auto error = builder.On(event)) return *std::move(error);
+    }
   }
-  // nlohmann counts the byte it stopped at (end of input included): offsets here are 0-based.
-  const std::size_t position = builder.error_position();
-  const std::size_t offset = position == 0 ? 0 : std::min(position - 1, text.size());
-  // nlohmann quotes the last token read: in a job that is the presigned URL, whose signature must
-  // not travel on into the snapshot's error.
-  return Error{ErrorCode::kInvalidJson, offset,
-               RedactUrlSecretsInText(WithoutExceptionTag(builder.error_message()))};
 }
 
 }  // namespace job_detail::detail

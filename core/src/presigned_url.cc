@@ -1,11 +1,10 @@
 #include "job_detail/presigned_url.h"
 
-#include <algorithm>
-#include <array>
 #include <cstddef>
 
 #include "job_detail/detail/ascii.h"
 #include "job_detail/detail/civil_time.h"
+#include "job_detail/redact.h"
 
 namespace job_detail {
 namespace {
@@ -110,13 +109,6 @@ std::optional<std::string> QueryParam(std::string_view query, std::string_view n
   return found;
 }
 
-bool IsSecretParam(std::string_view decoded_key) {
-  constexpr std::array<std::string_view, 5> kSecret = {
-      "X-Amz-Signature", "X-Amz-Credential", "X-Amz-Security-Token", "Signature", "AWSAccessKeyId"};
-  return std::any_of(kSecret.begin(), kSecret.end(),
-                     [&](std::string_view s) { return EqualsIgnoreAsciiCase(decoded_key, s); });
-}
-
 bool IsLoopbackIpv4(std::string_view host) {
   int octets = 0;
   while (true) {
@@ -186,67 +178,15 @@ std::string StepsCacheKey(std::string_view url) {
 
 std::string RedactUrl(std::string_view url) {
   const UrlParts parts = SplitUrl(url);
-  std::string out;
-  std::string_view query;
-  if (parts.valid) {
-    out = std::string(parts.scheme) + "://" + std::string(parts.host);
-    if (!parts.port.empty()) out += ":" + std::string(parts.port);
-    out += parts.path;
-    query = parts.query;
-  } else {
-    const std::string_view head = url.substr(0, url.find('#'));
-    const std::size_t question = head.find('?');
-    out = std::string(head.substr(0, question));
-    if (question != std::string_view::npos) query = head.substr(question + 1);
+  if (!parts.valid) return RedactSecrets(url.substr(0, url.find('#')));
+  std::string out = std::string(parts.scheme) + "://" + std::string(parts.host);
+  if (!parts.port.empty()) out += ":" + std::string(parts.port);
+  out += parts.path;
+  if (!parts.query.empty()) {
+    out += '?';
+    out += parts.query;
   }
-  if (query.empty()) return out;
-  out += '?';
-  bool first = true;
-  ForEachParam(query, [&](std::string_view key, std::string_view value, bool has_value) {
-    if (!first) out += '&';
-    first = false;
-    out += key;
-    if (!has_value) return;
-    out += '=';
-    out += IsSecretParam(PercentDecode(key)) ? std::string_view("REDACTED") : value;
-  });
-  return out;
-}
-
-std::string RedactUrlSecretsInText(std::string_view text) {
-  constexpr std::string_view kNames[] = {"X-Amz-Signature", "X-Amz-Credential",
-                                         "X-Amz-Security-Token", "Signature", "AWSAccessKeyId"};
-  const auto is_name_char = [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-           c == '_';
-  };
-  // A query value: unreserved characters, percent escapes, and what base64 and ARNs use.
-  const auto is_value_char = [&](char c) {
-    return is_name_char(c) || std::string_view("%.~+/=:").find(c) != std::string_view::npos;
-  };
-  std::string out;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const bool boundary = i == 0 || !is_name_char(text[i - 1]);
-    std::size_t name_end = 0;
-    for (std::string_view name : kNames) {
-      const std::size_t end = i + name.size();
-      if (boundary && end < text.size() && text[end] == '=' &&
-          EqualsIgnoreAsciiCase(text.substr(i, name.size()), name)) {
-        name_end = end;
-        break;
-      }
-    }
-    if (name_end == 0) {
-      out += text[i++];
-      continue;
-    }
-    out.append(text.substr(i, name_end + 1 - i));
-    out += "REDACTED";
-    i = name_end + 1;
-    while (i < text.size() && is_value_char(text[i])) ++i;
-  }
-  return out;
+  return RedactSecrets(out);
 }
 
 std::optional<Error> CheckFetchAllowed(std::string_view url,

@@ -5,6 +5,7 @@
 #include "job_detail/detail/json_dom.h"
 #include "job_detail/detail/json_scanner.h"
 #include "job_detail/detail/json_text.h"
+#include "job_detail/redact.h"
 #include "job_detail/step_index.h"
 
 namespace job_detail {
@@ -46,7 +47,8 @@ std::string_view CliUsage() {
 std::string ErrorReport(const Error& error) {
   const std::string offset = error.offset ? std::to_string(*error.offset) : "null";
   return "{\"ok\":false,\"error\":{" + Field("code", JsonString(ErrorCodeName(error.code))) + "," +
-         Field("offset", offset) + "," + Field("message", JsonString(error.message)) + "}}";
+         Field("offset", offset) + "," +
+         Field("message", JsonString(RedactSecrets(error.message))) + "}}";
 }
 
 std::string InspectStepsReport(std::uint64_t count, const CostTotal& total) {

@@ -2,7 +2,18 @@
 
 #include <utility>
 
+#include "job_detail/redact.h"
+
 namespace job_detail::detail {
+
+void SessionHost::Emit(SessionEffect effect) {
+  if (auto* metric = std::get_if<Metric>(&effect)) {
+    for (MetricField& field : metric->fields) {
+      if (auto* text = std::get_if<std::string>(&field.value)) *text = RedactSecrets(*text);
+    }
+  }
+  effects_.push_back(std::move(effect));
+}
 
 std::optional<SessionEffect> SessionHost::PollEffect() {
   if (effects_.empty()) return std::nullopt;

@@ -11,12 +11,15 @@
 
 #include "job_detail/detail/job_state.h"
 #include "job_detail/detail/session_host.h"
+#include "job_detail/redact.h"
 #include "job_detail/session.h"
 
 namespace job_detail {
 
+// The snapshot's errors leave the core: their messages pass the redactor.
 inline SnapshotError ToSnapshotError(const FetchOutcome& outcome) {
-  return SnapshotError{outcome.code.value_or(ErrorCode::kHttpError), outcome.message};
+  return SnapshotError{outcome.code.value_or(ErrorCode::kHttpError),
+                       RedactSecrets(outcome.message)};
 }
 
 struct Session::State {

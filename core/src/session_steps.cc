@@ -135,6 +135,7 @@ void Session::State::RefreshUrl(detail::JobState& s, std::int64_t now_ms, std::s
 void Session::State::StepsFinal(detail::JobState& s, SnapshotError error) {
   s.shown.stale = true;
   s.partial = ReceivedSteps{};
+  error.message = RedactSecrets(error.message);
   s.steps_error = std::move(error);
   s.load = LoadPhase::kSettled;
   if (s.KeepsLoaded()) {

@@ -14,6 +14,7 @@
 #include "job_detail/fetch_outcome.h"
 #include "job_detail/job.h"
 #include "job_detail/presigned_url.h"
+#include "job_detail/redact.h"
 #include "job_detail/session.h"
 #include "job_detail/step_index.h"
 #include "job_detail/step_key.h"
@@ -350,9 +351,9 @@ TEST(SecretsTest, AnEchoedRequestInAnS3ErrorLosesItsSignature) {
   EXPECT_EQ(outcome.message.find("SECRET"), std::string::npos) << outcome.message;
   EXPECT_NE(outcome.message.find("X-Amz-Signature=REDACTED"), std::string::npos) << outcome.message;
   EXPECT_NE(outcome.message.find("SignatureDoesNotMatch"), std::string::npos);
-  EXPECT_EQ(RedactUrlSecretsInText("Signature=a b AWSAccessKeyId=AKIA1&c=2 MySignature=keep"),
+  EXPECT_EQ(RedactSecrets("Signature=a b AWSAccessKeyId=AKIA1&c=2 MySignature=keep"),
             "Signature=REDACTED b AWSAccessKeyId=REDACTED&c=2 MySignature=keep");
-  EXPECT_EQ(RedactUrlSecretsInText("no secrets here = fine"), "no secrets here = fine");
+  EXPECT_EQ(RedactSecrets("no secrets here = fine"), "no secrets here = fine");
 }
 
 // Found by session_fuzzer: a job body cut short inside its presigned URL made nlohmann's message

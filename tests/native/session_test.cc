@@ -1178,6 +1178,33 @@ TEST(SessionTest, JobErrorsThatAreFinal) {
 
 // --- URL policy and redaction ---
 
+// A job body cut inside its presigned URL, as Go's encoding/json writes it (`&` as \u0026): the
+// job error the snapshot shows, and every metric, holds no credential, token or signature.
+TEST(SessionTest, AJobCutInsideItsPresignedUrlGivesAnErrorWithoutSecrets) {
+  std::string url = PresignedUrl("jobs/j1/steps.json", kT0) + "SECRET&X-Amz-Security-Token=SECRET";
+  for (std::size_t at = url.find('&'); at != std::string::npos; at = url.find('&', at)) {
+    url.replace(at, 1, "\\u0026");
+  }
+  const std::string body = JobJson("completed", 2, url);
+  for (const std::string_view marker : {"X-Amz-Credential", "X-Amz-Signature", "Token"}) {
+    Script s;
+    s.Start();
+    // Right after the secret's marker and one more byte: inside the value or its escapes.
+    const std::size_t cut = body.find("SECRET", body.find(marker)) + 7;
+    s.JobResponds(200, body.substr(0, cut));
+    ASSERT_TRUE(s.snap().error.has_value()) << marker;
+    EXPECT_EQ(s.snap().error->code, ErrorCode::kInvalidJson);
+    EXPECT_EQ(s.snap().error->message.find("SECRET"), std::string::npos) << s.snap().error->message;
+    for (const Metric& metric : s.metrics) {
+      for (const MetricField& field : metric.fields) {
+        if (const auto* text = std::get_if<std::string>(&field.value)) {
+          EXPECT_EQ(text->find("SECRET"), std::string::npos) << metric.name << ": " << *text;
+        }
+      }
+    }
+  }
+}
+
 TEST(SessionTest, PlainHttpS3UrlIsForbiddenWithoutARequest) {
   Script s;
   LoadJob(s, JobJson("completed", 2, PresignedUrl("k", kT0, 3600, "http://bucket.example")));

@@ -58,7 +58,7 @@ test('a document over the byte cap stops at the cap and keeps no more than the c
   assert.ok(mod.memoryBytes() <= BASE + 2.25 * cap, `${mod.memoryBytes()}`);
 });
 
-test('numbers beyond uint64 are typed, beyond double are invalid JSON at the number', () => {
+test('numbers beyond uint64 are typed, beyond double are Infinity as in JSON.parse (invalid costs)', () => {
   const doc = utf8.encode(
     '[{"step_number":18446744073709551617,"input_tokens":18446744073709551617,' +
       '"total_tokens":18446744073709551615,"duration_ms":18446744073709551617,"cost_usd":18446744073709551617},' +
@@ -90,7 +90,11 @@ test('numbers beyond uint64 are typed, beyond double are invalid JSON at the num
   const job = jd.parseJob('{"id":18446744073709551617,"execution_steps":[{"cost_usd":1}]}');
   assert.equal(job.ok, true);
   assert.equal(job.id, null);
-  assert.equal(jd.parseJob('{"execution_steps":[{"cost_usd":1e400}]}').error.code, 'invalid_json');
+  // The job too: 1e400 is a valid number and an invalid cost, the step is kept.
+  const hugeCost = jd.parseJob('{"retries":1e400,"execution_steps":[{"cost_usd":1e400},{"cost_usd":1}]}');
+  assert.equal(hugeCost.ok, true);
+  assert.equal(hugeCost.stepCount, 2);
+  assert.deepEqual(hugeCost.stepCosts.map((c) => c.display), ['—', '$1.00']);
   assert.equal(jd.formatCost({ json: '1e400' }), '—');
   assert.equal(jd.formatCost({ json: '18446744073709551617' }), '—');
 });
@@ -125,7 +129,8 @@ test('lone surrogates are kept as JSON.parse keeps them; NUL bytes and a misplac
   assert.equal(index.summary(0).name, 'a\0b');
   index.dispose();
   assert.equal(jd.parseJob('{}\0').error.offset, 2);
-  assert.equal(jd.parseJob('{"status":"\\uD800"}').error.code, 'invalid_json');
+  // The job accepts a lone surrogate as JSON.parse does (shown as U+FFFD, which UTF-8 can hold).
+  assert.equal(jd.parseJob('{"status":"\\uD800"}').status, '\uFFFD');
   assert.equal(jd.formatCost({ json: '"\\uD800"' }), '—');
 });
 

@@ -1,6 +1,6 @@
-// The list row of a DynamoDB step (one of the job's `execution_steps`), in the same shape and by
-// the same field rules as a row of the S3 step index, so a merged list reads one way whatever each
-// entry's origin. Added for the JS client's summary(i) over the merged list.
+// The list row of a DynamoDB step (one of the job's `execution_steps`): a row of the job's step
+// index, read by the same rules as a row of the S3 list, so a merged list reads one way whatever
+// each entry's origin.
 #ifndef JOB_DETAIL_DYNAMODB_STEP_SUMMARY_H_
 #define JOB_DETAIL_DYNAMODB_STEP_SUMMARY_H_
 
@@ -12,9 +12,9 @@
 
 namespace job_detail {
 
-// Row `i` of `job.steps()`: fields read by StepIndex's rules, the key and exact cost the job parsed
-// from its text (a number's digits are not reprinted), no byte span (begin = end = 0).
-// kInvalidArgument when the job has no step `i`.
+// Row `i` of job.steps_index without a byte span (begin = end = 0: the span would count from the
+// array inside the job's text, not from a steps document). kInvalidArgument when the job has no
+// step `i`.
 Result<StepRow> SummarizeDynamoDbStep(const Job& job, std::size_t i);
 
 }  // namespace job_detail

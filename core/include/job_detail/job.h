@@ -1,5 +1,9 @@
 // The API's job JSON, parsed without throwing: the fields the detail view decides on, the DynamoDB
 // steps' keys and costs, and the body's text, which the UI parses itself (unknown fields included).
+// It accepts what `JSON.parse(new TextDecoder().decode(bytes))` accepts, with the same values, as
+// the step index does (detail/json_scanner.h has the rules): the top-level members are built as a
+// DOM by those rules (detail/json_dom.h), and `execution_steps` is read by a StepIndex only, the
+// same reader and the same rules as the S3 list (keys, costs, rows).
 #ifndef JOB_DETAIL_JOB_H_
 #define JOB_DETAIL_JOB_H_
 
@@ -27,20 +31,24 @@ struct JobDocument;  // the parsed object (detail/job_document.h)
 enum class StepsField : std::uint8_t { kAbsent, kNull, kArray, kOtherType };
 
 struct Job {
-  // The whole object as parsed, unknown members included (detail/job_document.h reads it).
+  // The object's members as parsed, unknown ones included, `execution_steps` excepted (steps_index
+  // holds the steps; detail/job_document.h reads the rest).
   std::shared_ptr<const detail::JobDocument> document;
   // `id`, else `job_id` (the DynamoDB key): a string or integer text.
   std::optional<std::string> id;
   std::optional<std::string> status;
   StepsField steps_field = StepsField::kAbsent;
-  std::vector<StepKey> step_keys;     // one per DynamoDB step, in list order
-  std::vector<Cost> step_costs;       // one per DynamoDB step, read from the JSON text
+  // One per DynamoDB step, in list order: steps_index's keys and costs, kept at hand for the merge
+  // and the totals.
+  std::vector<StepKey> step_keys;
+  std::vector<Cost> step_costs;
   std::optional<std::string> s3_key;  // `execution_steps_s3_key` when a non-empty string
   std::optional<std::string> s3_url;  // `execution_steps_s3_url` when a non-empty string
   // The body as received: what the UI parses, so numbers keep the digits the API sent.
   std::string text;
-  // The DynamoDB steps indexed from `text` by the S3 list's rules (kArray only; empty otherwise):
-  // their rows and byte spans read the same way as the complete list's.
+  // The DynamoDB steps: the bytes of the `execution_steps` array of `text`, indexed as a top-level
+  // array of steps (kArray only; empty otherwise). Rows, keys and costs read the same way as the
+  // complete list's; its byte spans count from the array's `[`.
   StepIndex steps_index = StepIndex();
 
   std::size_t step_count() const { return step_keys.size(); }
@@ -50,8 +58,9 @@ struct JobParseOptions {
   std::size_t max_depth = 512;
 };
 
-// kInvalidJson (byte offset; NUL bytes included), kTooDeep, or kUnexpectedShape when the JSON is
-// not an object.
+// kInvalidJson (byte offset; NUL bytes and a text that ends early included), kTooDeep, or
+// kUnexpectedShape when the JSON is not an object; kTooLarge when memory cannot hold the steps.
+// Messages never quote the text.
 Result<Job> ParseJob(std::string_view text, const JobParseOptions& options = {});
 
 }  // namespace job_detail

@@ -37,14 +37,8 @@ std::optional<std::int64_t> SkewFromDateHeader(std::string_view date_header, std
 // host, without user info, query or fragment. Two presigned URLs for one object share it.
 std::string StepsCacheKey(std::string_view url);
 
-// The URL with the values of credential-bearing query parameters (`X-Amz-Signature`,
-// `X-Amz-Credential`, `X-Amz-Security-Token`, and SigV2's `Signature`, `AWSAccessKeyId`) replaced
-// by `REDACTED`, user info removed, and no fragment. Safe for metrics and logs.
+// The URL without user info and fragment, through RedactSecrets (redact.h): safe for metrics.
 std::string RedactUrl(std::string_view url);
-
-// Free text (an S3 or proxy error message that echoes the request) with the value after each of
-// RedactUrl's credential-bearing parameter names (`X-Amz-Signature=...`) replaced by `REDACTED`.
-std::string RedactUrlSecretsInText(std::string_view text);
 
 // nullopt when the browser may fetch `url`: `https:`, or `http:` on a loopback host (127.0.0.0/8,
 // `localhost`, `[::1]`) for local development; with a non-empty `allowed_hosts`, the host (or

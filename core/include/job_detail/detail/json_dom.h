@@ -1,39 +1,59 @@
-// A non-throwing, depth-limited JSON DOM parser that also hands out each number's source text.
-// nlohmann's own DOM parser keeps only the double of `0.1`, while costs must be read from the text;
-// its SAX interface gives both. The parse is iterative, so deep documents cannot overflow the stack
-// here; the depth limit protects the callers that later walk the DOM.
+// A JSON text as an nlohmann DOM, read by the JSON scanner (detail/json_scanner.h) rather than by
+// nlohmann's own parser, so that a text the step index accepts is accepted here too, with the same
+// values: by default what `JSON.parse(new TextDecoder().decode(bytes))` accepts. Strings decode as
+// DecodeJsonString does (U+FFFD for ill-formed UTF-8 and lone surrogate escapes), integers stay
+// exact (int64, else uint64, else a double), other numbers are doubles with JSON.parse's overflow
+// (`1e400` is infinity), a leading BOM is skipped, a repeated member keeps its last value.
+//
+// One member of the top-level object may be set aside: its value is not built, only its byte span
+// reported, for a caller that reads it by other rules (the job's steps go to a StepIndex).
+//
+// The walk is iterative, so deep documents cannot overflow the stack here; the depth limit
+// protects the callers that later walk (copy, compare, dump) the DOM.
 #ifndef JOB_DETAIL_DETAIL_JSON_DOM_H_
 #define JOB_DETAIL_DETAIL_JSON_DOM_H_
 
 #include <cstddef>
-#include <functional>
+#include <cstdint>
 #include <nlohmann/json.hpp>
-#include <string>
+#include <optional>
 #include <string_view>
-#include <vector>
 
+#include "job_detail/detail/json_scanner.h"
 #include "job_detail/result.h"
 
 namespace job_detail::detail {
 
 inline constexpr std::size_t kDefaultMaxJsonDepth = 512;
 
-// One open container on the way down to a value.
-struct JsonPathFrame {
-  bool is_object = false;
-  std::string key;        // object: the member being read
-  std::size_t count = 0;  // array: elements started so far (the current element is count - 1)
+struct JsonDomOptions {
+  std::uint32_t max_depth = kDefaultMaxJsonDepth;  // containers, the top-level one included
+  JsonTextRules rules = JsonTextRules::kLikeJsonParse;
+  std::string_view set_aside_member;  // empty: every member is built
 };
 
-// Receives every number with its containers (outermost first) and its text as written (integers
-// that nlohmann reports without text are rewritten exactly in decimal).
-using NumberTextHook = std::function<void(const std::vector<JsonPathFrame>&, std::string_view)>;
+// Where the set-aside member's value lies in the text (its last occurrence, as in the DOM).
+struct SetAsideValue {
+  JsonEventKind kind = JsonEventKind::kNull;  // its first token: kBeginArray, kNull, kString, ...
+  std::size_t begin = 0;                      // [begin, end): the whole value, brackets included
+  std::size_t end = 0;
+};
 
-// Errors: kInvalidJson (with the byte offset; also for a NUL byte, which nlohmann would take as
-// the end of input, and for numbers beyond double range, which nlohmann refuses), kTooDeep (more
-// than `max_depth` nested arrays/objects; offset of the bracket that passes the limit).
-Result<nlohmann::json> ParseJsonDom(std::string_view text, std::size_t max_depth,
-                                    const NumberTextHook& on_number);
+struct JsonDom {
+  nlohmann::json value;
+  std::optional<SetAsideValue> set_aside;
+  // Strings (values and member names) decoded with U+FFFD, as StepIndex::repaired_strings counts.
+  std::uint64_t repaired_strings = 0;
+};
+
+// The number a JSON number text denotes, typed as nlohmann's parser types it: an integer that fits
+// int64 (negative) or uint64 (otherwise), else a double (±infinity beyond the double range, as
+// JSON.parse gives). `text` must be one JSON number.
+nlohmann::json JsonNumberValue(std::string_view text);
+
+// The scanner's errors, each with the offset of the offending byte: kInvalidJson, kTooDeep, and
+// kTruncated (at the text's length) when the text ends inside the value.
+Result<JsonDom> ParseJsonDom(std::string_view text, const JsonDomOptions& options = {});
 
 }  // namespace job_detail::detail
 

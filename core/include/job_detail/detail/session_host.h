@@ -20,7 +20,8 @@ class SessionHost {
 
   // --- Effects and ids ---
   std::uint64_t NewId() { return next_id_++; }
-  void Emit(SessionEffect effect) { effects_.push_back(std::move(effect)); }
+  // A metric's text fields pass the redactor (redact.h) here, on their way out of the core.
+  void Emit(SessionEffect effect);
   std::optional<SessionEffect> PollEffect();
 
   // --- Timers ---
