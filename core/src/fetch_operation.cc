@@ -66,20 +66,21 @@ InFlight FetchOperation::End(SessionHost* host, bool abort) {
 
 void FetchOperation::EmitEnd(SessionHost* host, const InFlight& request, int status,
                              const FetchOutcome& outcome, std::uint64_t bytes, std::int64_t now_ms,
-                             bool fell_back) const {
-  host->Emit(
-      Metric{"fetch_end",
-             {{"target", TargetName(target_)},
-              {"request_id", static_cast<std::int64_t>(request.id)},
-              {"url", RedactUrl(request.url)},
-              {"attempt", std::int64_t{attempts_}},
-              {"status", std::int64_t{status}},
-              {"outcome", std::string(FetchVerdictName(outcome.verdict))},
-              {"code", outcome.code ? std::string(ErrorCodeName(*outcome.code)) : std::string()},
-              {"bytes", static_cast<std::int64_t>(bytes)},
-              {"duration_ms", now_ms - request.started_ms},
-              {"fell_back", fell_back},
-              {"from_304", outcome.verdict == FetchVerdict::kNotModified}}});
+                             bool fell_back, const char* cache) const {
+  Metric metric{"fetch_end",
+                {{"target", TargetName(target_)},
+                 {"request_id", static_cast<std::int64_t>(request.id)},
+                 {"url", RedactUrl(request.url)},
+                 {"attempt", std::int64_t{attempts_}},
+                 {"status", std::int64_t{status}},
+                 {"outcome", std::string(FetchVerdictName(outcome.verdict))},
+                 {"code", outcome.code ? std::string(ErrorCodeName(*outcome.code)) : std::string()},
+                 {"bytes", static_cast<std::int64_t>(bytes)},
+                 {"duration_ms", now_ms - request.started_ms},
+                 {"fell_back", fell_back},
+                 {"from_304", outcome.verdict == FetchVerdict::kNotModified}}};
+  if (cache != nullptr) metric.fields.push_back({"cache", std::string(cache)});
+  host->Emit(std::move(metric));
 }
 
 bool FetchOperation::ScheduleRetry(SessionHost* host, const RetryConfig& retry, std::int64_t now_ms,

@@ -30,6 +30,9 @@ SessionSnapshot SnapshotOf(const JobState* state, const SessionHost& host) {
     next.job = std::move(job);
   }
   next.steps = s.shown.summary;
+  if (next.steps && next.steps->source == StepsSource::kS3 && !next.steps->streaming) {
+    next.steps->from_cache = s.loaded.from_cache;
+  }
   const ReceivedSteps& received = s.download.steps();
   if (s.steps_op.in_flight() && received.index) {
     next.progress =

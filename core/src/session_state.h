@@ -4,6 +4,7 @@
 #define JOB_DETAIL_SRC_SESSION_STATE_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -11,6 +12,7 @@
 
 #include "job_detail/detail/job_state.h"
 #include "job_detail/detail/session_host.h"
+#include "job_detail/document_cache.h"
 #include "job_detail/redact.h"
 #include "job_detail/session.h"
 
@@ -28,6 +30,8 @@ struct Session::State {
   SessionConfig config;
   detail::SessionHost host;
   std::optional<detail::JobState> current;  // engaged from the first Start
+  // The module's documents across jobs (shared with other sessions); null: no cache.
+  std::shared_ptr<DocumentCache> cache;
 
   // --- The job ---
   void StartJobEpisode(detail::JobState& s, std::int64_t now_ms);
@@ -67,6 +71,16 @@ struct Session::State {
   void OnStepsEnd(detail::JobState& s, std::int64_t now_ms);
   void OnTransportError(detail::JobState& s, std::uint64_t request_id, TransportErrorKind kind,
                         std::int64_t now_ms);
+
+  // --- The document cache (session_cache.cc) ---
+  // A new object to show: its cached document, if any, is shown at once (true) and then only
+  // revalidated.
+  bool TakeFromCache(detail::JobState& s, std::int64_t now_ms);
+  // A complete document arrived: the cache keeps it (with an ETag to revalidate it by).
+  void GiveToCache(const detail::JobState& s);
+  // The `cache` field of a steps `fetch_end`: what the answer did to a document from the cache.
+  static const char* CacheVerdict(const detail::JobState& s, const FetchOutcome& outcome,
+                                  bool keeps_loaded);
 
   // --- Timers, page and network ---
   void OnTimer(detail::JobState& s, detail::TimerPurpose purpose, std::int64_t now_ms);

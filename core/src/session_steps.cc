@@ -65,8 +65,12 @@ void Session::State::DecideSteps(detail::JobState& s, std::int64_t now_ms) {
   s.steps_url = detail::StepsUrl{*job.s3_url, key, PresignedExpiryMs(*job.s3_url), now_ms};
   if (key_changed) {
     s.expiry_refreshes = 0;
-    // A different document: what is shown stays until the new one is complete or fails.
-    if (s.loaded.key != key) return StartStepsEpisode(s, now_ms);
+    // A different document: what is shown stays until the new one is complete or fails, unless
+    // the cache has it (then it is shown now and the episode only revalidates it).
+    if (s.loaded.key != key) {
+      TakeFromCache(s, now_ms);
+      return StartStepsEpisode(s, now_ms);
+    }
   }
   if (request == StepsRequest::kFreshUrl) return StartStepsEpisode(s, now_ms);
   // Same object: a fetch or retry under way simply continues, now with the fresher URL.
@@ -164,7 +168,7 @@ void Session::State::FinishSteps(detail::JobState& s, const FetchOutcome& outcom
       (outcome.verdict == FetchVerdict::kNotModified && !keeps_loaded);
   const detail::InFlight request = s.steps_op.End(&host, abort);
   s.steps_op.EmitEnd(&host, request, s.download.status(), outcome, s.download.bytes(), now_ms,
-                     final_failure && !keeps_loaded);
+                     final_failure && !keeps_loaded, CacheVerdict(s, outcome, keeps_loaded));
   // Whatever happens next, the rows received so far stop being the live download.
   s.shown.stale = s.shown.stale || s.ShownStream() != nullptr;
   ReceivedSteps received = std::move(s.download.steps());
@@ -178,6 +182,7 @@ void Session::State::FinishSteps(detail::JobState& s, const FetchOutcome& outcom
       s.loaded = detail::LoadedSteps{std::move(received.index), received.merge->s3_keys(),
                                      s.steps_url.key, etag};
       s.partial = ReceivedSteps{};
+      GiveToCache(s);
       StepsAnswered(s);
       return;
     case FetchVerdict::kNotModified:

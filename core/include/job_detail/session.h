@@ -20,6 +20,8 @@
 //   (StreamingMerge); an attempt that fails and is retried keeps its rows shown until the next one
 //   has as many. A failure for good falls back to DynamoDB. A refresh of a list already shown
 //   keeps the old list until the new document is complete;
+// - the document cache across jobs (SetDocumentCache): a cached object is shown at once, then
+//   revalidated; complete documents are given to it;
 // - a request timeout (no response or no new bytes for request_timeout_ms): cancel, then retry.
 // Responses, chunks and timers with an id the session no longer waits for are ignored.
 //
@@ -52,6 +54,8 @@
 #include "job_detail/step_index.h"
 
 namespace job_detail {
+
+class DocumentCache;
 
 struct SessionConfig {
   // The job is fetched from `<api_base_url>/jobs/<percent-encoded id>`.
@@ -127,6 +131,11 @@ class Session {
   // download is given up for good with `error` and the job's own steps are shown with it as the
   // reason, as for any final S3 failure. Ignored before the job is known.
   void FailSteps(SnapshotError error, std::int64_t now_ms);
+  // The documents kept across jobs, shared with the module's other sessions (null: none). A job
+  // whose S3 object is cached is shown from it at once after the job's answer, then revalidated
+  // with If-None-Match (304 keeps it, 200 replaces it here and in the cache); every complete
+  // document with an ETag is given to it. Applies from the next job answer.
+  void SetDocumentCache(std::shared_ptr<DocumentCache> cache);
 
   // --- Outputs ---
   std::optional<SessionEffect> PollEffect();

@@ -85,6 +85,9 @@ struct StepsInfo {
   // Strings in the S3 document shown that held ill-formed UTF-8 or a lone surrogate escape, read
   // as `JSON.parse` reads them (U+FFFD in rows): the UI can say so.
   std::uint64_t repaired_strings = 0;
+  // The S3 list shown was taken from the module's DocumentCache (not downloaded for this view);
+  // it stays true once a revalidation answered 304, false after a 200 replaced it.
+  bool from_cache = false;
   bool operator==(const StepsInfo&) const = default;
 };
 
@@ -96,7 +99,8 @@ constexpr auto FieldsOf(Tag<StepsInfo>) {
       Member("totalCostDisplay", &StepsInfo::total_cost_display),
       Member("noCost", &StepsInfo::no_cost), Member("invalidCost", &StepsInfo::invalid_cost),
       Member("mixesOrigins", &StepsInfo::mixes_origins),
-      Member("repairedStrings", &StepsInfo::repaired_strings));
+      Member("repairedStrings", &StepsInfo::repaired_strings),
+      Member("fromCache", &StepsInfo::from_cache));
 }
 
 // The S3 download under way.

@@ -60,9 +60,11 @@ class FetchOperation {
   void Progressed(std::int64_t now_ms) { request_.last_progress_ms = now_ms; }
   // Forgets the request, returning it; with `abort`, tells the host to abort it too.
   InFlight End(SessionHost* host, bool abort);
-  // The `fetch_end` metric for a request End() returned.
+  // The `fetch_end` metric for a request End() returned; `cache` (steps only) is what the answer
+  // did to a document shown from the DocumentCache.
   void EmitEnd(SessionHost* host, const InFlight& request, int status, const FetchOutcome& outcome,
-               std::uint64_t bytes, std::int64_t now_ms, bool fell_back) const;
+               std::uint64_t bytes, std::int64_t now_ms, bool fell_back,
+               const char* cache = nullptr) const;
 
   // Arms the retry timer when the budget allows; false when the failure is final.
   bool ScheduleRetry(SessionHost* host, const RetryConfig& retry, std::int64_t now_ms,

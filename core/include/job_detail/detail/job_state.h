@@ -56,12 +56,15 @@ struct StepsUrl {
   std::int64_t received_ms = 0;
 };
 
-// The last complete, valid S3 document.
+// The last complete, valid S3 document. Shared: the module's DocumentCache and other sessions
+// showing the same object may hold the same index.
 struct LoadedSteps {
-  std::unique_ptr<StepIndex> index;
+  std::shared_ptr<const StepIndex> index;
   std::vector<StepKey> keys;  // its steps' merge keys, in document order
   std::string key;            // the object it came from
   std::optional<std::string> etag;
+  // Taken from the DocumentCache rather than downloaded by this job (stays so after a 304).
+  bool from_cache = false;
 };
 
 // The list to show, recomputed only when something it depends on changed (`stale`).
