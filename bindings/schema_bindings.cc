@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "job_detail/cost.h"
+#include "job_detail/document_cache.h"
 #include "job_detail/error.h"
 #include "job_detail/field_table.h"
 #include "job_detail/merge.h"
@@ -48,6 +49,7 @@ val Schema() {
   AddStruct<SnapshotError>(structs, "SnapshotError");
   AddStruct<SessionSnapshot>(structs, "SessionSnapshot");
   AddStruct<Error>(structs, "ErrorInfo");
+  AddStruct<DocumentCacheStats>(structs, "DocumentCacheStats");
   val enums = val::object();
   AddEnum<ErrorCode>(enums, "ErrorCode");
   AddEnum<SessionStatus>(enums, "SessionStatus");

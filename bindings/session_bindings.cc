@@ -4,12 +4,14 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 #include <variant>
 
 #include "convert.h"
+#include "job_detail/document_cache.h"
 #include "job_detail/fetch_outcome.h"
 #include "job_detail/merge.h"
 #include "job_detail/session.h"
@@ -139,6 +141,23 @@ val OutOfRange(const char* what) {
   return out;
 }
 
+// document_cache.h for JS: the module's one cache, held by the facade per module instance and
+// shared with each session it is given to (a session keeps it alive past the handle's delete()).
+class JsDocumentCache {
+ public:
+  explicit JsDocumentCache(double budget_bytes)
+      : cache_(std::make_shared<DocumentCache>(IntegerFromJs<std::uint64_t>(budget_bytes))) {}
+
+  void SetBudget(double budget_bytes) {
+    cache_->SetBudget(IntegerFromJs<std::uint64_t>(budget_bytes));
+  }
+  val Stats() const { return ToJs(cache_->Stats()); }
+  const std::shared_ptr<DocumentCache>& cache() const { return cache_; }
+
+ private:
+  std::shared_ptr<DocumentCache> cache_;
+};
+
 class JsSession {
  public:
   explicit JsSession(const val& config) : session_(ConfigFromJs(config)) {}
@@ -181,6 +200,9 @@ class JsSession {
         MsFromJs(now));
   }
 
+  void SetDocumentCache(const JsDocumentCache& cache) { session_.SetDocumentCache(cache.cache()); }
+  void ClearDocumentCache() { session_.SetDocumentCache(nullptr); }
+
   val PollEffect() {
     std::optional<SessionEffect> effect = session_.PollEffect();
     return effect ? std::visit(EffectToJs{}, *effect) : val::null();
@@ -217,6 +239,10 @@ class JsSession {
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(job_detail_session) {
+  emscripten::class_<JsDocumentCache>("DocumentCache")
+      .constructor<double>()
+      .function("setBudget", &JsDocumentCache::SetBudget)
+      .function("stats", &JsDocumentCache::Stats);
   emscripten::class_<JsSession>("Session")
       .constructor<const val&>()
       .function("start", &JsSession::Start)
@@ -233,6 +259,8 @@ EMSCRIPTEN_BINDINGS(job_detail_session) {
       .function("setRandom", &JsSession::SetRandom)
       .function("setConfig", &JsSession::SetConfig)
       .function("failSteps", &JsSession::FailSteps)
+      .function("setDocumentCache", &JsSession::SetDocumentCache)
+      .function("clearDocumentCache", &JsSession::ClearDocumentCache)
       .function("pollEffect", &JsSession::PollEffect)
       .function("nextDeadline", &JsSession::NextDeadline)
       .function("version", &JsSession::Version)

@@ -46,6 +46,7 @@ export function bindApi(raw: RawModule, instantiate: () => Promise<RawModule>): 
       call((live) => indexSteps(live, bytes, options)),
     createJobDetailClient: (options: JobDetailClientOptions) => createJobDetailClient(slot, options),
     memoryBytes: () => call((live) => live.transferView(0).buffer.byteLength),
+    documentCache: () => call((live) => slot.documentCache(live).stats()),
     schema: () => call((live) => live.schema()),
   };
 }

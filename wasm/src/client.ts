@@ -1,7 +1,7 @@
 // JobDetailClient: performs the session's effects with fetch, timers and page events, and keeps the
 // snapshot the UI reads. All decisions (retries, expiry, polling, merging) are the core session's.
 import { JobDetailError } from './errors.js';
-import { checkNumber, invalid, sessionConfig } from './client_config.js';
+import { checkNumber, documentCacheBytes, invalid, sessionConfig } from './client_config.js';
 import { OwnedHandle, checkIndex, installDispose } from './handle.js';
 import type { RawEffect, RawHeaders, RawModule, RawResult, RawSession, RawSessionConfig } from './job_detail_wasm.mjs';
 import { type ModuleSlot, isTrap } from './module_slot.js';
@@ -105,9 +105,11 @@ class JobDetailClientImpl implements JobDetailClient {
     this.#raw = raw;
     this.#options = options;
     this.#config = sessionConfig(options);
+    documentCacheBytes(options);
     this.#applyHostOptions(options);
     const listening = this.#listening;
     this.#handle = new OwnedHandle(this, new raw.Session(this.#config), 'JobDetailClient', () => listening.stop());
+    this.#shareCache(raw, this.#handle.get());
     if (this.#listen(options)) this.#tellPage(this.#handle.get());
   }
 
@@ -140,8 +142,10 @@ class JobDetailClientImpl implements JobDetailClient {
       throw invalid('apiBaseUrl cannot change on a client: create another client for another API');
     }
     checkNumber('progressIntervalMs', options.progressIntervalMs, 0);
+    const cacheChanged = documentCacheBytes(options) !== documentCacheBytes(this.#options);
     this.#options = options;
     this.#applyHostOptions(options);
+    if (cacheChanged) this.#input((session) => this.#shareCache(this.#raw, session));
     if (this.#listen(options)) this.#input((session) => this.#tellPage(session));
     if (JSON.stringify(config) === JSON.stringify(this.#config)) return;
     this.#config = config;
@@ -231,6 +235,16 @@ class JobDetailClientImpl implements JobDetailClient {
     this.#listening.stop = events === null ? () => undefined : listenToPage(new WeakRef(this), events);
     this.#events = events;
     return events !== null;
+  }
+
+  // Gives the session the module instance's document cache (shared by every client of it), with
+  // this client's budget when it gave one; `documentCacheBytes: 0` keeps this client out of it
+  // without emptying it for the others.
+  #shareCache(raw: RawModule, session: RawSession): void {
+    const budget = documentCacheBytes(this.#options);
+    if (budget === 0) return session.clearDocumentCache();
+    if (budget !== undefined) this.#slot.setDocumentCacheBudget(raw, budget);
+    session.setDocumentCache(this.#slot.documentCache(raw));
   }
 
   #tellPage(session: RawSession): void {
@@ -378,6 +392,7 @@ class JobDetailClientImpl implements JobDetailClient {
       const listening = this.#listening;
       this.#raw = fresh;
       this.#handle = new OwnedHandle(this, new fresh.Session(this.#config), 'JobDetailClient', () => listening.stop());
+      this.#shareCache(fresh, this.#handle.get());
       this.#version = -1;
       this.#recovering = false;
       const session = this.#handle.get();

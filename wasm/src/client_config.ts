@@ -26,6 +26,12 @@ export function checkNumber(name: string, value: number | undefined, min: number
 export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
 export const DEFAULT_MAX_STEPS = 100_000;
 
+/** The `documentCacheBytes` option checked (undefined: the client leaves the budget as it is). */
+export function documentCacheBytes(options: JobDetailClientOptions): number | undefined {
+  const budget = checkNumber('documentCacheBytes', options.documentCacheBytes, 0);
+  return budget === undefined ? undefined : Math.floor(budget);
+}
+
 export function sessionConfig(options: JobDetailClientOptions): RawSessionConfig {
   if (typeof options.apiBaseUrl !== 'string') throw invalid('apiBaseUrl must be a string');
   const limits = rawStepIndexOptions({

@@ -3,6 +3,7 @@
 import type {
   CostResult,
   CostTotals,
+  DocumentCacheStats,
   ErrorInfo,
   JobInfo,
   ShownRow,
@@ -38,6 +39,7 @@ export interface RawModule {
   StepIndex: new (options: RawStepIndexOptions) => RawStepIndex;
   // bindings/session_bindings.cc
   Session: new (config: RawSessionConfig) => RawSession;
+  DocumentCache: new (budgetBytes: number) => RawDocumentCache;
   // bindings/schema_bindings.cc
   schema(): JobDetailSchema;
 }
@@ -128,6 +130,12 @@ export interface RawSnapshot {
   error: SnapshotError | null;
 }
 
+/** The module's documents across jobs (core DocumentCache); one per module instance. */
+export interface RawDocumentCache extends RawHandle {
+  setBudget(budgetBytes: number): void;
+  stats(): DocumentCacheStats;
+}
+
 export interface RawSession extends RawHandle {
   start(jobId: string, now: number): void;
   stop(now: number): void;
@@ -146,6 +154,9 @@ export interface RawSession extends RawHandle {
   setConfig(config: RawSessionConfig, now: number): void;
   /** Gives the steps up for good with this code (an ErrorCode name) as the reason. */
   failSteps(code: string, message: string, now: number): void;
+  /** Shares the module's document cache with this session (it keeps it alive past delete()). */
+  setDocumentCache(cache: RawDocumentCache): void;
+  clearDocumentCache(): void;
   pollEffect(): RawEffect | null;
   nextDeadline(): number | null;
   version(): number;

@@ -128,6 +128,8 @@ export interface JobDetail {
   createJobDetailClient(options: JobDetailClientOptions): JobDetailClient;
   /** Size of this module's WebAssembly memory in bytes (it grows on demand and never shrinks). */
   memoryBytes(): number;
+  /** What this module's document cache across jobs holds now (see `documentCacheBytes`). */
+  documentCache(): DocumentCacheStats;
   /** The field names of each struct and the names of each enum the module returns (see `SCHEMA`). */
   schema(): JobDetailSchema;
 }
@@ -303,6 +305,20 @@ export interface StepsInfo extends StepTotals {
    * as `res.json()` reads them (U+FFFD in rows): the UI can say some text was repaired.
    */
   repairedStrings: number;
+  /**
+   * The S3 list shown was taken from the module's document cache (a job opened again), not
+   * downloaded for this view; it stays `true` when the revalidation answers 304 and turns `false`
+   * when a 200 replaces the document.
+   */
+  fromCache: boolean;
+}
+
+/** What the module's document cache holds (`jd.documentCache()`). */
+export interface DocumentCacheStats {
+  /** Document bytes plus step records of the documents kept. */
+  bytes: number;
+  budgetBytes: number;
+  entries: number;
 }
 
 export interface StepsProgress {
@@ -353,7 +369,12 @@ export interface ShownRow extends StepRow {
 
 /** A monitoring event from the session (URLs redacted). */
 export interface JobDetailMetric {
-  /** `fetch_start`, `fetch_end` (target `job` or `steps`), `url_expired`. */
+  /**
+   * `fetch_start`, `fetch_end` (target `job` or `steps`; a steps one has `cache`: `none`, or for a
+   * document shown from the document cache `revalidated` (304), `replaced` (200) or `kept` (the
+   * revalidation failed)), `url_expired`, `cache_hit` (a job's rows shown from the cache: `url`,
+   * `count`, `bytes`).
+   */
   name: string;
   fields: { [field: string]: number | boolean | string };
 }
@@ -429,6 +450,15 @@ export interface JobDetailClientOptions {
   maxDepth?: number;
   /** Visibility/online sources; `null` disables listening. */
   pageEvents?: PageEvents | null;
+  /**
+   * Byte budget of the module's document cache across jobs (default 128 MiB):
+   * complete S3 documents stay indexed, keyed by their object (scheme, host, path; not the
+   * signature), least recently used out first, counting document bytes plus step records. A job
+   * opened again shows its rows at once and revalidates them with `If-None-Match`. The cache is
+   * the module instance's, shared by its clients: the budget a client gives applies to all
+   * (the latest given wins). `0`: this client neither uses nor fills it.
+   */
+  documentCacheBytes?: number;
 }
 
 /** Loads one job at a time and keeps its view state; framework-free. */
@@ -493,8 +523,9 @@ export const SCHEMA = {
     ShownRow: fieldsOf<ShownRow>()([...STEP_ROW_FIELDS, 'origin']),
     StepsInfo: fieldsOf<StepsInfo>()([
       'source', 'complete', 'reason', 'streaming', 'count', 'totalCostUsd', 'totalCostDisplay', 'noCost',
-      'invalidCost', 'mixesOrigins', 'repairedStrings',
+      'invalidCost', 'mixesOrigins', 'repairedStrings', 'fromCache',
     ]),
+    DocumentCacheStats: fieldsOf<DocumentCacheStats>()(['bytes', 'budgetBytes', 'entries']),
     JobInfo: fieldsOf<JobInfo>()(['id', 'status', 'phase', 'terminal', 'running', 'hasS3Key', 'hasS3Url', 'dynamodbStepCount']),
     StepsProgress: fieldsOf<StepsProgress>()(['bytes', 'total', 'steps']),
     SnapshotError: fieldsOf<SnapshotError>()(['code', 'message']),

@@ -201,7 +201,7 @@ test('happy path: the S3 list wins, complete, with exact totals, rows and full s
   assert.equal(snapshot.jobInfo.terminal, true);
   assert.deepEqual(snapshot.steps, {
     source: 's3', complete: true, reason: null, streaming: false, count: 5,
-    totalCostUsd: '1.5', totalCostDisplay: '$1.50', noCost: 0, invalidCost: 0, mixesOrigins: false, repairedStrings: 0,
+    totalCostUsd: '1.5', totalCostDisplay: '$1.50', noCost: 0, invalidCost: 0, mixesOrigins: false, repairedStrings: 0, fromCache: false,
   });
   assert.equal(snapshot.error, null);
   assert.equal(snapshot.isPending, false);
