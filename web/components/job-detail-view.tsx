@@ -40,7 +40,8 @@ export function JobDetailView({ jobId, view }: { jobId: string; view: DetailView
   const stepsState = view.steps === null ? 'none' : view.steps.complete ? 'complete' : view.steps.reason ? 'partial' : 'loading';
 
   return (
-    <main className={styles.page} data-testid="job-detail" data-status={view.status} data-fetching={view.isFetching} data-steps={stepsState}>
+    <main className={styles.page} data-testid="job-detail" data-status={view.status} data-fetching={view.isFetching} data-steps={stepsState}
+      data-from-cache={view.steps?.fromCache === true}>
       <Link className={styles.back} href="/dashboard/jobs">
         ← All jobs
       </Link>
