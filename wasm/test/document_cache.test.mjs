@@ -199,3 +199,25 @@ test('over 50 job switches among more documents than fit, the cache stays within
     `wasm memory grew from ${memoryAfterFirst} to ${memory}`);
   view.client.dispose();
 });
+
+test('the store keeps no cache of its own: a page navigated away and back finds the module cache', async () => {
+  const { createJobDetailStore } = await import('@jobdash/job-detail');
+  const clock = virtualClock();
+  const options = { ...virtualClientOptions(api, clock), jobDetail: jd };
+  const visit = async () => {
+    // One store per page visit, as the hook makes one per mounted job page.
+    const store = createJobDetailStore(options);
+    store.setJobId('doc-nav');
+    await store.attach();
+    const ready = await waitFor(store, clock, (s) => s.status === 'ready' && s.steps?.source === 's3');
+    const done = await waitFor(store, clock, settled);
+    store.detach();
+    return { ready, done };
+  };
+  const first = await visit();
+  assert.equal(first.done.steps.fromCache, false);
+  const second = await visit();
+  assert.equal(second.ready.steps.fromCache, true);
+  assert.equal(second.done.steps.count, 40);
+  assert.deepEqual(answersFor('doc-nav'), [200, 304]);
+});

@@ -22,7 +22,8 @@ struct MetricField {
 };
 
 struct Metric {
-  // `fetch_start`, `fetch_end` (target job or steps), `url_expired`.
+  // `fetch_start`, `fetch_end` (target job or steps; steps ones say `cache`), `url_expired`,
+  // `cache_hit` (a job's rows shown from the DocumentCache).
   std::string name;
   std::vector<MetricField> fields;
 
