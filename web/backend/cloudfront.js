@@ -27,6 +27,8 @@ const SIGNING_PARAMS = ['Expires', 'Policy', 'Signature', 'Key-Pair-Id'];
 const FORWARDED_HEADERS = ['range', 'if-match', 'if-none-match', 'if-modified-since', 'if-unmodified-since', 'accept', 'accept-encoding', 'origin', 'access-control-request-method', 'access-control-request-headers'];
 const MAX_POLICY_CHARS = 16 * 1024;
 const CACHED_KEYS_LIMIT = 1000;
+// Origin URLs are signed for an hour (start-backend.js) and reused for half of it.
+const ORIGIN_URL_REUSE_MS = 30 * 60_000;
 
 /**
  * The API's URL for an object: `baseUrl` + the key, signed with a canned policy until
@@ -135,7 +137,7 @@ export function checkSignedUrl({ url, rawQuery, keys, nowMs }) {
  * @property {string[]} corsOrigins
  * @property {ReadonlyMap<string, string>} keys  key pair id -> public key (PEM)
  * @property {string} originUrl  the S3 proxy
- * @property {(key: string) => Promise<string>} signOrigin  a presigned GET URL of the object at the origin
+ * @property {(key: string) => Promise<string>} signOrigin  a presigned GET URL of the object at the origin, valid for an hour
  * @property {readonly string[]} [allowedHosts]
  * @property {() => number} [now]
  */
@@ -147,6 +149,20 @@ export async function startCloudFrontEdge({ host, port, originUrl, bucket, corsO
   /** @type {Map<string, number>} */
   const firstServed = new Map();
   let requestCount = 0;
+  // One origin URL per viewer URL: the proxy behind counts faults per URL ("503 twice per
+  // presigned URL"), so each viewer URL must reach it as one URL, and a new one as a new URL.
+  /** @type {Map<string, {url: URL, signedAt: number}>} */
+  const originUrls = new Map();
+
+  /** @param {string} viewerTarget @param {string} key */
+  async function originFor(viewerTarget, key) {
+    const known = originUrls.get(viewerTarget);
+    if (known && now() - known.signedAt < ORIGIN_URL_REUSE_MS) return known.url;
+    if (originUrls.size >= CACHED_KEYS_LIMIT) originUrls.delete(/** @type {string} */ (originUrls.keys().next().value));
+    const url = new URL(await signOrigin(key));
+    originUrls.set(viewerTarget, { url, signedAt: now() });
+    return url;
+  }
 
   /**
    * @param {import('node:http').ServerResponse} res
@@ -193,7 +209,7 @@ export async function startCloudFrontEdge({ host, port, originUrl, bucket, corsO
     const url = new URL(`http://${req.headers.host}${rawPath}`);
     const refused = checkSignedUrl({ url, rawQuery, keys, nowMs: now() });
     if (refused !== null) return refuse(res, refused, origin);
-    return forward(req, res, new URL(await signOrigin(key)), key);
+    return forward(req, res, await originFor(target, key), key);
   }
 
   /**

@@ -107,7 +107,7 @@ export async function startBackend(options = {}, env = process.env) {
         corsOrigins: config.corsOrigins,
         keys: new Map([[keyPair.keyPairId, keyPair.publicKey]]),
         // The edge's own request to the origin, signed as CloudFront's origin access control does.
-        signOrigin: (key) => getSignedUrl(signer, new GetObjectCommand({ Bucket: config.bucket, Key: key }), { expiresIn: 60 }),
+        signOrigin: (key) => getSignedUrl(signer, new GetObjectCommand({ Bucket: config.bucket, Key: key }), { expiresIn: 3600 }),
         allowedHosts: config.allowedHosts,
       });
       stops.push(edge.stop);
