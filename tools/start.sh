@@ -6,25 +6,28 @@
 #
 #   npm start                     production build, http://localhost:3000/dashboard/jobs
 #   npm start -- --dev            `next dev` instead (hot reload, no build)
+#   npm start -- --cloudfront     step lists through a local CloudFront edge (signed URLs, throwaway key pair)
 #   PORT=8080 JOBDASH_API_PORT=0 npm start
 #
-# Variables: PORT (dashboard, default 3000), HOST (its address, default 127.0.0.1), JOBDASH_API_PORT / JOBDASH_S3_PORT (backend, defaults
-# 4000 / 4569, 0 picks a free one), JOBDASH_POLL_INTERVAL_MS (how often a running job is fetched
+# Variables: PORT (dashboard, default 3000), HOST (its address, default 127.0.0.1), JOBDASH_API_PORT / JOBDASH_S3_PORT /
+# JOBDASH_CDN_PORT (backend, defaults 4000 / 4569 / 4570, 0 picks a free one), JOBDASH_POLL_INTERVAL_MS (how often a running job is fetched
 # again), JOBDASH_SKIP_SETUP=1 (skip tools/setup.sh: the caller already ran it), and every backend
 # variable of web/backend/README.md (the AWS ones included).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 dev=0
+backend_args=()
 for arg in "$@"; do
   case $arg in
     --dev) dev=1 ;;
+    --cloudfront) backend_args+=(--cloudfront) ;;
     -h | --help)
-      sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
-      echo "start.sh: unknown argument '$arg' (--dev, --help)" >&2
+      echo "start.sh: unknown argument '$arg' (--dev, --cloudfront, --help)" >&2
       exit 2
       ;;
   esac
@@ -75,7 +78,7 @@ if [[ -n ${DASHBOARD_ORIGIN:-} ]]; then
 else
   origins=(--origin "http://localhost:$port" --origin "http://127.0.0.1:$port")
 fi
-node web/backend/main.js "${origins[@]}" > >(tee "$log") 2>&1 &
+node web/backend/main.js "${origins[@]}" ${backend_args[@]+"${backend_args[@]}"} > >(tee "$log") 2>&1 &
 pids+=($!)
 backend=${pids[0]}
 

@@ -119,11 +119,14 @@ FetchOutcome ClassifyS3Response(int status, std::string_view body) {
   const std::string detail_text = s3->message.empty() ? s3->code : s3->code + ": " + s3->message;
   // The text is the server's: one that echoes the request must not carry its signature onward.
   outcome.message = StatusMessage(status, RedactSecrets(detail_text));
-  // Expiry shows up as 403 AccessDenied "Request has expired" (SigV4 query auth), or as
-  // ExpiredToken when the signing session's token ran out: both are cured by a fresh URL.
-  const bool expired = (s3->code == "AccessDenied" &&
-                        detail::ContainsIgnoreAsciiCase(s3->message, "request has expired")) ||
-                       s3->code == "ExpiredToken" || s3->code == "TokenRefreshRequired";
+  // Expiry shows up as 403 AccessDenied "Request has expired" (SigV4 query auth; CloudFront's
+  // expired variants say "expired" too), or as ExpiredToken when the signing session's token ran
+  // out: all are cured by a fresh URL. CloudFront's other refusals (plain "Access denied",
+  // MissingKey "Missing Key-Pair-Id ...", "Unknown Key") are forbidden: a new URL from the same
+  // signer would be refused the same way.
+  const bool expired =
+      (s3->code == "AccessDenied" && detail::ContainsIgnoreAsciiCase(s3->message, "expired")) ||
+      s3->code == "ExpiredToken" || s3->code == "TokenRefreshRequired";
   if ((status == 400 || status == 403) && expired) {
     outcome.verdict = FetchVerdict::kRefreshUrl;
     outcome.code = ErrorCode::kExpired;

@@ -24,11 +24,11 @@ export function freePort() {
 
 /**
  * Runs `bash tools/start.sh` in its own process group and resolves once it printed the dashboard URL.
- * @param {{env?: Record<string, string>, timeoutMs?: number}} [options]
+ * @param {{env?: Record<string, string>, args?: string[], timeoutMs?: number}} [options]  `args`: start.sh's, e.g. `--cloudfront`
  */
-export async function startStack({ env = {}, timeoutMs = 240_000 } = {}) {
-  const [port, apiPort, s3Port] = [await freePort(), await freePort(), await freePort()];
-  const child = spawn('bash', ['tools/start.sh'], {
+export async function startStack({ env = {}, args = [], timeoutMs = 240_000 } = {}) {
+  const [port, apiPort, s3Port, cdnPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const child = spawn('bash', ['tools/start.sh', ...args], {
     cwd: ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -37,6 +37,7 @@ export async function startStack({ env = {}, timeoutMs = 240_000 } = {}) {
       PORT: String(port),
       JOBDASH_API_PORT: String(apiPort),
       JOBDASH_S3_PORT: String(s3Port),
+      JOBDASH_CDN_PORT: String(cdnPort),
       // `npm test` ran tools/setup.sh already; the build steps still run when something is stale.
       JOBDASH_SKIP_SETUP: '1',
       ...env,
@@ -97,6 +98,8 @@ export async function startStack({ env = {}, timeoutMs = 240_000 } = {}) {
   return {
     origin,
     apiUrl,
+    s3Url: `http://127.0.0.1:${s3Port}`,
+    cdnUrl: `http://127.0.0.1:${cdnPort}`,
     admin,
     output: () => output,
     /** Ctrl-C: SIGINT to the whole group, as a terminal sends it; SIGKILL if it lingers. */

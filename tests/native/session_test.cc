@@ -806,20 +806,63 @@ TEST(SessionTest, FailStepsFallsBackToTheDynamoDbStepsWithTheGivenReason) {
 
 // --- Presigned URL expiry ---
 
+// CloudFront signed URLs carry their expiry (`Expires`, or `DateLessThan` in the base64 policy)
+// and follow the same rule: refreshed through the job once, then final.
+std::string CloudFrontCannedUrl(std::int64_t expires_ms) {
+  return "https://d111111abcdef8.cloudfront.net/jobs/j1/steps.json?Expires=" +
+         std::to_string(expires_ms / 1000) + "&Signature=sig~-_&Key-Pair-Id=K2JCJMDEHXQW5F";
+}
+
+// {"Statement":[{"Resource":"*","Condition":{"DateLessThan":{"AWS:EpochTime":1795964400}}}]}
+// in CloudFront's base64: one hour after kT0.
+const std::string kCloudFrontCustomUrl =
+    "https://d111111abcdef8.cloudfront.net/jobs/j1/steps.json?Policy="
+    "eyJTdGF0ZW1lbnQiOlt7IlJlc291cmNlIjoiKiIsIkNvbmRpdGlvbiI6eyJEYXRlTGVzc1RoYW4iOnsiQVdTOkVwb2No"
+    "VGltZSI6MTc5NTk2NDQwMH19fV19&Signature=sig&Key-Pair-Id=K2JCJMDEHXQW5F";
+
 TEST(SessionTest, ExpiredBeforeFetchRefreshesTheJobFirst) {
+  // S3 presigned, CloudFront canned and CloudFront custom: one rule for every signed URL.
+  for (const std::string& stale : {kUrl, CloudFrontCannedUrl(kT0 + kHour), kCloudFrontCustomUrl}) {
+    Script s;
+    s.Start(kT0 + kHour - 30'000);  // inside the 30 s margin
+    s.JobResponds(200, JobJson("completed", 2, stale));
+    EXPECT_TRUE(s.steps_fetches.empty());
+    ASSERT_EQ(s.job_fetches.size(), 2u);
+    const auto expired = s.MetricsNamed("url_expired");
+    ASSERT_EQ(expired.size(), 1u);
+    EXPECT_EQ(MetricText(expired[0], "known_expiry"), "true");
+    EXPECT_EQ(MetricText(expired[0], "url").find("K2JCJMDEHXQW5F"), std::string::npos);
+    EXPECT_EQ(MetricText(expired[0], "url").find("sig"), std::string::npos);
+    const std::string fresh = stale == kUrl ? PresignedUrl("jobs/j1/steps.json", s.now)
+                                            : CloudFrontCannedUrl(s.now + kHour);
+    s.JobResponds(200, JobJson("completed", 2, fresh));
+    ASSERT_EQ(s.steps_fetches.size(), 1u);
+    EXPECT_EQ(s.steps_fetches[0].url, fresh);
+    s.StepsRespond(200, StepsJson(4));
+    EXPECT_EQ(Source(s.snap()), "s3");
+    EXPECT_EQ(s.snap().steps->count, 4u);
+  }
+}
+
+TEST(SessionTest, CloudFrontExpiredTwiceIsFinalAndForbiddenIsNotRefreshed) {
   Script s;
-  s.Start(kT0 + kHour - 30'000);  // inside the 30 s margin
-  s.JobResponds(200, JobJson("completed", 2, kUrl));
-  EXPECT_TRUE(s.steps_fetches.empty());
+  s.Start(kT0 + kHour - 20'000);
+  s.JobResponds(200, JobJson("completed", 2, kCloudFrontCustomUrl));
   ASSERT_EQ(s.job_fetches.size(), 2u);
-  ASSERT_EQ(s.MetricsNamed("url_expired").size(), 1u);
-  const std::string fresh = PresignedUrl("jobs/j1/steps.json", s.now);
-  s.JobResponds(200, JobJson("completed", 2, fresh));
-  ASSERT_EQ(s.steps_fetches.size(), 1u);
-  EXPECT_EQ(s.steps_fetches[0].url, fresh);
-  s.StepsRespond(200, StepsJson(4));
-  EXPECT_EQ(Source(s.snap()), "s3");
-  EXPECT_EQ(s.snap().steps->count, 4u);
+  s.JobResponds(200, JobJson("completed", 2, kCloudFrontCustomUrl));  // the same stale URL again
+  EXPECT_TRUE(s.steps_fetches.empty());
+  EXPECT_EQ(s.job_fetches.size(), 2u);
+  EXPECT_EQ(Source(s.snap()), "dynamodb_fallback");
+  EXPECT_EQ(Reason(s.snap()), "expired");
+
+  Script denied;
+  LoadJob(denied, JobJson("completed", 2, CloudFrontCannedUrl(kT0 + kHour)));
+  ASSERT_EQ(denied.steps_fetches.size(), 1u);
+  denied.StepsRespond(
+      403, S3ErrorXml("MissingKey", "Missing Key-Pair-Id query parameter or cookie value"));
+  EXPECT_EQ(denied.job_fetches.size(), 1u);
+  EXPECT_EQ(Reason(denied.snap()), "forbidden");
+  EXPECT_EQ(denied.snap().steps->count, 2u);
 }
 
 TEST(SessionTest, ExpiredOn403RefetchesTheJobOnceThenSucceeds) {

@@ -9,6 +9,7 @@ import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { allowedHostNames, answerClientErrors, hostAllowed, jsonError, mediaType, sendTypedError, serveSafely } from './http-guard.js';
 import { allowOriginFor, urlOf } from './storage.js';
+import { signCloudFrontUrl } from './cloudfront.js';
 
 const MAX_ADMIN_BODY_BYTES = 64 * 1024;
 
@@ -32,6 +33,7 @@ export class HttpError extends Error {
  * @property {string[]} corsOrigins
  * @property {readonly string[]} [allowedHosts]  Host names accepted besides this machine's
  * @property {number} presignExpiresSeconds
+ * @property {import('./cloudfront.js').CloudFrontSigner | null} [cloudfront]  sign CloudFront URLs instead of presigning S3
  * @property {((method: string, path: string, body: unknown) => Promise<{status: number, body: unknown}>) | null} admin
  * @property {boolean} log
  */
@@ -59,11 +61,13 @@ export async function startApi(options) {
     if (!Item) throw new HttpError(404, 'not_found', `job ${id} not found`);
     const job = { ...Item };
     if (typeof Item.execution_steps_s3_key === 'string' && Item.execution_steps_s3_key !== '') {
-      job.execution_steps_s3_url = await getSignedUrl(
-        presignS3,
-        new GetObjectCommand({ Bucket: bucket, Key: Item.execution_steps_s3_key }),
-        { expiresIn: options.presignExpiresSeconds },
-      );
+      job.execution_steps_s3_url = options.cloudfront
+        ? signCloudFrontUrl(options.cloudfront, Item.execution_steps_s3_key, options.presignExpiresSeconds)
+        : await getSignedUrl(
+            presignS3,
+            new GetObjectCommand({ Bucket: bucket, Key: Item.execution_steps_s3_key }),
+            { expiresIn: options.presignExpiresSeconds },
+          );
     }
     return job;
   }

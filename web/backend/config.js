@@ -4,11 +4,16 @@
 //  - `endpoints`: AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_S3 point at emulators you run;
 //  - `aws`: the usual AWS variables (AWS_ACCESS_KEY_ID, AWS_PROFILE, ...) are set and the
 //    endpoint variables are not; the SDK's default credential chain and region are used.
+// CloudFront (cloudfront.js): CLOUDFRONT_* variables make the API sign CloudFront URLs in any
+// mode; `cloudfront: true` (--cloudfront) puts a local edge with a throwaway key pair in front of
+// the fault proxy instead.
+import { readFileSync } from 'node:fs';
 
 export const DEFAULTS = Object.freeze({
   host: '127.0.0.1',
   apiPort: 4000,
   s3Port: 4569,
+  cdnPort: 4570,
   table: 'jobdash-jobs',
   bucket: 'jobdash-execution-steps',
   region: 'us-east-1',
@@ -43,6 +48,8 @@ const AWS_CREDENTIAL_VARIABLES = [
  * @property {string[]} [faults]  initial fault specs as given to --fault
  * @property {boolean} [admin]  serve /__admin routes (default: when the fault proxy runs)
  * @property {boolean} [log]  one line per API request on stderr
+ * @property {boolean} [cloudfront]  local modes: sign CloudFront URLs for a local edge with a throwaway key pair
+ * @property {number} [cdnPort]  the local edge's port (0: ephemeral)
  */
 
 /** @param {string | undefined} text @param {string} name */
@@ -51,6 +58,23 @@ function parsePort(text, name) {
   const port = Number(text);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${name}: not a port: ${text}`);
   return port;
+}
+
+/**
+ * CLOUDFRONT_DOMAIN (the distribution's domain, or an https URL), CLOUDFRONT_KEY_PAIR_ID and
+ * CLOUDFRONT_PRIVATE_KEY (PEM text) or CLOUDFRONT_PRIVATE_KEY_FILE: all or none.
+ * @param {NodeJS.ProcessEnv} env
+ * @returns {import('./cloudfront.js').CloudFrontSigner | null}
+ */
+function cloudFrontFromEnv(env) {
+  const domain = env.CLOUDFRONT_DOMAIN?.trim();
+  const keyPairId = env.CLOUDFRONT_KEY_PAIR_ID?.trim();
+  const privateKey = env.CLOUDFRONT_PRIVATE_KEY || (env.CLOUDFRONT_PRIVATE_KEY_FILE ? readFileSync(env.CLOUDFRONT_PRIVATE_KEY_FILE, 'utf8') : '');
+  if (!domain && !keyPairId && !privateKey) return null;
+  if (!domain || !keyPairId || !privateKey) {
+    throw new Error('CloudFront needs CLOUDFRONT_DOMAIN, CLOUDFRONT_KEY_PAIR_ID and CLOUDFRONT_PRIVATE_KEY (or CLOUDFRONT_PRIVATE_KEY_FILE)');
+  }
+  return { baseUrl: /^https?:\/\//.test(domain) ? domain : `https://${domain}`, keyPairId, privateKey };
 }
 
 /**
@@ -108,6 +132,10 @@ export function resolveConfig(options = {}, env = process.env) {
       (env.JOBDASH_RUNNING_INTERVAL_MS ? Number(env.JOBDASH_RUNNING_INTERVAL_MS) : DEFAULTS.runningIntervalMs),
     faults: options.faults ?? (env.JOBDASH_FAULT ? env.JOBDASH_FAULT.split(',') : []),
     admin: options.admin ?? mode === 'local',
+    // A real distribution: the API signs CloudFront URLs instead of presigning S3.
+    cloudfront: cloudFrontFromEnv(env),
+    localCloudfront: options.cloudfront ?? env.JOBDASH_CLOUDFRONT === '1',
+    cdnPort: options.cdnPort ?? parsePort(env.JOBDASH_CDN_PORT, 'JOBDASH_CDN_PORT') ?? DEFAULTS.cdnPort,
     log: options.log ?? false,
   };
 }

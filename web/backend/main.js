@@ -2,7 +2,7 @@
 // Starts the local backend: stand-ins (or AWS), fault proxy, demo jobs, API. Ctrl-C stops all.
 // Usage: node web/backend/main.js [--port N] [--s3-port N] [--host H] [--allowed-host NAME]...
 //        [--origin URL]... [--fault mode[:jobId][*times]]... [--no-demo] [--no-big]
-//        [--running-interval-ms N] [--data-dir DIR] [--log]
+//        [--running-interval-ms N] [--data-dir DIR] [--log] [--cloudfront] [--cdn-port N]
 import { parseArgs } from 'node:util';
 import { startBackend } from './start-backend.js';
 
@@ -23,13 +23,15 @@ const { values } = parseArgs({
     'no-big': { type: 'boolean' },
     'running-interval-ms': { type: 'string' },
     log: { type: 'boolean' },
+    cloudfront: { type: 'boolean' },
+    'cdn-port': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
 if (values.help) {
   console.log(
     'node web/backend/main.js [--port N] [--s3-port N] [--host H] [--allowed-host NAME]... [--origin URL]... ' +
-      '[--fault mode[:jobId][*times]]... [--no-demo] [--no-big] [--running-interval-ms N] [--data-dir DIR] [--log]\n' +
+      '[--fault mode[:jobId][*times]]... [--no-demo] [--no-big] [--running-interval-ms N] [--data-dir DIR] [--log] [--cloudfront] [--cdn-port N]\n' +
       'See web/backend/README.md for the environment variables.',
   );
   process.exit(0);
@@ -49,12 +51,16 @@ const backend = await startBackend({
   demo: values['no-demo'] ? false : values['no-big'] ? { big: false } : undefined,
   runningIntervalMs: int(values['running-interval-ms']),
   log: values.log,
+  cloudfront: values.cloudfront,
+  cdnPort: int(values['cdn-port']),
 });
 
 console.log(`jobdash backend (${backend.config.mode})`);
 console.log(`  API        ${backend.apiUrl}/api/jobs`);
 console.log(`  S3         ${backend.s3Url}${backend.proxy ? '  (fault proxy in front of s3rver)' : ''}`);
 console.log(`  DynamoDB   ${backend.dynamoUrl}`);
+if (backend.edge) console.log(`  CloudFront ${backend.edge.url}  (local edge in front of the S3 proxy; key pair ${backend.cloudfront?.keyPairId})`);
+else if (backend.cloudfront) console.log(`  CloudFront ${backend.cloudfront.baseUrl}  (key pair ${backend.cloudfront.keyPairId})`);
 console.log(`  table ${backend.config.table}, bucket ${backend.config.bucket}, CORS origins ${backend.config.corsOrigins.join(' ')}`);
 if (backend.proxy) console.log(`  admin      POST ${backend.apiUrl}/__admin/fault {"mode": ..., "jobId"?: ...}`);
 for (const [id, job] of Object.entries(backend.expected)) {

@@ -6,6 +6,9 @@ import { FAULT_MODES, FaultTable, parseFaultRule, parseFaultSwitch } from './fau
 import { startS3Proxy } from './s3-proxy.js';
 import { createDynamoClients, createS3Client, ensureBucket, ensureJobsTable, startStandIns } from './storage.js';
 import { startApi } from './api.js';
+import { localKeyPair, startCloudFrontEdge } from './cloudfront.js';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 
 /**
  * @param {import('./config.js').BackendOptions} [options]
@@ -88,6 +91,29 @@ export async function startBackend(options = {}, env = process.env) {
       dynamoUrl = config.dynamoEndpoint ?? `https://dynamodb.${config.region}.amazonaws.com`;
     }
 
+    /** @type {import('./cloudfront.js').CloudFrontSigner | null} */
+    let cloudfront = config.cloudfront;
+    /** @type {Awaited<ReturnType<typeof startCloudFrontEdge>> | null} */
+    let edge = null;
+    if (config.localCloudfront) {
+      if (!proxy) throw new Error('--cloudfront needs the local stand-ins (the edge fronts the fault proxy)');
+      const keyPair = localKeyPair();
+      const signer = presignS3;
+      edge = await startCloudFrontEdge({
+        host: config.host,
+        port: config.cdnPort,
+        originUrl: proxy.url,
+        bucket: config.bucket,
+        corsOrigins: config.corsOrigins,
+        keys: new Map([[keyPair.keyPairId, keyPair.publicKey]]),
+        // The edge's own request to the origin, signed as CloudFront's origin access control does.
+        signOrigin: (key) => getSignedUrl(signer, new GetObjectCommand({ Bucket: config.bucket, Key: key }), { expiresIn: 3600 }),
+        allowedHosts: config.allowedHosts,
+      });
+      stops.push(edge.stop);
+      cloudfront = { baseUrl: edge.url, keyPairId: keyPair.keyPairId, privateKey: keyPair.privateKey };
+    }
+
     /** @type {Record<string, import('./demo-jobs.js').ExpectedJob>} */
     let expected = {};
     /** @type {ReturnType<typeof createRunningJob> | null} */
@@ -161,6 +187,7 @@ export async function startBackend(options = {}, env = process.env) {
       corsOrigins: config.corsOrigins,
       allowedHosts: config.allowedHosts,
       presignExpiresSeconds: config.presignExpiresSeconds,
+      cloudfront,
       admin: config.admin ? admin : null,
       log: config.log,
     });
@@ -180,6 +207,9 @@ export async function startBackend(options = {}, env = process.env) {
       runningJob: running,
       faults,
       proxy,
+      /** `--cloudfront`: the local edge; the signer the API uses when CloudFront signs (else null). */
+      edge,
+      cloudfront,
       stop: stopAll,
     };
   } catch (error) {

@@ -27,7 +27,7 @@ let backend;
 
 before(async () => {
   sandbox = await mkdtemp(join(tmpdir(), 'jobdash-fuzz-'));
-  backend = await startTestBackend({ demo: { big: false, running: false }, dataDir: join(sandbox, ...NESTING) });
+  backend = await startTestBackend({ demo: { big: false, running: false }, dataDir: join(sandbox, ...NESTING), cloudfront: true, cdnPort: 0 });
 });
 after(async () => {
   await backend?.stop();
@@ -144,6 +144,7 @@ test(`${REQUESTS_PER_PORT} fuzzed requests per port leave every server up and no
   const ports = [
     { name: 'api', url: backend.apiUrl, standIn: false },
     { name: 's3-proxy', url: backend.s3Url, standIn: false },
+    { name: 'cloudfront-edge', url: /** @type {NonNullable<typeof backend.edge>} */ (backend.edge).url, standIn: false },
     { name: 's3rver', url: standIns.s3Url, standIn: true },
     { name: 'dynalite', url: standIns.dynamoUrl, standIn: true },
   ];

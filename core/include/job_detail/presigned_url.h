@@ -1,6 +1,6 @@
-// Rules for S3 presigned GET URLs: when they expire (judged on the server's clock), what identifies
-// the object behind them (never the signature), how they may appear in logs, and which ones the
-// browser may fetch at all.
+// Rules for S3 presigned GET URLs (and CloudFront signed URLs, cloudfront_url.h): when they expire
+// (judged on the server's clock), what identifies the object behind them (never the signature), how
+// they may appear in logs, and which ones the browser may fetch at all.
 #ifndef JOB_DETAIL_PRESIGNED_URL_H_
 #define JOB_DETAIL_PRESIGNED_URL_H_
 
@@ -18,11 +18,13 @@ namespace job_detail {
 inline constexpr std::int64_t kPresignedExpiryMarginMs = 30'000;
 
 // Expiry instant on the server's clock from `X-Amz-Date` (ISO basic) + `X-Amz-Expires` (seconds,
-// 1..604800 as SigV4 allows). nullopt when either is missing or malformed: the expiry is unknown,
-// which callers must not read as "valid forever".
+// 1..604800 as SigV4 allows), or, for a CloudFront signed URL without them, from its `Expires` or
+// its policy's `DateLessThan` (ReadCloudFrontUrl). nullopt when missing or malformed: the expiry is
+// unknown, which callers must not read as "valid forever".
 std::optional<std::int64_t> PresignedExpiryMs(std::string_view url);
 
-enum class UrlFreshness { kFresh, kExpired, kUnknown };
+// kNotYetValid only comes from CheckCloudFrontFreshness (a custom policy's `DateGreaterThan`).
+enum class UrlFreshness { kFresh, kExpired, kUnknown, kNotYetValid };
 
 // `skew_ms` is the server's clock minus ours (see SkewFromDateHeader).
 UrlFreshness CheckFreshness(std::optional<std::int64_t> expires_at_server_ms, std::int64_t now_ms,
