@@ -27,13 +27,22 @@ let browser;
 let expected;
 /** @type {import('@jobdash/job-detail').JobDetail} */
 let jd;
+/** start.sh's arguments: dashboard-cloudfront.test.js runs this suite again with `--cloudfront`. */
+const args = (process.env.JOBDASH_TEST_STACK_ARGS ?? '').split(' ').filter(Boolean);
 /** CSP violations reported by any page of this file (the last test asserts there are none). */
 const cspViolations = /** @type {string[]} */ ([]);
 
 before(async () => {
   // The running job moves only when a test advances it; a running job is fetched again every second.
-  stack = await startStack({ env: { JOBDASH_RUNNING_INTERVAL_MS: '0', JOBDASH_POLL_INTERVAL_MS: '1000' } });
+  stack = await startStack({ args, env: { JOBDASH_RUNNING_INTERVAL_MS: '0', JOBDASH_POLL_INTERVAL_MS: '1000' } });
   [browser, jd, { jobs: expected }] = await Promise.all([launchBrowser(), loadJobDetail(), stack.admin('GET', '/__admin/expected')]);
+  if (args.includes('--cloudfront')) {
+    // The suite is meant to run through the edge: the API must hand out CloudFront URLs.
+    const job = await (await fetch(`${stack.apiUrl}/api/jobs/${BIG}`)).json();
+    const url = new URL(job.execution_steps_s3_url);
+    assert.equal(url.origin, stack.cdnUrl, url.href);
+    assert.ok(url.searchParams.has('Key-Pair-Id') && url.searchParams.has('Signature'), url.href);
+  }
 });
 
 after(async () => {
