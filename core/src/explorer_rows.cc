@@ -138,9 +138,15 @@ StepSearchResult SearchStep(std::string_view step_json, const TextNeedle& needle
   StepSearchResult result;
   if (needle.empty()) return result;
   const bool exact = NeedsExactDecoding(needle);
+  const bool raw_when_simple = !exact && needle.SurvivesSimpleEscapes();
   SearchableStrings strings(step_json);
   while (const auto found = strings.Next()) {
-    const auto count = needle.Count(SearchTextOf(*found, exact, scratch));
+    // Most strings need no decoding: none without escapes, none whose escapes are all two-byte
+    // ones when the needle holds nothing such an escape produces.
+    const bool raw =
+        !exact && (!found->has_escape || (raw_when_simple && !found->has_unicode_escape));
+    const auto count = raw ? needle.CountInRawContent(found->content)
+                           : needle.Count(SearchTextOf(*found, exact, scratch));
     if (count == 0) continue;
     if (result.count == 0) result.first_field = found->field;
     result.count += static_cast<std::uint32_t>(count);

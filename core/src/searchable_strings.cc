@@ -1,5 +1,6 @@
 #include "job_detail/detail/searchable_strings.h"
 
+#include <cstdint>
 #include <cstring>
 
 #include "job_detail/detail/byte_block.h"
@@ -10,22 +11,28 @@ namespace {
 
 bool IsJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-// The first `"` or `\` at or after `from` (text.size() when there is none), sixteen bytes at a
-// time: long HTML outputs are crossed at vector speed between their escapes.
-std::size_t FindQuoteOrBackslash(std::string_view text, std::size_t from) {
-  const auto* base = reinterpret_cast<const unsigned char*>(text.data());
-  const ByteBlock quote = SplatBlock('"');
-  const ByteBlock backslash = SplatBlock('\\');
-  std::size_t at = from;
-  for (; at + kByteBlockSize <= text.size(); at += kByteBlockSize) {
-    const ByteBlock block = LoadBlock(base + at);
-    const std::uint32_t bits = BitsOf((block == quote) | (block == backslash));
-    if (bits != 0) return at + static_cast<std::size_t>(__builtin_ctz(bits));
+constexpr std::size_t kChunk = 64;
+
+// One bit per byte of a 64-byte chunk: where it equals `c`.
+std::uint64_t ChunkBits(const unsigned char* chunk, ByteBlock c) {
+  std::uint64_t bits = 0;
+  for (std::size_t i = 0; i < kChunk; i += kByteBlockSize) {
+    bits |= static_cast<std::uint64_t>(BitsOf(LoadBlock(chunk + i) == c)) << i;
   }
-  for (; at < text.size(); ++at) {
-    if (text[at] == '"' || text[at] == '\\') return at;
-  }
-  return text.size();
+  return bits;
+}
+
+// The bytes a backslash escapes, from the chunk's backslashes: the byte after each odd-length run
+// (simdjson's branchless find_escaped). `*carry` says whether the chunk's first byte is escaped by
+// the previous chunk's last run, and is set for the next chunk.
+std::uint64_t EscapedBytes(std::uint64_t backslash, std::uint64_t* carry) {
+  constexpr std::uint64_t kEvenBits = 0x5555555555555555ULL;
+  backslash &= ~*carry;
+  const std::uint64_t follows_escape = backslash << 1 | *carry;
+  const std::uint64_t odd_starts = backslash & ~kEvenBits & ~follows_escape;
+  std::uint64_t even_starts = 0;
+  *carry = __builtin_add_overflow(odd_starts, backslash, &even_starts) ? 1 : 0;
+  return (kEvenBits ^ (even_starts << 1)) & follows_escape;
 }
 
 }  // namespace
@@ -71,18 +78,52 @@ SearchableStrings::SearchableStrings(std::string_view step_json) : text_(step_js
   }
 }
 
-std::string_view SearchableStrings::ReadString(bool* has_escape) {
+std::string_view SearchableStrings::ReadString(bool* has_escape, bool* has_unicode_escape) {
   *has_escape = false;
+  *has_unicode_escape = false;
   const std::size_t begin = pos_ + 1;
+  const auto* base = reinterpret_cast<const unsigned char*>(text_.data());
+  std::size_t end = text_.size();
+  // 64 bytes at a time: quote, backslash and `u` bitmasks, the escaped bytes from the backslash
+  // runs, and the string ends at the first quote that is not escaped. No per-escape work: an HTML
+  // output has a `\"` or `\n` every few dozen bytes.
+  const ByteBlock quote = SplatBlock('"');
+  const ByteBlock backslash = SplatBlock('\\');
+  const ByteBlock letter_u = SplatBlock('u');
+  std::uint64_t carry = 0;
   std::size_t at = begin;
-  for (;;) {
-    at = FindQuoteOrBackslash(text_, at);
-    if (at >= text_.size()) break;
-    if (text_[at] == '"') break;
-    *has_escape = true;
-    at += 2;  // the backslash and the character it escapes (a `\u`'s digits hold no quote)
+  for (; at + kChunk <= text_.size(); at += kChunk) {
+    const std::uint64_t slashes = ChunkBits(base + at, backslash);
+    const std::uint64_t escaped = EscapedBytes(slashes, &carry);
+    const std::uint64_t quotes = ChunkBits(base + at, quote) & ~escaped;
+    // Bits before the closing quote (all of them when the string goes on).
+    const std::uint64_t inside = quotes == 0 ? ~0ULL : (quotes & -quotes) - 1;
+    if ((slashes & inside) != 0) *has_escape = true;
+    // An escaped byte may open the chunk (its backslash ended the previous one).
+    if ((escaped & inside) != 0 && (escaped & inside & ChunkBits(base + at, letter_u)) != 0) {
+      *has_unicode_escape = true;
+    }
+    if (quotes != 0) {
+      end = at + static_cast<std::size_t>(__builtin_ctzll(quotes));
+      pos_ = end + 1;
+      return text_.substr(begin, end - begin);
+    }
   }
-  const std::size_t end = at < text_.size() ? at : text_.size();
+  // The last bytes, one at a time.
+  bool escaped_next = carry != 0;
+  for (; at < text_.size(); ++at) {
+    const char c = text_[at];
+    if (escaped_next) {
+      if (c == 'u') *has_unicode_escape = true;
+      escaped_next = false;
+    } else if (c == '\\') {
+      *has_escape = true;
+      escaped_next = true;
+    } else if (c == '"') {
+      end = at;
+      break;
+    }
+  }
   pos_ = end < text_.size() ? end + 1 : text_.size();
   return text_.substr(begin, end - begin);
 }
@@ -122,7 +163,8 @@ std::optional<SearchableStrings::Found> SearchableStrings::Next() {
         continue;
       case '"': {
         bool has_escape = false;
-        const std::string_view content = ReadString(&has_escape);
+        bool has_unicode_escape = false;
+        const std::string_view content = ReadString(&has_escape, &has_unicode_escape);
         std::size_t after = pos_;
         while (after < text_.size() && IsJsonSpace(text_[after])) ++after;
         if (after < text_.size() && text_[after] == ':') {
@@ -133,15 +175,16 @@ std::optional<SearchableStrings::Found> SearchableStrings::Next() {
           }
           continue;
         }
-        if (member_) return Found{*member_, content, has_escape, depth_ == 1};
+        if (member_) return Found{*member_, content, has_escape, has_unicode_escape, depth_ == 1};
         continue;
       }
       default:
         if (IsJsonSpace(c)) {
           ++pos_;
         } else {
+          const std::size_t before = pos_;
           SkipScalar();
-          if (pos_ < text_.size() && text_[pos_] == c) ++pos_;  // a stray byte: step past it
+          if (pos_ == before) ++pos_;  // a byte no value starts with: step past it
         }
         continue;
     }

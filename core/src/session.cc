@@ -414,7 +414,7 @@ const Job* Session::job() const {
   return current ? current->job.get() : nullptr;
 }
 
-Result<ShownRow> Session::Row(std::size_t i) const {
+Result<ShownRow> Session::Row(std::size_t i, RowDetail detail) const {
   const MergedList* list = merged();
   if (list == nullptr || i >= list->entries.size()) {
     return Error{ErrorCode::kInvalidArgument, std::nullopt, "step index out of range"};
@@ -424,7 +424,7 @@ Result<ShownRow> Session::Row(std::size_t i) const {
   if (entry.origin == StepOrigin::kDynamoDb) {
     row = SummarizeDynamoDbStep(*job(), entry.index);
   } else if (const StepIndex* index = merged_steps_index()) {
-    row = index->Summary(entry.index);
+    row = index->Summary(entry.index, detail);
   }
   if (!row.ok()) return row.error();
   return ShownRow{std::move(row).value(), entry.origin};

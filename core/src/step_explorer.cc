@@ -29,9 +29,19 @@ struct QueryRow {
   std::optional<bool> text;
 };
 
-// The facts and text verdict of every shown row; DynamoDB rows' facts live in `dynamodb`.
+// Facts cost a partial read of the row (string members decoded, the cost parsed): Advance()
+// counts each row's as this many bytes of its budget, so a first view of a long list is sliced too.
+constexpr std::size_t kFactsCostBytes = 2048;
+
+RowFacts ReadFacts(const Session& session, std::size_t i) {
+  const Result<ShownRow> shown = session.Row(i, RowDetail::kWithoutOutputFacts);
+  return shown.ok() ? detail::FactsOfRow(shown.value()) : RowFacts{};
+}
+
+// The facts and text verdict of every shown row; DynamoDB rows' facts live in `dynamodb`. S3 rows
+// whose facts Advance() has not read yet are left out (facts null) unless `read_missing`.
 std::vector<QueryRow> ReadRows(const Session& session, ExplorerRows& rows, bool has_text,
-                               std::deque<RowFacts>& dynamodb) {
+                               bool read_missing, std::deque<RowFacts>& dynamodb) {
   std::vector<QueryRow> out;
   const MergedList* list = session.merged();
   if (list == nullptr) return out;
@@ -42,9 +52,10 @@ std::vector<QueryRow> ReadRows(const Session& session, ExplorerRows& rows, bool 
     QueryRow row{static_cast<std::uint32_t>(i), nullptr, std::nullopt};
     if (entry.origin == StepOrigin::kS3 && index != nullptr) {
       detail::S3RowCache::Entry& cached = rows.s3.At(*index, entry.index);
+      if (!cached.facts && read_missing) cached.facts = ReadFacts(session, i);
       if (!cached.facts) {
-        const Result<ShownRow> shown = session.Row(i);
-        cached.facts = shown.ok() ? detail::FactsOfRow(shown.value()) : RowFacts{};
+        out.push_back(row);  // not read yet: pending
+        continue;
       }
       row.facts = &*cached.facts;
       if (!has_text) {
@@ -53,9 +64,7 @@ std::vector<QueryRow> ReadRows(const Session& session, ExplorerRows& rows, bool 
         row.text = cached.search.count > 0;
       }
     } else {
-      const Result<ShownRow> shown = session.Row(i);
-      row.facts =
-          &dynamodb.emplace_back(shown.ok() ? detail::FactsOfRow(shown.value()) : RowFacts{});
+      row.facts = &dynamodb.emplace_back(ReadFacts(session, i));
       row.text = !has_text ||
                  detail::SearchStep(session.StepText(i), rows.needle, &rows.scratch).count > 0;
     }
@@ -107,6 +116,7 @@ ExplorerFacets CountFacets(const StepQuery& query, const std::vector<QueryRow>& 
   for (const StepOrigin value : query.origin) origin.See(OriginName(value));
   for (const CostKind value : query.cost_kind) cost.See(CostKindName(value));
   for (const QueryRow& row : rows) {
+    if (row.facts == nullptr) continue;  // pending
     const RowFacts& f = *row.facts;
     status.See(f.status);
     model.See(f.model);
@@ -235,20 +245,28 @@ void StepExplorer::SetQuery(StepQuery query) {
 }
 
 bool StepExplorer::Advance(const Session& session, std::size_t byte_budget) {
-  if (rows_->needle.empty()) return true;
   const MergedList* list = session.merged();
   const StepIndex* index = session.merged_steps_index();
   if (list == nullptr || index == nullptr) return true;
+  const bool has_text = !rows_->needle.empty();
   std::size_t read = 0;
-  for (const MergedEntry& entry : list->entries) {
+  for (std::size_t i = 0; i < list->entries.size(); ++i) {
+    const MergedEntry& entry = list->entries[i];
     if (entry.origin != StepOrigin::kS3) continue;
     detail::S3RowCache::Entry& cached = rows_->s3.At(*index, entry.index);
-    if (cached.searched) continue;
+    const bool needs_search = has_text && !cached.searched;
+    if (cached.facts && !needs_search) continue;
     if (read >= byte_budget && read > 0) return false;
-    const std::string_view text = index->StepJsonText(entry.index);
-    cached.search = detail::SearchStep(text, rows_->needle, &rows_->scratch);
-    cached.searched = true;
-    read += text.size();
+    if (!cached.facts) {
+      cached.facts = ReadFacts(session, i);
+      read += kFactsCostBytes;
+    }
+    if (needs_search) {
+      const std::string_view text = index->StepJsonText(entry.index);
+      cached.search = detail::SearchStep(text, rows_->needle, &rows_->scratch);
+      cached.searched = true;
+      read += text.size();
+    }
   }
   return true;
 }
@@ -257,11 +275,15 @@ ExplorerView StepExplorer::View(const Session& session) {
   ExplorerView view;
   const bool has_text = !rows_->needle.empty();
   std::deque<RowFacts> dynamodb;
-  const std::vector<QueryRow> rows = ReadRows(session, *rows_, has_text, dynamodb);
+  const std::vector<QueryRow> rows =
+      ReadRows(session, *rows_, has_text, /*read_missing=*/false, dynamodb);
   view.total = rows.size();
   std::vector<const QueryRow*> matched;
   for (const QueryRow& row : rows) {
-    if (!row.text.has_value()) view.searching = true;
+    if (row.facts == nullptr || !row.text.has_value()) {
+      view.searching = true;
+      continue;
+    }
     if (row.text == true && Judge(query_, *row.facts).All()) matched.push_back(&row);
   }
   view.facets = CountFacets(query_, rows);
@@ -285,7 +307,8 @@ std::vector<std::uint32_t> StepExplorer::OutputMatches(const Session& session,
 StepTimeline StepExplorer::Timeline(const Session& session) {
   StepTimeline timeline;
   std::deque<RowFacts> dynamodb;
-  const std::vector<QueryRow> rows = ReadRows(session, *rows_, /*has_text=*/false, dynamodb);
+  const std::vector<QueryRow> rows =
+      ReadRows(session, *rows_, /*has_text=*/false, /*read_missing=*/true, dynamodb);
   std::optional<std::int64_t> origin;
   for (const QueryRow& row : rows) {
     if (row.facts->started_ms && (!origin || *row.facts->started_ms < *origin)) {

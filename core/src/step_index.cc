@@ -152,10 +152,10 @@ std::vector<std::span<const std::uint8_t>> StepIndex::DocumentParts() const {
   return buffer_->Parts();
 }
 
-Result<StepRow> StepIndex::Summary(std::size_t i) const {
+Result<StepRow> StepIndex::Summary(std::size_t i, RowDetail detail) const {
   if (i >= count()) return OutOfRange();
   const StepRecord& record = tracker_->records[i];
-  return detail::StepRowOfRecord(buffer_->ViewOf(record.span.offset), record, i);
+  return detail::StepRowOfRecord(buffer_->ViewOf(record.span.offset), record, i, detail);
 }
 
 Result<StepKey> StepIndex::Key(std::size_t i) const {

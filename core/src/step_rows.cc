@@ -52,7 +52,8 @@ StepKey StepKeyOfRecord(DocumentView document, const StepRecord& record, std::si
                              field(RowMember::kId), position);
 }
 
-StepRow StepRowOfRecord(DocumentView document, const StepRecord& record, std::size_t position) {
+StepRow StepRowOfRecord(DocumentView document, const StepRecord& record, std::size_t position,
+                        RowDetail detail) {
   StepRow row;
   row.index = position;
   row.is_object = record.is_object;
@@ -76,6 +77,7 @@ StepRow StepRowOfRecord(DocumentView document, const StepRecord& record, std::si
   row.input_tokens = TokenCount(field(RowMember::kInputTokens));
   row.output_tokens = TokenCount(field(RowMember::kOutputTokens));
   row.total_tokens = TokenCount(field(RowMember::kTotalTokens));
+  if (detail == RowDetail::kWithoutOutputFacts) return row;
   if (const auto output = field(RowMember::kOutput); output && output->front() == '"') {
     const OutputFacts facts = OutputFactsFromJsonString(*output);
     row.output_chars = facts.chars;

@@ -25,13 +25,36 @@ std::uint32_t CandidateBits(const unsigned char* first, const unsigned char* las
   return BitsOf((x == SplatBlock(a.byte)) & (y == SplatBlock(b.byte)));
 }
 
+// The byte after an odd run of backslashes is escaped: a match cannot start there.
+bool StartsOnEscapedByte(std::string_view content, std::size_t at) {
+  std::size_t backslashes = 0;
+  while (backslashes < at && content[at - 1 - backslashes] == '\\') ++backslashes;
+  return backslashes % 2 == 1;
+}
+
 }  // namespace
 
 TextNeedle::TextNeedle(std::string_view text) {
   folded_.resize(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) {
-    folded_[i] = static_cast<char>(FoldAscii(static_cast<unsigned char>(text[i])));
+    const auto byte = static_cast<unsigned char>(text[i]);
+    folded_[i] = static_cast<char>(FoldAscii(byte));
+    if (byte < 0x20 || byte == '"' || byte == '\\' || byte == '/') survives_simple_escapes_ = false;
   }
+}
+
+std::size_t TextNeedle::CountInRawContent(std::string_view content) const {
+  std::size_t count = 0;
+  std::size_t at = Find(content);
+  while (at != std::string_view::npos) {
+    if (StartsOnEscapedByte(content, at)) {
+      at = Find(content, at + 1);
+    } else {
+      ++count;
+      at = Find(content, at + size());
+    }
+  }
+  return count;
 }
 
 bool TextNeedle::MatchesAt(const unsigned char* at) const {

@@ -82,6 +82,25 @@ bool RawBytesContain(std::string_view document, std::string_view needle) {
   return TextNeedle(needle).Find(document) != std::string_view::npos;
 }
 
+TEST(StepSearchTest, RawContentWithTwoByteEscapesCountsExactlyTheDecodedMatches) {
+  // `\n` decodes to a newline: the `n` after the backslash is not text.
+  EXPECT_EQ(CountIn(R"({"output":"a\n<p>"})", "n<p>"), 0u);
+  // `\\n` is a backslash then a real `n`.
+  EXPECT_EQ(CountIn(R"({"output":"a\\n<p>"})", "n<p>"), 1u);
+  EXPECT_EQ(CountIn(R"({"output":"x\\\tn<p>"})", "tn<p>"), 0u);
+  EXPECT_EQ(CountIn(R"({"output":"class=\"row\" row row"})", "row"), 3u);
+  // A needle holding what an escape produces is searched in the decoded text.
+  EXPECT_EQ(CountIn(R"({"output":"class=\"row\""})", "=\"row"), 1u);
+  EXPECT_EQ(CountIn(R"({"output":"<\/p>"})", "</p>"), 1u);
+  // A `\u` escape anywhere in the string: decoded too.
+  EXPECT_EQ(CountIn(R"({"output":"caf\u00e9 \n caf"})", "café"), 1u);
+  const TextNeedle plain("abc");
+  EXPECT_TRUE(plain.SurvivesSimpleEscapes());
+  EXPECT_FALSE(TextNeedle("a/b").SurvivesSimpleEscapes());
+  EXPECT_FALSE(TextNeedle("a\tb").SurvivesSimpleEscapes());
+  EXPECT_EQ(plain.CountInRawContent(R"(abc\abc\\abc)"), 2u);
+}
+
 TEST(StepSearchTest, ANaiveByteSearchOfTheRawDocumentIsWrong) {
   const std::string step =
       R"({"name":"a","output":"She said \"stop\" \u2014 caf\u00e9","id":"caf"})";
@@ -152,6 +171,48 @@ TEST(TimestampTest, ReadsTheFormsWorkersWrite) {
   EXPECT_EQ(ParseTimestampMs("yesterday"), std::nullopt);
   EXPECT_EQ(ParseMilliseconds("1500.9"), 1500);
   EXPECT_EQ(ParseMilliseconds("-3"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace job_detail::detail
+
+namespace job_detail::detail {
+namespace {
+
+// Every mix of escapes at every offset across the 64-byte chunks the string scan reads.
+TEST(SearchableStringsTest, FindsEachStringsEndAndEscapesAcrossChunks) {
+  const std::vector<std::string> pieces = {"a",     "\\\"", "\\\\", "\\n", "\\u00e9",
+                                           "\\\\u", "é",    "\"\"", "bb"};
+  std::uint32_t seed = 7;
+  const auto next = [&seed] {
+    seed = seed * 1103515245u + 12345u;
+    return seed >> 16;
+  };
+  for (int round = 0; round < 3000; ++round) {
+    std::string content(next() % 70, 'x');
+    bool escape = false;
+    bool unicode = false;
+    const int count = static_cast<int>(next() % 12);
+    for (int i = 0; i < count; ++i) {
+      std::string piece = pieces[next() % pieces.size()];
+      if (piece == "\"\"") piece = "\\\"\\\"";
+      escape = escape || piece.find('\\') != std::string::npos;
+      unicode = unicode || piece == "\\u00e9";
+      content += piece;
+      content += std::string(next() % 40, 'y');
+    }
+    const std::string step = "{\"output\":\"" + content + "\",\"name\":\"zz\"}";
+    SearchableStrings strings(step);
+    const auto first = strings.Next();
+    ASSERT_TRUE(first.has_value());
+    EXPECT_EQ(first->content, content) << step;
+    EXPECT_EQ(first->has_escape, escape) << step;
+    EXPECT_EQ(first->has_unicode_escape, unicode) << step;
+    const auto second = strings.Next();
+    ASSERT_TRUE(second.has_value()) << step;
+    EXPECT_EQ(second->content, "zz");
+    EXPECT_FALSE(strings.Next().has_value());
+  }
 }
 
 }  // namespace

@@ -415,7 +415,7 @@ class JobDetailClientImpl implements JobDetailClient {
   #explore(session: RawSession): ExplorerView | null {
     const query = this.#query;
     if (query === null) return null;
-    if (query.text !== '' && !session.advanceSearch(SEARCH_SLICE_BYTES)) this.#scheduleSearch();
+    if (!session.advanceSearch(SEARCH_SLICE_BYTES)) this.#scheduleSearch();
     return explorerView(session.explorerView(), query);
   }
 

@@ -163,7 +163,7 @@ class Session {
 
   // Row i of the shown list (merged()) with its origin, read by the same rules whichever list it
   // comes from. kInvalidArgument when i is out of range.
-  Result<ShownRow> Row(std::size_t i) const;
+  Result<ShownRow> Row(std::size_t i, RowDetail detail = RowDetail::kFull) const;
   // The full JSON text of step i of the shown list, from the S3 document or the job's own
   // `execution_steps`; empty when i is out of range. Valid until the next input.
   std::string_view StepText(std::size_t i) const;

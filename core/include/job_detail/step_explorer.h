@@ -6,7 +6,8 @@
 // frames. Results are kept per S3 step (keyed by the document and the step's byte offset), so rows
 // that arrive while the list streams are searched when they come, and a row the document no longer
 // holds is searched again. DynamoDB rows (a few, from the job item) are searched when read.
-// Until a row has been searched it is not among the matches (View says `searching`).
+// Until a row has been read (its facts) and searched it is not among the matches (View says
+// `searching`): Advance() reads rows too, so even a query without text is answered in slices.
 #ifndef JOB_DETAIL_STEP_EXPLORER_H_
 #define JOB_DETAIL_STEP_EXPLORER_H_
 
@@ -36,9 +37,8 @@ class StepExplorer {
   void SetQuery(StepQuery query);
   const StepQuery& query() const { return query_; }
 
-  // Searches rows of `session`'s shown list not searched yet, until about `byte_budget` bytes of
-  // step text were read (at least one row). True when every row has been searched (at once when
-  // the query has no text).
+  // Reads and searches rows of `session`'s shown list not done yet, until about `byte_budget`
+  // bytes of step text were read (at least one row). True when every row is done.
   bool Advance(const Session& session, std::size_t byte_budget);
   // The rows matching the query so far, ordered, with facet counts, totals and breakdowns.
   ExplorerView View(const Session& session);

@@ -105,7 +105,7 @@ class StepIndex {
   std::uint64_t bytes_fed() const;
 
   // kInvalidArgument when i >= count().
-  Result<StepRow> Summary(std::size_t i) const;
+  Result<StepRow> Summary(std::size_t i, RowDetail detail = RowDetail::kFull) const;
   // The merge key of step i, as Summary(i).key, without decoding the rest of the row.
   // kInvalidArgument when i >= count().
   Result<StepKey> Key(std::size_t i) const;

@@ -130,7 +130,7 @@ constexpr auto FieldsOf(Tag<ExplorerBreakdown>) {
 }
 
 struct ExplorerView {
-  // The text search has not covered every row yet: `rows` and the counts grow as it goes on.
+  // Advance() has not read and searched every row yet: `rows` and the counts grow as it goes on.
   bool searching = false;
   std::uint64_t total = 0;  // rows in the shown list
   std::uint64_t matched = 0;

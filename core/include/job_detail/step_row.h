@@ -50,6 +50,10 @@ struct StepRow {
   bool output_truncated_legacy = false;
 };
 
+// How much of a row to read. The output's facts (length, HTML, legacy cut) take a pass over the
+// whole output; a caller that only sorts and filters rows can leave them out.
+enum class RowDetail : std::uint8_t { kFull, kWithoutOutputFacts };
+
 constexpr auto FieldsOf(Tag<StepRow>) {
   return std::make_tuple(
       Member("index", &StepRow::index), Member("isObject", &StepRow::is_object),

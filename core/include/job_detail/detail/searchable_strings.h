@@ -30,6 +30,7 @@ class SearchableStrings {
     SearchField field;
     std::string_view content;  // between the quotes, raw
     bool has_escape;           // the content holds a backslash
+    bool has_unicode_escape;   // ... and one of them starts a `\uXXXX`
     // Directly the value of a top-level member (not nested in an array or object inside it).
     bool top_level;
   };
@@ -38,7 +39,7 @@ class SearchableStrings {
 
  private:
   // Reads the string starting at the quote `pos_` points at; leaves pos_ after its closing quote.
-  std::string_view ReadString(bool* has_escape);
+  std::string_view ReadString(bool* has_escape, bool* has_unicode_escape);
   void SkipScalar();
 
   std::string_view text_;

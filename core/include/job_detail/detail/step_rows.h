@@ -28,7 +28,8 @@ Cost StepCost(DocumentView document, const StepRecord& record);
 // The merge key of the step at `position` in the list.
 StepKey StepKeyOfRecord(DocumentView document, const StepRecord& record, std::size_t position);
 // The row of the step at `position` in the list.
-StepRow StepRowOfRecord(DocumentView document, const StepRecord& record, std::size_t position);
+StepRow StepRowOfRecord(DocumentView document, const StepRecord& record, std::size_t position,
+                        RowDetail detail = RowDetail::kFull);
 
 }  // namespace job_detail::detail
 

@@ -36,10 +36,20 @@ class TextNeedle {
   // Non-overlapping matches, left to right (as `split(needle).length - 1` counts them).
   std::size_t Count(std::string_view haystack) const;
 
+  // True when no two-byte JSON escape (`\"`, `\\`, `\/`, `\b`, `\f`, `\n`, `\r`, `\t`) can
+  // produce a character of the needle: then the raw content of a string whose only escapes are
+  // those holds exactly the decoded text's matches, less the false ones that start on an escaped
+  // byte (CountInRawContent).
+  bool SurvivesSimpleEscapes() const { return survives_simple_escapes_; }
+  // Count() of the decoded text, read from raw string content whose escapes are all two-byte ones;
+  // only for a needle that SurvivesSimpleEscapes().
+  std::size_t CountInRawContent(std::string_view content) const;
+
  private:
   bool MatchesAt(const unsigned char* at) const;
 
   std::string folded_;
+  bool survives_simple_escapes_ = true;
 };
 
 }  // namespace job_detail::detail

@@ -1,0 +1,110 @@
+// The explorer's search benchmark: `client.setQuery({text})` on the indexed document (the list
+// already shown) until every step is searched, against what a dashboard without the module does
+// to answer the same question: `JSON.parse(new TextDecoder().decode(bytes))`, then
+// `String.prototype.includes` over each step's name, model, input prompt and output.
+//
+// The client's search runs in slices (a timer between them); here the timers are drained at once,
+// so the figure is the work itself, and the longest slice is the longest task the search adds.
+// Both sides must find the same steps (the needles have one case, so ASCII case-folding changes
+// nothing), or the run throws.
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+const JOB = {
+  id: 'bench',
+  status: 'completed',
+  execution_steps: [],
+  execution_steps_s3_key: 'jobs/bench/steps.json',
+  execution_steps_s3_url: 'https://bench-bucket.s3.amazonaws.com/jobs/bench/steps.json',
+};
+
+/** A client whose job is `bytes` (served by an in-memory fetch); its zero-delay timers run when drained. */
+async function clientFor(jd, bytes) {
+  const queue = [];
+  const client = jd.createJobDetailClient({
+    apiBaseUrl: 'https://api.bench.invalid',
+    pageEvents: null,
+    pollIntervalMs: false,
+    fetch: async (url) =>
+      String(url).startsWith('https://api.bench.invalid')
+        ? new Response(JSON.stringify(JOB), { headers: { 'content-type': 'application/json' } })
+        : new Response(bytes, { headers: { 'content-length': String(bytes.length) } }),
+    // Zero-delay timers (the search's next slice) wait in `queue`; others (request timeouts) are real.
+    setTimeout: (fn, ms) => (ms > 0 ? { timer: setTimeout(fn, ms) } : (queue.push(fn), null)),
+    clearTimeout: (handle) => handle !== null && clearTimeout(handle.timer),
+  });
+  client.load('bench');
+  for (let i = 0; i < 10_000 && client.getSnapshot().steps?.complete !== true; i++) {
+    while (queue.length > 0) queue.shift()();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  if (client.getSnapshot().steps?.complete !== true) throw new Error('search bench: the document did not load');
+  return { client, queue };
+}
+
+/** Runs the search for `text` to the end; the work time, the slices and the longest one. */
+function searchOnce(client, queue, text) {
+  client.setQuery({ text: '' });  // a new text: every step is searched again
+  let slices = 1;
+  let longest = 0;
+  const start = performance.now();
+  let sliceStart = start;
+  client.setQuery({ text });
+  longest = performance.now() - sliceStart;
+  while (queue.length > 0) {
+    sliceStart = performance.now();
+    queue.shift()();
+    longest = Math.max(longest, performance.now() - sliceStart);
+    slices++;
+  }
+  const ms = performance.now() - start;
+  const view = client.getSnapshot().explorer;
+  if (view === null || view.searching) throw new Error('search bench: the search did not finish');
+  return { ms, slices, longestSliceMs: longest, matched: view.matched };
+}
+
+function baselineSearch(bytes, text) {
+  const steps = JSON.parse(new TextDecoder().decode(bytes)).execution_steps;
+  let matched = 0;
+  for (const step of steps) {
+    const fields = [step.step_name, step.model, step.input?.prompt, step.output];
+    if (fields.some((field) => typeof field === 'string' && field.includes(text))) matched++;
+  }
+  return matched;
+}
+
+/** Interleaved runs per needle; medians. */
+export async function measureSearch(jd, bytes, needles, runs) {
+  const { client, queue } = await clientFor(jd, bytes);
+  const out = [];
+  for (const text of needles) {
+    const wasm = [];
+    const base = [];
+    let last = null;
+    for (let r = -1; r < runs; r++) {
+      const result = searchOnce(client, queue, text);
+      const start = performance.now();
+      const expected = baselineSearch(bytes, text);
+      const baseMs = performance.now() - start;
+      if (result.matched !== expected) {
+        throw new Error(`search bench: "${text}" matched ${result.matched} steps, JSON.parse + includes ${expected}`);
+      }
+      if (r < 0) continue;  // warm-up
+      wasm.push(result);
+      base.push(baseMs);
+      last = result;
+    }
+    out.push({
+      text,
+      matched: last.matched,
+      wasmMs: median(wasm.map((r) => r.ms)),
+      baselineMs: median(base),
+      slices: last.slices,
+      longestSliceMs: median(wasm.map((r) => r.longestSliceMs)),
+    });
+  }
+  client.dispose();
+  return out;
+}
