@@ -11,12 +11,18 @@
 // Longest task: the document arrives in 64 KB chunks, one macrotask each (MessageChannel, no timer
 // clamping); the wasm side feeds each chunk, the baseline collects them and parses at the end. The
 // figure is the longest handler measured with performance.now(), cross-checked with the
-// PerformanceObserver 'longtask' entries (the larger of the two is reported).
+// PerformanceObserver 'longtask' entries (the larger of the two is reported). Then the whole path a
+// dashboard runs: a JobDetailClient loads a job from this server and downloads its steps, either
+// from a body that yields 64 KB per macrotask or from this server in whatever reads Chromium makes
+// (several MB at a time on loopback); a probe posts itself a message in a loop and the longest gap
+// between two of its turns is the longest task the page ran meanwhile.
+// Peers: `@streamparser/json` and `@discoveryjs/json-ext`, bundled for the page by esbuild.
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { dirname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -34,7 +40,11 @@ const CHROMIUM_ARGS = [
 // Runs in the page. Same baseline and wasm work as run.mjs.
 const PAGE_SCRIPT = String.raw`
 import { loadJobDetail } from '/wasm/dist/index.js';
-import { CHUNK_BYTES as CHUNK, baselineIndex, captureWasmMemories, checkBaseline as checkBaselineOf, checkWasm as checkWasmOf, wasmIndexChunked } from '/bench/workloads.mjs';
+import { JSONParser, parseChunked } from '/bench/peers.js';
+import {
+  CHUNK_BYTES as CHUNK, baselineIndex, captureWasmMemories, checkBaseline as checkBaselineOf, checkWasm as checkWasmOf,
+  copyIntoWasmMemory, parseChunkedIndex, streamparserIndex, wasmIndexChunked,
+} from '/bench/workloads.mjs';
 
 const checkBaseline = (out) => checkBaselineOf(out, expected);
 const checkWasm = (result) => checkWasmOf(result, expected, 'wasm');
@@ -53,9 +63,47 @@ const channel = new MessageChannel();
 let wake;
 channel.port1.onmessage = () => wake();
 const nextTask = () => new Promise((resolve) => { wake = resolve; channel.port2.postMessage(0); });
+const copyMemory = new WebAssembly.Memory({ initial: 1 });
+let docName;
+
+// The longest gap between turns of a task that re-posts itself: the longest task run meanwhile.
+function gapProbe() {
+  const probe = new MessageChannel();
+  let last = performance.now();
+  let longest = 0;
+  let running = true;
+  const gaps = [];
+  probe.port1.onmessage = () => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    if (now - last > 16) gaps.push([Math.round(last), Math.round(now - last)]);
+    last = now;
+    if (running) probe.port2.postMessage(0);
+  };
+  probe.port2.postMessage(0);
+  return () => {
+    running = false;
+    probe.port1.close();
+    return { longest, gaps };
+  };
+}
+
+// A body that yields 64 KB per macrotask, as a network delivering 64 KB reads.
+function chunkedBody() {
+  let at = 0;
+  return new ReadableStream({
+    async pull(controller) {
+      await nextTask();
+      controller.enqueue(doc.slice(at, at + CHUNK));
+      at += CHUNK;
+      if (at >= doc.length) controller.close();
+    },
+  });
+}
 
 window.bench = {
   async load(name, steps, total) {
+    docName = name;
     doc = new Uint8Array(await (await fetch('/doc/' + name)).arrayBuffer());
     expected = { steps, expectedTotalUsd: total };
     jd = await loadJobDetail();
@@ -67,12 +115,69 @@ window.bench = {
       checkBaseline(baselineIndex(doc));
     } else if (side === 'whole') {
       checkWasm(jd.indexSteps(doc));
+    } else if (side === 'copy') {
+      copyIntoWasmMemory(copyMemory, doc);
     } else {
       const { index, result } = wasmChunked(doc);
       index.dispose();
       checkWasm(result);
     }
     return performance.now() - start;
+  },
+  async peer(side) {
+    const start = performance.now();
+    if (side === 'streamparser') checkBaseline(streamparserIndex(JSONParser, doc));
+    else checkBaseline(await parseChunkedIndex(parseChunked, doc));
+    return performance.now() - start;
+  },
+  // The dashboard's path: a client loads the job and downloads its steps ('chunked': 64 KB per
+  // macrotask; 'server': from this server as Chromium reads it).
+  async client(mode) {
+    let largestRead = 0;
+    const fetchSteps = async (input, init) => {
+      if (!String(input).includes('/s3/')) return fetch(input, init);
+      if (mode === 'chunked') {
+        return new Response(chunkedBody(), { status: 200, headers: { 'content-type': 'application/json', 'content-length': String(doc.length) } });
+      }
+      const response = await fetch(input, init);
+      const counted = response.body.pipeThrough(new TransformStream({
+        transform(chunk, controller) {
+          largestRead = Math.max(largestRead, chunk.byteLength);
+          controller.enqueue(chunk);
+        },
+      }));
+      return new Response(counted, { status: response.status, headers: response.headers });
+    };
+    const client = jd.createJobDetailClient({
+      apiBaseUrl: location.origin + '/api', pageEvents: null, pollIntervalMs: false, documentCacheBytes: 0, fetch: fetchSteps,
+    });
+    const stop = gapProbe();
+    const start = performance.now();
+    const published = [];
+    const snapshot = await new Promise((resolve, reject) => {
+      const deadline = setTimeout(() => reject(new Error('client: no complete list after 120 s')), 120000);
+      const unsubscribe = client.subscribe(() => {
+        const s = client.getSnapshot();
+        published.push([Math.round(performance.now() - start), s.progress?.bytes ?? null]);
+        if (s.status === 'error') reject(new Error(JSON.stringify(s.error)));
+        if (s.steps?.source === 's3' && s.steps.complete && !s.isFetching) {
+          clearTimeout(deadline);
+          unsubscribe();
+          resolve(s);
+        }
+      });
+      client.load(docName);
+    });
+    const end = performance.now();
+    const totalMs = end - start;
+    const probed = stop();
+    const longestTaskMs = probed.longest;
+    // Where the long tasks were: [ms after the load started, length], and when the list completed.
+    const gaps = probed.gaps.map(([at, ms]) => [at - Math.round(start), ms]);
+
+    client.dispose();
+    checkWasm({ ok: true, count: snapshot.steps.count, totalCostUsd: snapshot.steps.totalCostUsd });
+    return { longestTaskMs, totalMs, largestRead, gaps, published };
   },
   wasmBytes,
   // Runs one side and keeps its result alive; returns the wasm memory growth.
@@ -134,13 +239,48 @@ function contentType(path) {
   return 'application/octet-stream';
 }
 
-function startServer(docs) {
+// The peers as one ES module the page can import (it cannot resolve bare package names).
+async function bundlePeers() {
+  const result = await build({
+    stdin: {
+      contents: "export { JSONParser } from '@streamparser/json'; export { parseChunked } from '@discoveryjs/json-ext';",
+      resolveDir: root,
+      loader: 'js',
+    },
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    write: false,
+    logLevel: 'silent',
+  });
+  return result.outputFiles[0].contents;
+}
+
+async function startServer(docs) {
+  const peers = await bundlePeers();
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, 'http://localhost');
     try {
       let body;
       let type;
-      if (url.pathname === '/') {
+      if (url.pathname.startsWith('/api/jobs/')) {
+        // A job whose steps document is this server's /s3/<name> (the client's own requests).
+        const name = decodeURIComponent(url.pathname.slice('/api/jobs/'.length));
+        body = JSON.stringify({
+          id: name,
+          status: 'completed',
+          execution_steps: [],
+          execution_steps_s3_key: `steps/${name}.json`,
+          execution_steps_s3_url: `http://${req.headers.host}/s3/${encodeURIComponent(name)}`,
+        });
+        type = 'application/json';
+      } else if (url.pathname.startsWith('/s3/')) {
+        body = docs[decodeURIComponent(url.pathname.slice(4))].bytes;
+        type = 'application/json';
+      } else if (url.pathname === '/bench/peers.js') {
+        body = peers;
+        type = 'text/javascript';
+      } else if (url.pathname === '/') {
         body = '<!DOCTYPE html><meta charset="utf-8"><title>bench</title><script type="module" src="/page.mjs"></script>';
         type = 'text/html';
       } else if (url.pathname === '/page.mjs') {
@@ -177,9 +317,10 @@ const median = (values) => {
 
 /**
  * @param {{docs: Record<string, {bytes: Uint8Array, steps: number, expectedTotalUsd: string}>,
- *   runs: number, memoryRuns: number}} options
+ *   runs: number, peerRuns: number, memoryRuns: number, slowPeers?: Record<string, boolean>}} options
+ * (`slowPeers[name]`: leave @streamparser/json out on that document)
  */
-export async function runBrowser({ docs, runs, memoryRuns }) {
+export async function runBrowser({ docs, runs, peerRuns, memoryRuns, slowPeers = {} }) {
   const server = await startServer(docs);
   const origin = `http://127.0.0.1:${server.address().port}`;
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
@@ -201,14 +342,23 @@ export async function runBrowser({ docs, runs, memoryRuns }) {
       const whole = [];
       const chunked = [];
       const base = [];
+      const copy = [];
+      const streamparser = [];
+      const chunkedParse = [];
       for (let r = -1; r < runs; r++) {
         const a = await page.evaluate(() => window.bench.time('whole'));
         const b = await page.evaluate(() => window.bench.time('chunked'));
         const c = await page.evaluate(() => window.bench.time('baseline'));
+        const d = await page.evaluate(() => window.bench.time('copy'));
         if (r >= 0) {
           whole.push(a);
           chunked.push(b);
           base.push(c);
+          copy.push(d);
+        }
+        if (r >= 0 && r < peerRuns) {
+          if (!slowPeers[name]) streamparser.push(await page.evaluate(() => window.bench.peer('streamparser')));
+          chunkedParse.push(await page.evaluate(() => window.bench.peer('parseChunked')));
         }
       }
       const memory = { wasm: [], baseline: [] };
@@ -230,7 +380,24 @@ export async function runBrowser({ docs, runs, memoryRuns }) {
           stream[side].push(Math.max(s.longestSliceMs, s.longestTaskMs));
         }
       }
+      const client = { chunked: [], server: [], largestRead: 0, runs: [] };
+      for (let r = 0; r < memoryRuns; r++) {
+        for (const mode of ['chunked', 'server']) {
+          await open(name);
+          const c = await page.evaluate((m) => window.bench.client(m), mode);
+          client[mode].push(c.longestTaskMs);
+          client.runs.push({ mode, ...c });
+          if (mode === 'server') client.largestRead = Math.max(client.largestRead, c.largestRead);
+        }
+      }
       out.variants[name] = {
+        copyMs: median(copy),
+        streamparserMs: streamparser.length ? median(streamparser) : null,
+        parseChunkedMs: chunkedParse.length ? median(chunkedParse) : null,
+        clientChunkedLongestTaskMs: median(client.chunked),
+        clientServerLongestTaskMs: median(client.server),
+        clientServerLargestReadBytes: client.largestRead,
+        clientRuns: client.runs,  // each run's gaps over 16 ms ([ms after load(), length]) and publishes
         wasmMs: median(whole),
         wasmChunkedMs: median(chunked),
         baselineMs: median(base),

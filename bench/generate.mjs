@@ -1,12 +1,16 @@
 // Deterministic steps document for the benchmark, tests and the web demo: the shape of the S3
-// `execution_steps` file (an object with `execution_steps`), serialized by JSON.stringify like the
-// backend does. Same seed and options give the same bytes on every machine (no Math.random).
+// `execution_steps` file (an object with `execution_steps`), serialized by JSON.stringify, or with
+// `pythonDumps` re-serialised as the Python worker's `json.dumps` writes it (every non-ASCII
+// character a `\uXXXX` escape). Same seed and options give the same bytes on every machine (no
+// Math.random).
 //
 //   import { generateStepsDocument } from './generate.mjs';
 //   const { bytes, expectedTotalUsd, steps } = generateStepsDocument({ nonAscii: true });
 //
-// CLI: `node bench/generate.mjs [--ascii] [--steps N] [--seed S] > doc.json`
+// CLI: `node bench/generate.mjs [--ascii] [--python] [--steps N] [--seed S] > doc.json`
 import { fileURLToPath } from 'node:url';
+
+import { pythonJsonDumps } from './python_json.mjs';
 
 /** mulberry32: a small seeded PRNG, returns floats in [0, 1). */
 export function createRandom(seed) {
@@ -93,6 +97,7 @@ export function canonicalUsd(micros) {
  * @param {number} [options.htmlEvery=10] every n-th step carries a big HTML page
  * @param {number} [options.htmlBytes=50000]
  * @param {number} [options.smallOutputBytes=4500] output size of the other steps
+ * @param {boolean} [options.pythonDumps=false] written as Python's `json.dumps` (defaults) writes it
  * @returns {{bytes: Uint8Array, steps: number, expectedTotalUsd: string, noCost: number}}
  */
 export function generateStepsDocument(options = {}) {
@@ -103,6 +108,7 @@ export function generateStepsDocument(options = {}) {
     htmlEvery = 10,
     htmlBytes = 50_000,
     smallOutputBytes = 500,
+    pythonDumps = false,
   } = options;
   const random = createRandom(seed);
   const phrases = nonAscii ? NON_ASCII_PHRASES : ASCII_PHRASES;
@@ -141,7 +147,7 @@ export function generateStepsDocument(options = {}) {
   }
   const json = `{"job_id":"job-bench-${seed}","status":"completed","execution_steps":[\n${texts.join(',\n')}\n]}\n`;
   return {
-    bytes: new TextEncoder().encode(json),
+    bytes: new TextEncoder().encode(pythonDumps ? pythonJsonDumps(json) : json),
     steps,
     expectedTotalUsd: canonicalUsd(totalMicros),
     noCost,
@@ -156,6 +162,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   };
   const doc = generateStepsDocument({
     nonAscii: !args.includes('--ascii'),
+    pythonDumps: args.includes('--python'),
     steps: value('--steps', 5000),
     seed: value('--seed', 20260101),
   });

@@ -9,6 +9,7 @@ import { buildSnapshot, idleSnapshot } from './snapshot.js';
 import { decodeStep } from './step_index.js';
 import { checkQuery, explorerView, rawQuery } from './explorer_query.js';
 import { defaultPageEvents, listenToPage } from './page_events.js';
+import { FEED_SLICE_BYTES, nextMacrotask } from './feed_slices.js';
 import { transferBytes } from './transfer.js';
 import type {
   ExplorerView,
@@ -664,7 +665,15 @@ class JobDetailClientImpl implements JobDetailClient {
             const { done, value } = await reader.read();
             if (!this.#live(id, controller)) return;
             if (done) break;
-            this.#chunk(id, controller, value);
+            // One slice per task: a read of several MB fed at once would block the page.
+            for (let at = 0; ; ) {
+              const end = Math.min(value.length, at + FEED_SLICE_BYTES);
+              this.#chunk(id, controller, value.subarray(at, end));
+              at = end;
+              if (at >= value.length) break;
+              await nextMacrotask();
+              if (!this.#live(id, controller)) return;
+            }
           }
         } finally {
           if (!this.#live(id, controller)) void reader.cancel().catch(() => undefined);

@@ -582,3 +582,83 @@ test('while the list downloads, snapshots are published at a bounded rate by the
   held = null;
   client.dispose();
 });
+
+// A steps body that arrives as one read of ~3.4 MB (what Chromium hands a page from a fast server).
+const oneReadSteps = Array.from({ length: 600 }, (_, i) => ({
+  step_number: i + 1,
+  step_name: `Step ${i + 1}`,
+  cost_usd: '0.01',
+  output: `<p>${'one big read, café 日本語 '.repeat(190)}</p>`,
+}));
+const oneReadDocument = new TextEncoder().encode(JSON.stringify({ execution_steps: oneReadSteps }));
+
+// The steps URL answered by a body stream holding the whole document in one chunk and never
+// closing by itself unless `close`; `cancelled` tells whether the client cancelled the body.
+function oneReadFetch({ close }) {
+  const body = { cancelled: false };
+  const wrapped = async (input, init) => {
+    if (String(input).includes('/jobs/')) return fetch(input, init);
+    const stream = new ReadableStream({
+      start(controller) {
+        controller.enqueue(oneReadDocument.slice());
+        if (close) controller.close();
+      },
+      cancel() {
+        body.cancelled = true;
+      },
+    });
+    return new Response(stream, { status: 200, headers: { 'content-type': 'application/json', 'content-length': String(oneReadDocument.length) } });
+  };
+  return { body, fetch: wrapped };
+}
+
+test('a read of several MB is fed in 1 MiB slices, the event loop running between them', async () => {
+  const { fetch: sliced } = oneReadFetch({ close: true });
+  const { client, clock } = makeClient({ fetch: sliced, progressIntervalMs: 0 });
+  const fed = [];
+  let macrotasks = 0;
+  let tick = true;
+  const unsubscribe = client.subscribe(() => {
+    const bytes = client.getSnapshot().progress?.bytes;
+    if (bytes !== undefined && bytes !== fed.at(-1)) fed.push(bytes);
+    if (tick) {
+      tick = false;
+      setImmediate(() => {
+        macrotasks += 1;
+        tick = true;
+      });
+    }
+  });
+  client.load('one-read');
+  const done = await waitFor(client, clock, (s) => finalSteps(s) && !s.isFetching);
+  unsubscribe();
+  assert.equal(done.steps.source, 's3');
+  assert.equal(done.steps.count, 600);
+  assert.equal(done.steps.totalCostUsd, '6');
+  const MiB = 1024 * 1024;
+  assert.deepEqual(fed.filter((bytes) => bytes > 0 && bytes < oneReadDocument.length), [1, 2, 3].map((n) => n * MiB).filter((b) => b < oneReadDocument.length));
+  assert.ok(macrotasks >= 3, `${macrotasks} macrotasks ran while the one read was fed`);
+  client.dispose();
+});
+
+test('a request cancelled between slices feeds no more of its read and cancels its body', async () => {
+  const { body, fetch: sliced } = oneReadFetch({ close: false });
+  const { client, clock } = makeClient({ fetch: sliced, progressIntervalMs: 0 });
+  let largest = 0;
+  let switched = false;
+  const unsubscribe = client.subscribe(() => {
+    const snapshot = client.getSnapshot();
+    if (snapshot.jobId === 'one-read-cancelled') largest = Math.max(largest, snapshot.progress?.bytes ?? 0);
+    if (!switched && largest > 0) {
+      switched = true;
+      client.load('no-s3');  // the session cancels the steps request after its first slice
+    }
+  });
+  client.load('one-read-cancelled');
+  await waitFor(client, clock, (s) => s.jobId === 'no-s3' && s.status === 'ready' && !s.isFetching);
+  for (let waited = 0; !body.cancelled && waited < 5000; waited += 5) await new Promise((resolve) => setTimeout(resolve, 5));
+  unsubscribe();
+  assert.equal(body.cancelled, true, 'the body of the cancelled request was cancelled');
+  assert.equal(largest, 1024 * 1024, 'only the first slice was fed');
+  client.dispose();
+});

@@ -1,0 +1,147 @@
+// What the .wasm's bytes are: its sections, and its code by origin (the core, the bindings, Embind's
+// runtime, nlohmann/json, libc++, libc and the allocator), each part gzipped on its own (an estimate:
+// gzip of the whole is a little smaller than the sum of its parts), and the biggest functions.
+// Names come from the symbol map the build leaves beside itself (build/wasm/job_detail_wasm.symbols,
+// `--emit-symbol-map`; the shipped .wasm carries no names), demangled by llvm-cxxfilt when present.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const SYMBOLS = join(root, 'build', 'wasm', 'job_detail_wasm.symbols');
+const SECTION_NAMES = ['custom', 'type', 'import', 'function', 'table', 'memory', 'global', 'export', 'start', 'element', 'code', 'data', 'data count'];
+
+function readLeb(bytes, at) {
+  let value = 0;
+  let shift = 0;
+  for (;;) {
+    const byte = bytes[at++];
+    value += (byte & 0x7f) * 2 ** shift;
+    shift += 7;
+    if (byte < 0x80) return [value, at];
+  }
+}
+
+function sections(bytes) {
+  const out = [];
+  for (let at = 8; at < bytes.length; ) {
+    const id = bytes[at];
+    const [size, start] = readLeb(bytes, at + 1);
+    out.push({ id, name: SECTION_NAMES[id] ?? `#${id}`, start, size });
+    at = start + size;
+  }
+  return out;
+}
+
+function importedFunctions(bytes, section) {
+  let [count, at] = readLeb(bytes, section.start);
+  let functions = 0;
+  for (let i = 0; i < count; i++) {
+    for (let k = 0; k < 2; k++) {
+      const [length, next] = readLeb(bytes, at);
+      at = next + length;
+    }
+    const kind = bytes[at++];
+    if (kind === 0) {
+      functions++;
+      [, at] = readLeb(bytes, at);
+    } else if (kind === 1) {
+      at += 1;
+      const [flags, next] = readLeb(bytes, at);
+      [, at] = readLeb(bytes, next);
+      if (flags & 1) [, at] = readLeb(bytes, at);
+    } else if (kind === 2) {
+      const [flags, next] = readLeb(bytes, at);
+      [, at] = readLeb(bytes, next);
+      if (flags & 1) [, at] = readLeb(bytes, at);
+    } else {
+      at += 2;
+    }
+  }
+  return functions;
+}
+
+function demangle(names) {
+  const run = spawnSync('llvm-cxxfilt', [], { input: names.join('\n'), encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (run.status !== 0) return names;
+  const out = run.stdout.split('\n');
+  return names.map((name, i) => out[i] || name);
+}
+
+// The qualified name's first segment, template arguments and the return type left out.
+function origin(name) {
+  let plain = name;
+  for (let before = ''; before !== plain; ) {
+    before = plain;
+    plain = plain.replace(/<[^<>]*>/g, '');
+  }
+  const head = plain.split('(')[0].trim().split(' ').at(-1);
+  if (/embind|emval|^emscripten::/.test(name) && !head.startsWith('job_detail')) return 'Embind runtime';
+  if (head.startsWith('job_detail::bindings') || head.startsWith('EMSCRIPTEN_BINDINGS')) return 'bindings';
+  if (head.startsWith('job_detail::')) return 'core';
+  if (head.startsWith('nlohmann::')) return 'nlohmann/json';
+  if (head.startsWith('std::')) return /nlohmann/.test(name) ? 'nlohmann/json' : /job_detail/.test(name) ? 'core' : 'libc++';
+  if (head.includes('::')) return /job_detail/.test(name) ? 'core' : 'other C++';
+  return 'libc, allocator, runtime';
+}
+
+/** Sections, code by origin and the 12 biggest functions (sizes raw and gzipped). */
+export function wasmBreakdown(bytes) {
+  const list = sections(bytes);
+  const result = {
+    sections: list.map((s) => ({ name: s.name, bytes: s.size, gzipBytes: gzipSync(bytes.subarray(s.start, s.start + s.size), { level: 9 }).length })),
+    origins: null,
+    biggest: null,
+  };
+  const code = list.find((s) => s.name === 'code');
+  const imports = list.find((s) => s.name === 'import');
+  if (code === undefined || !existsSync(SYMBOLS)) return result;
+  const names = new Map();
+  for (const line of readFileSync(SYMBOLS, 'utf8').split('\n')) {
+    const colon = line.indexOf(':');
+    // Emscripten writes demangled names with `\\xx` hex escapes for characters such as `(` and ` `.
+    if (colon > 0) names.set(Number(line.slice(0, colon)), line.slice(colon + 1).replace(/\\([0-9a-f]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16))));
+  }
+  const firstDefined = imports === undefined ? 0 : importedFunctions(bytes, imports);
+  let [count, at] = readLeb(bytes, code.start);
+  const bodies = [];
+  for (let i = 0; i < count; i++) {
+    const [size, start] = readLeb(bytes, at);
+    bodies.push({ index: firstDefined + i, start, size });
+    at = start + size;
+  }
+  const mangled = bodies.map((b) => names.get(b.index) ?? `function ${b.index}`);
+  const readable = demangle(mangled);
+  const groups = new Map();
+  bodies.forEach((body, i) => {
+    body.name = readable[i];
+    const key = origin(body.name);
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key).push(body);
+  });
+  result.origins = [...groups].map(([name, members]) => {
+    const joined = Buffer.concat(members.map((b) => bytes.subarray(b.start, b.start + b.size)));
+    return { name, functions: members.length, bytes: joined.length, gzipBytes: gzipSync(joined, { level: 9 }).length };
+  }).sort((a, b) => b.bytes - a.bytes);
+  result.biggest = [...bodies].sort((a, b) => b.size - a.size).slice(0, 12)
+    .map((b) => ({ name: b.name.length > 110 ? `${b.name.slice(0, 107)}...` : b.name, bytes: b.size }));
+  return result;
+}
+
+const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
+
+export function printSizeBreakdown(size) {
+  console.log(`\nproduction bundle ${kb(size.bundleGzipBytes)} min+gzip: wasm ${kb(size.wasmGzipBytes)}, ` +
+    `glue ${kb(size.glueGzipBytes)}, facade ${kb(size.facadeGzipBytes)} (each gzipped alone)`);
+  const { sections: list, origins, biggest } = size.wasm;
+  console.log(`  wasm sections (raw / gzip): ${list.filter((s) => s.bytes > 256).map((s) => `${s.name} ${kb(s.bytes)} / ${kb(s.gzipBytes)}`).join(', ')}`);
+  if (origins === null) {
+    console.log('  (no symbol map in build/wasm: code by origin not available)');
+    return;
+  }
+  console.log(`  wasm code by origin (raw / gzip alone): ${origins.map((o) => `${o.name} ${kb(o.bytes)} / ${kb(o.gzipBytes)} (${o.functions} fns)`).join(', ')}`);
+  console.log('  biggest functions (raw):');
+  for (const b of biggest) console.log(`    ${String(b.bytes).padStart(6)} ${b.name}`);
+}
