@@ -51,7 +51,7 @@ std::string MakeDocument(bool non_ascii) {
 // `doc` (valid UTF-8) with every non-ASCII character written as `\uXXXX` (UTF-16 units).
 std::string PythonEscaped(const std::string& doc) {
   std::string out;
-  char unit[8];
+  char unit[16];
   const auto append_unit = [&](unsigned u) {
     std::snprintf(unit, sizeof unit, "\\u%04x", u);
     out += unit;
