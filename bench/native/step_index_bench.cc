@@ -1,6 +1,8 @@
 // Native micro-benchmark: the step index against nlohmann::json::parse (+ summing cost_usd) on a
 // generated ~30 MB steps document (5,000 steps, every 10th with a 50 KB HTML output), in a
-// non-ASCII and an ASCII-only variant. Runs are interleaved; medians are printed.
+// non-ASCII and an ASCII-only variant, and the non-ASCII one as Python's json.dumps writes it
+// (every non-ASCII character a \uXXXX escape, emoji as surrogate pairs). Runs are interleaved;
+// medians are printed.
 //   build/<dir>/bench/native/step_index_bench [runs]
 #include <algorithm>
 #include <chrono>
@@ -46,6 +48,34 @@ std::string MakeDocument(bool non_ascii) {
   return doc;
 }
 
+// `doc` (valid UTF-8) with every non-ASCII character written as `\uXXXX` (UTF-16 units).
+std::string PythonEscaped(const std::string& doc) {
+  std::string out;
+  char unit[16];
+  const auto append_unit = [&](unsigned u) {
+    std::snprintf(unit, sizeof unit, "\\u%04x", u);
+    out += unit;
+  };
+  for (std::size_t i = 0; i < doc.size();) {
+    const auto lead = static_cast<unsigned char>(doc[i]);
+    if (lead < 0x80) {
+      out += doc[i++];
+      continue;
+    }
+    const int length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+    unsigned code_point = lead & (0x7F >> length);
+    for (int k = 1; k < length; ++k) code_point = code_point << 6 | (doc[i + k] & 0x3F);
+    i += static_cast<std::size_t>(length);
+    if (code_point < 0x10000) {
+      append_unit(code_point);
+    } else {
+      append_unit(0xD800 + ((code_point - 0x10000) >> 10));
+      append_unit(0xDC00 + ((code_point - 0x10000) & 0x3FF));
+    }
+  }
+  return out;
+}
+
 double Seconds(std::chrono::steady_clock::duration d) {
   return std::chrono::duration<double>(d).count();
 }
@@ -88,8 +118,10 @@ double Median(std::vector<double> values) {
 int main(int argc, char** argv) {
   const int runs = argc > 1 ? std::atoi(argv[1]) : 7;
   std::printf("step record: %zu bytes per step\n", job_detail::StepIndex::kStepRecordBytes);
-  for (bool non_ascii : {true, false}) {
-    const std::string doc = MakeDocument(non_ascii);
+  for (const char* kind : {"non-ASCII", "ASCII-only", "Python-escaped"}) {
+    const bool non_ascii = kind[0] != 'A';
+    const std::string doc =
+        kind[0] == 'P' ? PythonEscaped(MakeDocument(true)) : MakeDocument(non_ascii);
     const double mb = static_cast<double>(doc.size()) / 1e6;
     std::vector<double> whole, chunked, dom;
     std::string total_index, total_dom;
@@ -99,8 +131,8 @@ int main(int argc, char** argv) {
       dom.push_back(RunNlohmann(doc, &total_dom));
     }
     const double t_whole = Median(whole), t_chunked = Median(chunked), t_dom = Median(dom);
-    std::printf("%s document: %.1f MB, 5000 steps, total cost %s (nlohmann sum %s)\n",
-                non_ascii ? "non-ASCII" : "ASCII-only", mb, total_index.c_str(), total_dom.c_str());
+    std::printf("%s document: %.1f MB, 5000 steps, total cost %s (nlohmann sum %s)\n", kind, mb,
+                total_index.c_str(), total_dom.c_str());
     std::printf("  step index, one feed:     %8.2f ms  %8.0f MB/s\n", t_whole * 1e3, mb / t_whole);
     std::printf("  step index, 64 KB chunks: %8.2f ms  %8.0f MB/s\n", t_chunked * 1e3,
                 mb / t_chunked);

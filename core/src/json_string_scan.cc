@@ -1,17 +1,17 @@
-// The JSON scanner's strings: plain runs skipped 8 or 16 bytes at a time (SWAR, or SIMD where the
-// target has it), escapes and surrogate pairs checked, UTF-8 validated; resumable between any two
-// bytes.
+// The JSON scanner's strings: content skipped 64 bytes at a time by SIMD where the target has it
+// (json_string_simd.h: UTF-8, simple and `\u` escapes, surrogate pairs), else plain ASCII runs 8 or
+// 16 bytes at a time; the scalar code below settles what the fast path stops at (the closing
+// quote, errors, repairs and whatever the end of the available bytes cuts), so error offsets and
+// resumption between any two bytes are the scalar ones.
 #include <array>
 #include <cstring>
 
 #include "job_detail/detail/ascii.h"
+#include "job_detail/detail/json_string_simd.h"
 #include "job_detail/detail/utf8.h"
-#include "job_detail/detail/utf8_simd.h"
 #include "json_scanner_state.h"
 
-#if defined(__wasm_simd128__)
-#include <wasm_simd128.h>
-#elif defined(__SSE2__)
+#if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 
@@ -26,7 +26,7 @@ constexpr std::array<bool, 256> MakeStringSpecials() {
 }
 constexpr std::array<bool, 256> kStringSpecial = MakeStringSpecials();
 
-#if !defined(__wasm_simd128__) && !defined(__SSE2__)
+#if !defined(__SSE2__)
 // SWAR: a mask with the high bit set in each byte of `x` that is a string special (the lowest set
 // byte is exact; borrows can only flag bytes above a true hit, which the caller never looks at).
 inline std::uint64_t StringSpecialMask(std::uint64_t x) {
@@ -42,17 +42,10 @@ inline std::uint64_t StringSpecialMask(std::uint64_t x) {
 #endif
 
 // The position (0..15) of the first string special among the 16 bytes at `p`, or 16 when there
-// is none. With SIMD, one signed compare `< 0x20` catches both controls and bytes >= 0x80 (they
-// are negative as int8).
+// is none (for targets without the SIMD string pass). With SSE2, one signed compare `< 0x20`
+// catches both controls and bytes >= 0x80 (they are negative as int8).
 inline unsigned FirstSpecialIn16(const std::uint8_t* p) {
-#if defined(__wasm_simd128__)
-  const v128_t v = wasm_v128_load(p);
-  const v128_t special = wasm_v128_or(wasm_v128_or(wasm_i8x16_eq(v, wasm_i8x16_splat('"')),
-                                                   wasm_i8x16_eq(v, wasm_i8x16_splat('\\'))),
-                                      wasm_i8x16_lt(v, wasm_i8x16_splat(0x20)));
-  const auto mask = static_cast<unsigned>(wasm_i8x16_bitmask(special));
-  return mask == 0 ? 16 : static_cast<unsigned>(__builtin_ctz(mask));
-#elif defined(__SSE2__)
+#if defined(__SSE2__)
   const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
   const __m128i special = _mm_or_si128(
       _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
@@ -99,14 +92,12 @@ JsonEvent JsonScanner::ScanString(const std::uint8_t* data, std::size_t size) {
   const bool tolerant = rules_ == JsonTextRules::kLikeJsonParse;
   for (;;) {
     if constexpr (kHasNativeBytes16) {
-      // 16 bytes at a time through ASCII, multi-byte characters and simple escapes alike; the
-      // code below only sees what the SIMD loop leaves (the closing quote, `\u` escapes, block
-      // and chunk edges, and anything invalid, which it locates exactly).
       const StringContentRun run = SkipJsonStringContent<NativeBytes16>(p, end);
       p = run.stop;
       token_has_escapes_ = token_has_escapes_ || run.escapes;
+    } else {
+      p = SkipPlainString(p, end);
     }
-    p = SkipPlainString(p, end);
     if (p == end) return need_more(p);
     const std::uint8_t c = *p;
     if (c == '"') {

@@ -1,17 +1,11 @@
-// SIMD UTF-8 validation of string content, 16 bytes at a time: the Keiser–Lemire "lookup"
-// algorithm (Validating UTF-8 In Less Than One Instruction Per Byte, 2021), as in simdjson. Each
-// byte is checked against the one to three bytes before it with three 16-entry table lookups
-// (a byte shuffle), which is what makes 3-byte (CJK) and 4-byte (emoji) text as cheap as ASCII.
-//
-// SkipJsonStringContent walks a JSON string's content from a character boundary and returns how
-// far it is valid UTF-8 whose only specials ('"', '\\', bytes < 0x20) are complete simple escapes
-// (`\"`, `\n`, ...: passed over inside the block, without leaving the SIMD loop). It never decides
-// that bytes are invalid: it stops before a block it cannot accept, at a character boundary, and
-// the scalar scanner takes over there, so error offsets and chunk-boundary handling stay the
-// scalar ones. ASCII-only blocks skip the UTF-8 check.
+// SIMD UTF-8 validation, 16 bytes at a time: the Keiser–Lemire "lookup" algorithm (Validating
+// UTF-8 In Less Than One Instruction Per Byte, 2021), as in simdjson. Each byte is checked against
+// the one to three bytes before it with three 16-entry table lookups (a byte shuffle), which is
+// what makes 3-byte (CJK) and 4-byte (emoji) text as cheap as ASCII. The JSON string scan
+// (json_string_simd.h) runs it fused with its own classification of the same bytes.
 //
 // Backends: wasm simd128 (`-msimd128`), SSSE3 (pshufb) when the native build enables it, and a
-// portable one (plain arrays) that the tests run everywhere to check the algorithm itself.
+// portable one (plain arrays) that the tests run everywhere to check the algorithms themselves.
 #ifndef JOB_DETAIL_DETAIL_UTF8_SIMD_H_
 #define JOB_DETAIL_DETAIL_UTF8_SIMD_H_
 
@@ -113,6 +107,11 @@ struct PortableBytes16 {
     return v;
   }
   static V Zero() { return V{}; }
+  static V Splat(std::uint8_t c) {
+    V v;
+    v.fill(c);
+    return v;
+  }
   template <class F>
   static V Map(const V& a, const V& b, F f) {
     V out;
@@ -163,6 +162,11 @@ struct PortableBytes16 {
     for (int i = 0; i < 16; ++i) mask |= static_cast<unsigned>(a[i] >> 7) << i;
     return mask;
   }
+  static unsigned EqualMask(const V& a, std::uint8_t c) {
+    unsigned mask = 0;
+    for (int i = 0; i < 16; ++i) mask |= (a[i] == c ? 1u : 0u) << i;
+    return mask;
+  }
   static unsigned SpecialMask(const V& a) {
     unsigned mask = 0;
     for (int i = 0; i < 16; ++i) {
@@ -177,6 +181,7 @@ struct NativeBytes16 {
   using V = v128_t;
   static V Load(const std::uint8_t* p) { return wasm_v128_load(p); }
   static V Zero() { return wasm_i8x16_splat(0); }
+  static V Splat(std::uint8_t c) { return wasm_i8x16_splat(static_cast<std::int8_t>(c)); }
   static V And(V a, V b) { return wasm_v128_and(a, b); }
   static V Or(V a, V b) { return wasm_v128_or(a, b); }
   static V Xor(V a, V b) { return wasm_v128_xor(a, b); }
@@ -202,6 +207,10 @@ struct NativeBytes16 {
     return static_cast<unsigned>(wasm_i8x16_bitmask(wasm_i8x16_ne(a, wasm_i8x16_splat(0))));
   }
   static unsigned HighMask(V a) { return static_cast<unsigned>(wasm_i8x16_bitmask(a)); }
+  static unsigned EqualMask(V a, std::uint8_t c) {
+    return static_cast<unsigned>(
+        wasm_i8x16_bitmask(wasm_i8x16_eq(a, wasm_i8x16_splat(static_cast<std::int8_t>(c)))));
+  }
   static unsigned SpecialMask(V a) {
     const V special = wasm_v128_or(wasm_v128_or(wasm_i8x16_eq(a, wasm_i8x16_splat('"')),
                                                 wasm_i8x16_eq(a, wasm_i8x16_splat('\\'))),
@@ -215,6 +224,7 @@ struct NativeBytes16 {
   using V = __m128i;
   static V Load(const std::uint8_t* p) { return _mm_loadu_si128(reinterpret_cast<const V*>(p)); }
   static V Zero() { return _mm_setzero_si128(); }
+  static V Splat(std::uint8_t c) { return _mm_set1_epi8(static_cast<char>(c)); }
   static V And(V a, V b) { return _mm_and_si128(a, b); }
   static V Or(V a, V b) { return _mm_or_si128(a, b); }
   static V Xor(V a, V b) { return _mm_xor_si128(a, b); }
@@ -236,6 +246,10 @@ struct NativeBytes16 {
            0xFFFFu;
   }
   static unsigned HighMask(V a) { return static_cast<unsigned>(_mm_movemask_epi8(a)); }
+  static unsigned EqualMask(V a, std::uint8_t c) {
+    return static_cast<unsigned>(
+        _mm_movemask_epi8(_mm_cmpeq_epi8(a, _mm_set1_epi8(static_cast<char>(c)))));
+  }
   static unsigned SpecialMask(V a) {
     const V control = _mm_cmpeq_epi8(_mm_subs_epu8(a, _mm_set1_epi8(0x1F)), _mm_setzero_si128());
     const V special = _mm_or_si128(
@@ -259,15 +273,6 @@ inline const std::uint8_t* Utf8BoundaryBefore(const std::uint8_t* start, const s
   return q;
 }
 
-// Bytes that may follow a backslash in a two-byte escape (`\u` needs the scalar scanner).
-inline constexpr std::array<bool, 256> kSimpleEscape = [] {
-  std::array<bool, 256> table{};
-  for (const char c : {'"', '\\', '/', 'b', 'f', 'n', 'r', 't'}) {
-    table[static_cast<std::uint8_t>(c)] = true;
-  }
-  return table;
-}();
-
 // Bit i: byte i of `input` breaks UTF-8, given the 16 bytes before it (`previous`). A sequence cut
 // at the end of `input` is not an error here (the next block, or the caller, decides).
 template <class B>
@@ -285,95 +290,6 @@ unsigned Utf8ErrorMask(typename B::V input, typename B::V previous) {
       B::HighBit(B::Or(B::AtLeast(B::template Prev<2>(input, previous), 0xE0),
                        B::AtLeast(B::template Prev<3>(input, previous), 0xF0)));
   return B::NonZeroMask(B::Xor(must_continue, classes));
-}
-
-// The first special among the `width` bytes at p (bit i of `specials` marks p[i]) that is not a
-// complete simple escape inside them, or `width`; sets *escapes when it passes one.
-inline unsigned FirstStringStop(const std::uint8_t* p, std::uint64_t specials, unsigned width,
-                                bool* escapes) {
-  while (specials != 0) {
-    const auto i = static_cast<unsigned>(__builtin_ctzll(specials));
-    if (p[i] != '\\' || i + 1 == width || !kSimpleEscape[p[i + 1]]) return i;
-    *escapes = true;
-    specials &= ~(std::uint64_t{3} << i);  // the backslash and the escaped byte ('"' or '\\' too)
-  }
-  return width;
-}
-
-struct StringContentRun {
-  const std::uint8_t* stop;
-  bool escapes;  // a backslash escape was passed over
-};
-
-// From `p`, a character boundary inside a string (not inside an escape), returns a stop q >= p:
-// [p, q) is well-formed UTF-8 whose specials are all complete simple escapes, and q is a character
-// boundary outside any escape: the first other special when nothing before it is wrong, else where
-// the scalar scanner must look (fewer than 16 bytes left, an escape cut by the block's end, or
-// something wrong in the next 16 bytes).
-template <class B>
-StringContentRun SkipJsonStringContent(const std::uint8_t* p, const std::uint8_t* end) {
-  const std::uint8_t* const start = p;
-  typename B::V previous = B::Zero();  // a boundary: as if ASCII came before
-  bool previous_non_ascii = false;
-  bool escapes = false;
-  const std::uint8_t* stop = nullptr;
-  // One 16-byte block at p: true when the run stops there (at `stop`), else p moves on.
-  const auto block16 = [&]() -> bool {
-    const typename B::V input = B::Load(p);
-    const unsigned first = FirstStringStop(p, B::SpecialMask(input), 16, &escapes);
-    const unsigned non_ascii = B::HighMask(input);
-    if (non_ascii != 0 || previous_non_ascii) {
-      unsigned errors = Utf8ErrorMask<B>(input, previous);
-      // Only up to the stop matters; an error at the stop itself means a cut sequence.
-      if (first < 16) errors &= (2u << first) - 1;
-      if (errors != 0) {
-        stop = Utf8BoundaryBefore(start, p);
-        return true;
-      }
-    }
-    if (first < 16) {
-      stop = p + first;
-      return true;
-    }
-    previous = input;
-    previous_non_ascii = non_ascii != 0;
-    p += 16;
-    return false;
-  };
-  // Most strings (member names, short values) end within 16 bytes: one block before going wide.
-  if (end - p >= 16 && block16()) return {stop, escapes};
-  // 64 bytes at a time while they are there: one pass of mask building, then the escapes as bits.
-  while (end - p >= 64) {
-    typename B::V input[4];
-    std::uint64_t specials = 0;
-    std::uint64_t non_ascii = 0;
-    for (int k = 0; k < 4; ++k) {
-      input[k] = B::Load(p + 16 * k);
-      specials |= static_cast<std::uint64_t>(B::SpecialMask(input[k])) << (16 * k);
-      non_ascii |= static_cast<std::uint64_t>(B::HighMask(input[k])) << (16 * k);
-    }
-    const unsigned first = FirstStringStop(p, specials, 64, &escapes);
-    if (non_ascii != 0 || previous_non_ascii) {
-      // All four blocks, without branching per block; only errors up to the stop count (an
-      // error at the stop itself means a cut sequence).
-      std::uint64_t errors = Utf8ErrorMask<B>(input[0], previous);
-      errors |= static_cast<std::uint64_t>(Utf8ErrorMask<B>(input[1], input[0])) << 16;
-      errors |= static_cast<std::uint64_t>(Utf8ErrorMask<B>(input[2], input[1])) << 32;
-      errors |= static_cast<std::uint64_t>(Utf8ErrorMask<B>(input[3], input[2])) << 48;
-      if (first < 64) errors &= (std::uint64_t{2} << first) - 1;
-      // Back to the window's start: an escape may straddle the 16-byte blocks inside it, never
-      // the window's edge (one cut at byte 63 ends the loop).
-      if (errors != 0) return {Utf8BoundaryBefore(start, p), escapes};
-      previous_non_ascii = (non_ascii >> 48) != 0;
-    }
-    previous = input[3];
-    if (first < 64) return {p + first, escapes};
-    p += 64;
-  }
-  while (end - p >= 16) {
-    if (block16()) return {stop, escapes};
-  }
-  return {Utf8BoundaryBefore(start, p), escapes};
 }
 
 }  // namespace job_detail::detail
