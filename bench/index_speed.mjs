@@ -15,29 +15,10 @@ import { baselineIndex, checkBaseline, checkWasm, wasmIndexChunked } from './wor
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** `value` serialized as Python's `json.dumps(value)` does with its defaults (ensure_ascii). */
-export function pythonJsonDumps(value) {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return `[${value.map(pythonJsonDumps).join(', ')}]`;
-  switch (typeof value) {
-    case 'string':
-      // JSON.stringify escapes what json.dumps escapes below U+0080 (and lone surrogates);
-      // ensure_ascii then writes every other UTF-16 unit as a lowercase \u escape, DEL included.
-      return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-    case 'object':
-      return `{${Object.entries(value).map(([k, v]) => `${pythonJsonDumps(k)}: ${pythonJsonDumps(v)}`).join(', ')}}`;
-    default:
-      return JSON.stringify(value);
-  }
-}
-
 function documents(only) {
   const nonAscii = generateStepsDocument({ nonAscii: true });
   const ascii = generateStepsDocument({ nonAscii: false });
-  const python = {
-    ...nonAscii,
-    bytes: new TextEncoder().encode(pythonJsonDumps(JSON.parse(new TextDecoder().decode(nonAscii.bytes)))),
-  };
+  const python = generateStepsDocument({ nonAscii: true, pythonDumps: true });
   const all = { ascii, 'non-ascii': nonAscii, python };
   return Object.entries(all).filter(([name]) => !only || name === only);
 }
