@@ -23,6 +23,7 @@
 
 #include "job_detail/cost.h"
 #include "job_detail/detail/json_scanner.h"
+#include "job_detail/detail/json_string_simd.h"
 #include "job_detail/detail/utf8_simd.h"
 #include "job_detail/step_index.h"
 

@@ -200,12 +200,20 @@ std::vector<std::uint32_t> OutputMatchOffsets(std::string_view step_json,
   return offsets;
 }
 
-S3RowCache::Entry& S3RowCache::At(const StepIndex& index, std::size_t slot) {
+void S3RowCache::Prepare(const StepIndex& index) {
   if (index.serial() != serial_) {
     serial_ = index.serial();
     entries_.clear();
   }
-  if (slot >= entries_.size()) entries_.resize(std::max(index.count(), slot + 1));
+  // A streaming document grows between passes: the entries move here, never during a pass.
+  if (entries_.size() < index.count()) entries_.resize(index.count());
+}
+
+S3RowCache::Entry& S3RowCache::At(const StepIndex& index, std::size_t slot) {
+  if (index.serial() != serial_ || slot >= entries_.size()) {
+    Prepare(index);
+    if (slot >= entries_.size()) entries_.resize(slot + 1);
+  }
   Entry& entry = entries_[slot];
   const std::uint64_t offset = index.StepOffset(slot);
   if (entry.offset != offset) {

@@ -46,6 +46,7 @@ std::vector<QueryRow> ReadRows(const Session& session, ExplorerRows& rows, bool 
   const MergedList* list = session.merged();
   if (list == nullptr) return out;
   const StepIndex* index = session.merged_steps_index();
+  if (index != nullptr) rows.s3.Prepare(*index);  // `out` points into the entries
   out.reserve(list->entries.size());
   for (std::size_t i = 0; i < list->entries.size(); ++i) {
     const MergedEntry& entry = list->entries[i];
@@ -249,6 +250,7 @@ bool StepExplorer::Advance(const Session& session, std::size_t byte_budget) {
   const StepIndex* index = session.merged_steps_index();
   if (list == nullptr || index == nullptr) return true;
   const bool has_text = !rows_->needle.empty();
+  rows_->s3.Prepare(*index);
   std::size_t read = 0;
   for (std::size_t i = 0; i < list->entries.size(); ++i) {
     const MergedEntry& entry = list->entries[i];

@@ -67,8 +67,11 @@ class S3RowCache {
     std::optional<RowFacts> facts;
   };
 
-  // The entry of step `slot` of `index`, emptied when it held another document's or another
-  // step's results.
+  // Makes room for every step of `index` (forgetting another document's entries). Call it before
+  // a pass that keeps references to entries: At() then never moves them.
+  void Prepare(const StepIndex& index);
+  // The entry of step `slot` of `index` (slot < count()), emptied when it held another step's
+  // results.
   Entry& At(const StepIndex& index, std::size_t slot);
   // Forgets every search result (the text changed); facts stay.
   void ForgetSearches();
