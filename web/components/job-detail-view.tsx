@@ -66,7 +66,12 @@ export function JobDetailView({ jobId, view }: { jobId: string; view: DetailView
             stepsState === 'loading' && view.steps && <PendingNote steps={view.steps} expectedCount={expected} />
           )}
           {view.steps && <RepairNote steps={view.steps} />}
-          <StepList view={view} count={view.steps?.count ?? 0} streaming={view.progress !== null} />
+          <StepList
+            view={view}
+            count={view.steps?.count ?? 0}
+            streaming={view.progress !== null}
+            settled={view.steps !== null && stepsState !== 'loading' && view.progress === null}
+          />
         </>
       )}
     </main>

@@ -167,7 +167,8 @@ export function StepOutputView({ step, facts, label }: { step: unknown; facts: O
       {showRendered ? (
         <RenderedOutput html={output.text} label={label} />
       ) : (
-        <pre className={styles.source} data-testid="step-output-source">
+        // Focusable and named: a scrolling box keyboard users can scroll.
+        <pre className={styles.source} data-testid="step-output-source" tabIndex={0} role="region" aria-label={`Source of ${label}`}>
           {output.text}
         </pre>
       )}
