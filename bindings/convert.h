@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 #include "job_detail/cost.h"
 #include "job_detail/error.h"
@@ -39,6 +40,20 @@ template <class T>
 inline constexpr bool kIsOptional = false;
 template <class T>
 inline constexpr bool kIsOptional<std::optional<T>> = true;
+template <class T>
+inline constexpr bool kIsVector = false;
+template <class T>
+inline constexpr bool kIsVector<std::vector<T>> = true;
+
+// Numbers in bulk as a typed array of their own (a copy: the core's memory may move).
+inline emscripten::val TypedArrayToJs(const std::vector<std::uint32_t>& values) {
+  return emscripten::val::global("Uint32Array")
+      .new_(emscripten::typed_memory_view(values.size(), values.data()));
+}
+inline emscripten::val TypedArrayToJs(const std::vector<double>& values) {
+  return emscripten::val::global("Float64Array")
+      .new_(emscripten::typed_memory_view(values.size(), values.data()));
+}
 
 // Value types with a text form of their own.
 inline emscripten::val ValueToJs(const StepKey& key) {
@@ -55,14 +70,18 @@ inline emscripten::val ValueToJs(const Cost& cost) {
   return out;
 }
 
-// bool → boolean; integers → number (counts and byte offsets stay far below 2^53); enums → their
-// wire name; strings → string; optional → null when empty; described structs → objects by their
-// field table; Cost and StepKey by their own text forms.
+// bool → boolean; integers and doubles → number; vectors → arrays (numbers: a typed array) (counts
+// and byte offsets stay far below 2^53); enums → their wire name; strings → string; optional → null
+// when empty; described structs → objects by their field table; Cost and StepKey by their own text
+// forms.
+template <class T>
+emscripten::val ToJs(const T& value);
+
 template <class T>
 emscripten::val ToJs(const T& value) {
   if constexpr (std::is_same_v<T, bool>) {
     return emscripten::val(value);
-  } else if constexpr (std::is_integral_v<T>) {
+  } else if constexpr (std::is_integral_v<T> || std::is_floating_point_v<T>) {
     return emscripten::val(static_cast<double>(value));
   } else if constexpr (std::is_enum_v<T>) {
     return emscripten::val(std::string(NameOf(value)));
@@ -70,6 +89,14 @@ emscripten::val ToJs(const T& value) {
     return emscripten::val(std::string(value));
   } else if constexpr (kIsOptional<T>) {
     return value ? ToJs(*value) : emscripten::val::null();
+  } else if constexpr (kIsVector<T>) {
+    if constexpr (std::is_arithmetic_v<typename T::value_type>) {
+      return TypedArrayToJs(value);
+    } else {
+      emscripten::val out = emscripten::val::array();
+      for (const auto& item : value) out.call<void>("push", ToJs(item));
+      return out;
+    }
   } else if constexpr (HasFieldTable<T>) {
     emscripten::val out = emscripten::val::object();
     ForEachField(value, [&](std::string_view name, const auto& member) {

@@ -15,6 +15,7 @@
 #include "job_detail/session.h"
 #include "job_detail/session_snapshot.h"
 #include "job_detail/status_phase.h"
+#include "job_detail/step_query.h"
 #include "job_detail/step_row.h"
 
 namespace job_detail::bindings {
@@ -50,6 +51,14 @@ val Schema() {
   AddStruct<SessionSnapshot>(structs, "SessionSnapshot");
   AddStruct<Error>(structs, "ErrorInfo");
   AddStruct<DocumentCacheStats>(structs, "DocumentCacheStats");
+  AddStruct<ExplorerView>(structs, "ExplorerView");
+  AddStruct<ExplorerFacets>(structs, "ExplorerFacets");
+  AddStruct<FacetCount>(structs, "FacetCount");
+  AddStruct<ExplorerTotals>(structs, "ExplorerTotals");
+  AddStruct<ExplorerBreakdown>(structs, "ExplorerBreakdown");
+  AddStruct<BreakdownRow>(structs, "BreakdownRow");
+  AddStruct<StepMatch>(structs, "StepMatch");
+  AddStruct<StepTimeline>(structs, "StepTimeline");
   val enums = val::object();
   AddEnum<ErrorCode>(enums, "ErrorCode");
   AddEnum<SessionStatus>(enums, "SessionStatus");
@@ -57,6 +66,9 @@ val Schema() {
   AddEnum<StepOrigin>(enums, "StepOrigin");
   AddEnum<CostKind>(enums, "CostKind");
   AddEnum<StatusPhase>(enums, "StatusPhase");
+  AddEnum<StepSortKey>(enums, "StepSortKey");
+  AddEnum<SortDirection>(enums, "SortDirection");
+  AddEnum<SearchField>(enums, "SearchField");
   val out = val::object();
   out.set("structs", structs);
   out.set("enums", enums);

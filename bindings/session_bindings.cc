@@ -17,6 +17,8 @@
 #include "job_detail/session.h"
 #include "job_detail/session_effect.h"
 #include "job_detail/session_snapshot.h"
+#include "job_detail/step_explorer.h"
+#include "job_detail/step_query.h"
 #include "step_convert.h"
 #include "transfer_buffer.h"
 
@@ -65,6 +67,34 @@ SessionConfig ConfigFromJs(const val& js) {
   ReadStrings(js, "terminalStatuses", &config.statuses.terminal);
   ReadStrings(js, "runningStatuses", &config.statuses.running);
   return config;
+}
+
+template <class E>
+void ReadNames(const val& object, const char* name, std::vector<E>* out) {
+  std::vector<std::string> names;
+  ReadStrings(object, name, &names);
+  for (const std::string& each : names) {
+    if (const auto value = FromName<E>(each)) out->push_back(*value);
+  }
+}
+
+// {text, status: string[], model: string[], origin: string[], costKind: string[], sort,
+//  direction}: the facade checked the names.
+StepQuery QueryFromJs(const val& js) {
+  StepQuery query;
+  if (js["text"].isString()) query.text = js["text"].as<std::string>();
+  ReadStrings(js, "status", &query.status);
+  ReadStrings(js, "model", &query.model);
+  ReadNames(js, "origin", &query.origin);
+  ReadNames(js, "costKind", &query.cost_kind);
+  if (js["sort"].isString()) {
+    query.sort = FromName<StepSortKey>(js["sort"].as<std::string>()).value_or(StepSortKey::kStep);
+  }
+  if (js["direction"].isString()) {
+    query.direction =
+        FromName<SortDirection>(js["direction"].as<std::string>()).value_or(SortDirection::kAsc);
+  }
+  return query;
 }
 
 // `headers`: [[name, value], ...] as `[...response.headers]` gives them.
@@ -232,8 +262,31 @@ class JsSession {
     return out;
   }
 
+  // The step explorer (step_explorer.h) over this session's shown list.
+  void SetQuery(const val& query) { explorer_.SetQuery(QueryFromJs(query)); }
+  bool AdvanceSearch(double byte_budget) {
+    return explorer_.Advance(session_, IntegerFromJs<std::size_t>(byte_budget));
+  }
+  val View() { return ToJs(explorer_.View(session_)); }
+  val Match(std::size_t i) const { return ToJs(explorer_.Match(session_, i)); }
+  val OutputMatches(std::size_t i) const { return ToJs(explorer_.OutputMatches(session_, i)); }
+  val Timeline() { return ToJs(explorer_.Timeline(session_)); }
+  // The shown complete document's bytes (a copy), or null.
+  val StepsDocument() const {
+    const StepIndex* index = session_.shown_document();
+    if (index == nullptr) return val::null();
+    val out = val::global("Uint8Array").new_(static_cast<double>(index->bytes_fed()));
+    double at = 0;
+    for (const auto part : index->DocumentParts()) {
+      out.call<void>("set", val(emscripten::typed_memory_view(part.size(), part.data())), at);
+      at += static_cast<double>(part.size());
+    }
+    return out;
+  }
+
  private:
   Session session_;
+  StepExplorer explorer_;
 };
 
 }  // namespace
@@ -267,7 +320,14 @@ EMSCRIPTEN_BINDINGS(job_detail_session) {
       .function("snapshot", &JsSession::Snapshot)
       .function("jobJson", &JsSession::JobJson)
       .function("row", &JsSession::Row)
-      .function("stepText", &JsSession::StepText);
+      .function("stepText", &JsSession::StepText)
+      .function("setQuery", &JsSession::SetQuery)
+      .function("advanceSearch", &JsSession::AdvanceSearch)
+      .function("explorerView", &JsSession::View)
+      .function("stepMatch", &JsSession::Match)
+      .function("outputMatches", &JsSession::OutputMatches)
+      .function("timeline", &JsSession::Timeline)
+      .function("stepsDocument", &JsSession::StepsDocument);
 }
 
 }  // namespace job_detail::bindings

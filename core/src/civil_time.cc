@@ -163,6 +163,44 @@ std::optional<std::int64_t> ParseIsoExtendedUtc(std::string_view text) {
   return *base + millis;
 }
 
+std::optional<std::int64_t> ParseIso8601Timestamp(std::string_view text) {
+  Cursor in(TrimAscii(text, kSpaceTab));
+  unsigned year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  if (!in.Digits(4, &year) || !in.Literal("-") || !in.Digits(2, &month) || !in.Literal("-") ||
+      !in.Digits(2, &day) || !(in.Literal("T") || in.Literal("t") || in.Literal(" ")) ||
+      !in.Clock(&hour, &minute, &second)) {
+    return std::nullopt;
+  }
+  // Any number of fraction digits; the first three are the milliseconds.
+  unsigned millis = 0;
+  if (in.Literal(".") || in.Literal(",")) {
+    unsigned digit = 0;
+    std::size_t count = 0;
+    while (in.Digits(1, &digit)) {
+      if (count < 3) millis = millis * 10 + digit;
+      ++count;
+    }
+    if (count == 0) return std::nullopt;
+    for (; count < 3; ++count) millis *= 10;
+  }
+  std::int64_t offset_minutes = 0;
+  // No zone reads as UTC: what Python's naive utcnow().isoformat() means.
+  const bool utc = in.Literal("Z") || in.Literal("z") || in.AtEnd();
+  if (!utc) {
+    const bool plus = in.Literal("+");
+    if (!plus && !in.Literal("-")) return std::nullopt;
+    unsigned zone_hours = 0, zone_minutes = 0;
+    if (!in.Digits(2, &zone_hours)) return std::nullopt;
+    in.Literal(":");
+    if (!in.Digits(2, &zone_minutes) || zone_hours > 23 || zone_minutes > 59) return std::nullopt;
+    offset_minutes = (plus ? 1 : -1) * static_cast<std::int64_t>(zone_hours * 60 + zone_minutes);
+  }
+  if (!in.AtEnd()) return std::nullopt;
+  const auto base = CivilToEpochMs(year, month, day, hour, minute, second);
+  if (!base) return std::nullopt;
+  return *base + millis - offset_minutes * 60'000;
+}
+
 std::optional<std::int64_t> ParseHttpDate(std::string_view text) {
   text = TrimAscii(text, kSpaceTab);
   if (auto ms = ParseImfFixdate(text)) return ms;

@@ -78,4 +78,15 @@ DocumentView DocumentBuffer::ViewOf(std::size_t offset) const {
   return {segment.bytes.get(), segment.base};
 }
 
+std::vector<std::span<const std::uint8_t>> DocumentBuffer::Parts() const {
+  std::vector<std::span<const std::uint8_t>> parts;
+  parts.reserve(sealed_.size() + 1);
+  for (std::size_t i = 0; i < sealed_.size(); ++i) {
+    const std::size_t next = i + 1 < sealed_.size() ? sealed_[i + 1].base : base_;
+    parts.emplace_back(sealed_[i].bytes.get(), next - sealed_[i].base);
+  }
+  if (used() > 0) parts.push_back(CurrentBytes());
+  return parts;
+}
+
 }  // namespace job_detail::detail

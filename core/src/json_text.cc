@@ -103,6 +103,22 @@ std::string_view TrimJsonWhitespace(std::string_view text) {
   return text;
 }
 
+bool AppendJsonEscape(std::string_view text, std::size_t& at, std::string& out, bool* repaired) {
+  if (at + 1 >= text.size()) return false;
+  if (text[at + 1] == 'u') {
+    ++at;
+    const auto code_point = UnicodeEscape(text, at, repaired);
+    if (!code_point) return false;
+    AppendUtf8(*code_point, out);
+    return true;
+  }
+  const auto simple = SimpleEscape(text[at + 1]);
+  if (!simple) return false;
+  out.push_back(*simple);
+  at += 2;
+  return true;
+}
+
 std::optional<std::string> DecodeJsonString(std::string_view quoted, bool* repaired) {
   bool repaired_here = false;
   if (repaired == nullptr) repaired = &repaired_here;
@@ -128,18 +144,7 @@ std::optional<std::string> DecodeJsonString(std::string_view quoted, bool* repai
       ++at;
       continue;
     }
-    if (at + 1 >= quoted.size()) return std::nullopt;
-    if (quoted[at + 1] == 'u') {
-      ++at;
-      const auto code_point = UnicodeEscape(quoted, at, repaired);
-      if (!code_point) return std::nullopt;
-      AppendUtf8(*code_point, out);
-      continue;
-    }
-    const auto simple = SimpleEscape(quoted[at + 1]);
-    if (!simple) return std::nullopt;
-    out.push_back(*simple);
-    at += 2;
+    if (!AppendJsonEscape(quoted, at, out, repaired)) return std::nullopt;
   }
   return std::nullopt;  // no closing quote
 }

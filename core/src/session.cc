@@ -403,6 +403,12 @@ const MergedList* Session::merged() const {
   return current ? detail::ShownMergedList(*current) : nullptr;
 }
 
+const StepIndex* Session::shown_document() const {
+  const MergedList* list = merged();
+  if (list == nullptr || list->source != StepsSource::kS3 || !list->complete) return nullptr;
+  return steps_index();
+}
+
 const Job* Session::job() const {
   const auto& current = state_->current;
   return current ? current->job.get() : nullptr;

@@ -3,6 +3,7 @@
 #include "job_detail/step_index.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <utility>
 
@@ -26,6 +27,10 @@ namespace {
 // Spans are 32-bit: the document may not reach 4 GiB.
 constexpr std::uint64_t kMaxDocumentBytes = 0xFFFFFFFFu;
 
+// The last serial handed out. The only state the core shares across objects: a counter, so that
+// results cached per document can never mistake a new document for one that was freed.
+std::atomic<std::uint64_t> last_serial{0};
+
 Error OutOfRange() {
   return Error{ErrorCode::kInvalidArgument, std::nullopt, "step index out of range"};
 }
@@ -39,7 +44,8 @@ StepIndex::StepIndex(StepIndexOptions options)
       scanner_(std::make_unique<detail::JsonScanner>(
           options.max_depth,
           options.strict ? detail::JsonTextRules::kStrict : detail::JsonTextRules::kLikeJsonParse)),
-      tracker_(std::make_unique<detail::StepShapeTracker>(options.max_steps)) {}
+      tracker_(std::make_unique<detail::StepShapeTracker>(options.max_steps)),
+      serial_(last_serial.fetch_add(1, std::memory_order_relaxed) + 1) {}
 StepIndex::~StepIndex() = default;
 StepIndex::StepIndex(StepIndex&&) noexcept = default;
 StepIndex& StepIndex::operator=(StepIndex&&) noexcept = default;
@@ -136,6 +142,14 @@ std::string_view StepIndex::StepJsonText(std::size_t i) const {
   if (i >= count()) return {};
   const TextSpan span = tracker_->records[i].span;
   return detail::TextOf(buffer_->ViewOf(span.offset), span);
+}
+
+std::uint64_t StepIndex::StepOffset(std::size_t i) const {
+  return i < count() ? tracker_->records[i].span.offset : 0;
+}
+
+std::vector<std::span<const std::uint8_t>> StepIndex::DocumentParts() const {
+  return buffer_->Parts();
 }
 
 Result<StepRow> StepIndex::Summary(std::size_t i) const {

@@ -5,7 +5,10 @@ import type {
   CostTotals,
   DocumentCacheStats,
   ErrorInfo,
+  ExplorerView,
   JobInfo,
+  StepMatch,
+  StepTimeline,
   ShownRow,
   ParseJobResult,
   SnapshotError,
@@ -166,4 +169,26 @@ export interface RawSession extends RawHandle {
   row(i: number): RawResult<ShownRow>;
   /** The full JSON text of step `i` of the shown list, whichever list it comes from. */
   stepText(i: number): RawResult<Uint8Array>;
+  /** The explorer's query (the facade checked it). */
+  setQuery(query: RawStepQuery): void;
+  /** Searches about `byteBudget` bytes of step text more; true when every row is searched. */
+  advanceSearch(byteBudget: number): boolean;
+  explorerView(): RawExplorerView;
+  stepMatch(i: number): StepMatch | null;
+  outputMatches(i: number): Uint32Array;
+  timeline(): StepTimeline;
+  stepsDocument(): Uint8Array | null;
 }
+
+export interface RawStepQuery {
+  text: string;
+  status: string[];
+  model: string[];
+  origin: string[];
+  costKind: string[];
+  sort: string;
+  direction: string;
+}
+
+/** ExplorerView as the core sends it: rows as a typed array, no query. */
+export type RawExplorerView = Omit<ExplorerView, 'query' | 'rows'> & { rows: Uint32Array };

@@ -2,7 +2,7 @@
 // rebuilt only when either changed (so `getSnapshot()` returns the same object until then).
 import type { RawSnapshot } from './job_detail_wasm.mjs';
 import { fieldsOf } from './types.js';
-import type { JobDetailSnapshot, JobDocument } from './types.js';
+import type { ExplorerView, JobDetailSnapshot, JobDocument } from './types.js';
 
 /** The session's snapshot fields (C++ `SessionSnapshot`), checked against the module's schema. */
 export const RAW_SNAPSHOT_FIELDS = fieldsOf<RawSnapshot>()([
@@ -31,9 +31,15 @@ export const idleSnapshot: JobDetailSnapshot = Object.freeze({
   error: null,
   isPending: true,
   isFetching: false,
+  explorer: null,
 });
 
-export function buildSnapshot(raw: RawSnapshot, jobId: string | null, job: JobDocument | null): JobDetailSnapshot {
+export function buildSnapshot(
+  raw: RawSnapshot,
+  jobId: string | null,
+  job: JobDocument | null,
+  explorer: ExplorerView | null,
+): JobDetailSnapshot {
   return Object.freeze({
     status: raw.status,
     jobId,
@@ -47,5 +53,6 @@ export function buildSnapshot(raw: RawSnapshot, jobId: string | null, job: JobDo
     error: raw.error === null ? null : Object.freeze(raw.error),
     isPending: job === null && raw.status !== 'error',
     isFetching: raw.fetching,
+    explorer,
   });
 }

@@ -12,7 +12,11 @@ import type {
   JobDocument,
   JsonValue,
   ShownRow,
+  ExplorerView,
   SnapshotError,
+  StepMatch,
+  StepQuery,
+  StepTimeline,
   StepsInfo,
   StepsProgress,
 } from './types.js';
@@ -48,6 +52,18 @@ export interface JobDetailResult {
   summary: (i: number) => ShownRow;
   /** Step `i` in full, HTML output untruncated. */
   step: (i: number) => JsonValue;
+  /** The step explorer's view (`snapshot.explorer`): null while no query is set. */
+  explorer: ExplorerView | null;
+  /** Sets the explorer's query (kept across jobs and a recreated client); null clears it. */
+  setQuery: (query: Partial<StepQuery> | null) => void;
+  /** The query text's first match in row `i`, or null. */
+  match: (i: number) => StepMatch | null;
+  /** UTF-16 offsets of the query text's matches in step `i`'s output. */
+  outputMatches: (i: number) => number[];
+  /** Start and end of every shown row. */
+  timeline: () => StepTimeline;
+  /** The complete S3 steps document as downloaded, or null. */
+  stepsDocument: () => Uint8Array | null;
   snapshot: JobDetailSnapshot;
 }
 
@@ -84,6 +100,12 @@ export function toJobDetailResult(snapshot: JobDetailSnapshot, store: JobDetailS
     progress: snapshot.progress,
     summary: store.summary,
     step: store.step,
+    explorer: snapshot.explorer,
+    setQuery: store.setQuery,
+    match: store.match,
+    outputMatches: store.outputMatches,
+    timeline: store.timeline,
+    stepsDocument: store.stepsDocument,
     snapshot,
   };
 }
@@ -101,6 +123,7 @@ export class JobDetailStore {
   #result: JobDetailResult;
   readonly #serverResult: JobDetailResult;
   #jobId: string | null = null;
+  #query: Partial<StepQuery> | null = null;
   #attached = false;
   #generation = 0;
   #unsubscribe: (() => void) | null = null;
@@ -148,6 +171,7 @@ export class JobDetailStore {
       const client = jd.createJobDetailClient(clientOptions(this.#options));
       this.#client = client;
       this.#unsubscribe = client.subscribe(() => this.#update(client.getSnapshot()));
+      if (this.#query !== null) client.setQuery(this.#query);
       if (this.#jobId !== null) client.load(this.#jobId);
     } catch (error) {
       if (generation !== this.#generation) return;
@@ -203,6 +227,22 @@ export class JobDetailStore {
     if (this.#client === null) throw notReady();
     return this.#client.step(i);
   };
+
+  setQuery = (query: Partial<StepQuery> | null): void => {
+    this.#client?.setQuery(query);  // a bad query throws here, before it is kept
+    this.#query = query;
+  };
+
+  match = (i: number): StepMatch | null => this.#client?.match(i) ?? null;
+
+  outputMatches = (i: number): number[] => this.#client?.outputMatches(i) ?? [];
+
+  timeline = (): StepTimeline => {
+    if (this.#client === null) throw notReady();
+    return this.#client.timeline();
+  };
+
+  stepsDocument = (): Uint8Array | null => this.#client?.stepsDocument() ?? null;
 
   /** Disposes the client; the last snapshot stays readable. */
   detach(): void {

@@ -360,6 +360,114 @@ export interface JobDetailSnapshot {
   readonly isPending: boolean;
   /** A request is in flight. */
   readonly isFetching: boolean;
+  /** The step explorer's view of the shown list, or null while no query is set (`setQuery`). */
+  readonly explorer: ExplorerView | null;
+}
+
+/** How the explorer orders rows: `step` keeps the list's order. */
+export type StepSortKey = 'step' | 'cost' | 'duration' | 'tokens' | 'startedAt';
+export type SortDirection = 'asc' | 'desc';
+/** A row's `cost_usd` kind, as a facet. */
+export type CostFacet = CostResult['kind'];
+
+/**
+ * What the step explorer selects. Facets: an empty list allows every value; `''` in `status` or
+ * `model` stands for a step without one.
+ */
+export interface StepQuery {
+  /**
+   * Matched in the decoded text (escapes resolved) of every string inside each step's name
+   * (`step_name`, `name`), `model`, input (`input`, `inputs`, `prompt`, `messages`) and `output`;
+   * never across two strings. ASCII letters match whatever their case, other characters exactly.
+   * `''`: no text condition.
+   */
+  text: string;
+  status: readonly string[];
+  model: readonly string[];
+  origin: readonly ShownRow['origin'][];
+  costKind: readonly CostFacet[];
+  /** Rows without the value (no or invalid cost, no duration, ...) come last either way. */
+  sort: StepSortKey;
+  direction: SortDirection;
+}
+
+/** A facet value and how many rows would match with it: rows passing the text and the other facets. */
+export interface FacetCount {
+  value: string;
+  count: number;
+}
+
+export interface ExplorerFacets {
+  status: FacetCount[];
+  model: FacetCount[];
+  origin: FacetCount[];
+  costKind: FacetCount[];
+}
+
+/** Exact totals of the matching rows. */
+export interface ExplorerTotals {
+  steps: number;
+  /** Canonical decimal. */
+  costUsd: string;
+  costDisplay: string;
+  noCost: number;
+  invalidCost: number;
+  inputTokens: number;
+  outputTokens: number;
+  totalTokens: number;
+  /** Over the rows whose duration is known. */
+  durationMs: number;
+}
+
+/** One model's or status's part of the matching rows (ordered by cost, then steps). */
+export interface BreakdownRow {
+  value: string;
+  steps: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: string;
+  costDisplay: string;
+  /** Of the matching rows' cost, 0..1. */
+  share: number;
+}
+
+export interface ExplorerBreakdown {
+  byModel: BreakdownRow[];
+  byStatus: BreakdownRow[];
+}
+
+export interface ExplorerView {
+  query: StepQuery;
+  /** The text search has not covered every row yet: the matches grow as it goes on. */
+  searching: boolean;
+  /** Rows in the shown list. */
+  total: number;
+  matched: number;
+  /** Shown-list indices (for `summary(i)` / `step(i)`) of the matching rows, in the query's order. */
+  rows: readonly number[];
+  facets: ExplorerFacets;
+  totals: ExplorerTotals;
+  breakdown: ExplorerBreakdown;
+}
+
+/** The query text's first match in a step. */
+export interface StepMatch {
+  /** Matches in the whole step. */
+  count: number;
+  field: 'name' | 'model' | 'input' | 'output';
+  /** About 40 characters either side of the first match, decoded. */
+  snippet: string;
+  /** UTF-16 offsets of the match in `snippet`. */
+  matchStart: number;
+  matchEnd: number;
+}
+
+/** Each shown row's start and end in ms from the earliest start (NaN: unknown); in list order. */
+export interface StepTimeline {
+  /** Epoch ms of the earliest start; NaN when no row has one. */
+  originMs: number;
+  startMs: Float64Array;
+  endMs: Float64Array;
 }
 
 /** A row of the shown (merged) list: the step's fields and which list it came from. */
@@ -481,6 +589,23 @@ export interface JobDetailClient {
   summary(i: number): ShownRow;
   /** Step `i` of the shown list in full (HTML output untruncated). */
   step(i: number): JsonValue;
+  /**
+   * Sets the explorer's query (null: none; the snapshot's `explorer` is then null). The text
+   * search runs in slices between tasks and follows the list while it streams; each step of it
+   * publishes a snapshot whose `explorer` holds the rows found so far.
+   */
+  setQuery(query: Partial<StepQuery> | null): void;
+  /** The query text's first match in row `i`, or null (no text, no match). */
+  match(i: number): StepMatch | null;
+  /** UTF-16 offsets of every match of the query text in step `i`'s `output` string. */
+  outputMatches(i: number): number[];
+  /** Start and end of every shown row, for a waterfall. */
+  timeline(): StepTimeline;
+  /**
+   * A copy of the complete S3 steps document the list is shown from, as downloaded (no refetch);
+   * null while it downloads or when the list is not from S3.
+   */
+  stepsDocument(): Uint8Array | null;
   /** Stops everything and releases the wasm memory. Idempotent. */
   dispose(): void;
   [Symbol.dispose](): void;
@@ -506,6 +631,9 @@ export function valuesOf<U extends string>() {
   ): N => names;
 }
 
+/** Every sort key, in the core's order. */
+export const STEP_SORT_KEYS = valuesOf<StepSortKey>()(['step', 'cost', 'duration', 'tokens', 'startedAt']);
+
 const STEP_ROW_FIELDS = fieldsOf<StepRow>()([
   'index', 'isObject', 'problem', 'begin', 'end', 'key', 'stepNumber', 'name', 'status', 'statusPhase', 'startedAt',
   'completedAt', 'durationMs', 'model', 'inputTokens', 'outputTokens', 'totalTokens', 'cost', 'outputChars',
@@ -530,6 +658,21 @@ export const SCHEMA = {
     StepsProgress: fieldsOf<StepsProgress>()(['bytes', 'total', 'steps']),
     SnapshotError: fieldsOf<SnapshotError>()(['code', 'message']),
     ErrorInfo: fieldsOf<ErrorInfo>()(['code', 'offset', 'message']),
+    ExplorerView: fieldsOf<Omit<ExplorerView, 'query'>>()([
+      'searching', 'total', 'matched', 'rows', 'facets', 'totals', 'breakdown',
+    ]),
+    ExplorerFacets: fieldsOf<ExplorerFacets>()(['status', 'model', 'origin', 'costKind']),
+    FacetCount: fieldsOf<FacetCount>()(['value', 'count']),
+    ExplorerTotals: fieldsOf<ExplorerTotals>()([
+      'steps', 'costUsd', 'costDisplay', 'noCost', 'invalidCost', 'inputTokens', 'outputTokens', 'totalTokens',
+      'durationMs',
+    ]),
+    ExplorerBreakdown: fieldsOf<ExplorerBreakdown>()(['byModel', 'byStatus']),
+    BreakdownRow: fieldsOf<BreakdownRow>()([
+      'value', 'steps', 'inputTokens', 'outputTokens', 'costUsd', 'costDisplay', 'share',
+    ]),
+    StepMatch: fieldsOf<StepMatch>()(['count', 'field', 'snippet', 'matchStart', 'matchEnd']),
+    StepTimeline: fieldsOf<StepTimeline>()(['originMs', 'startMs', 'endMs']),
   },
   enums: {
     ErrorCode: ERROR_CODES,
@@ -538,5 +681,8 @@ export const SCHEMA = {
     StepOrigin: valuesOf<ShownRow['origin']>()(['s3', 'dynamodb']),
     CostKind: valuesOf<CostResult['kind']>()(['none', 'valid', 'invalid']),
     StatusPhase: STATUS_PHASES,
+    StepSortKey: STEP_SORT_KEYS,
+    SortDirection: valuesOf<SortDirection>()(['asc', 'desc']),
+    SearchField: valuesOf<StepMatch['field']>()(['name', 'model', 'input', 'output']),
   },
 } as const;

@@ -155,6 +155,9 @@ class Session {
   // The document the merged list's S3 entries index into: steps_index(), or while the list is
   // streaming, the document received so far. nullptr when the list has no S3 entries.
   const StepIndex* merged_steps_index() const;
+  // The complete S3 document the shown list comes from (source s3, the download finished), or
+  // nullptr: what "download the steps" hands over, as the index holds it.
+  const StepIndex* shown_document() const;
   // The last successfully parsed job, or nullptr.
   const Job* job() const;
 

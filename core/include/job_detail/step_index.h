@@ -111,6 +111,14 @@ class StepIndex {
   Result<StepKey> Key(std::size_t i) const;
   // The step's raw JSON text (empty when i >= count()).
   std::string_view StepJsonText(std::size_t i) const;
+  // Byte offset of step i's first byte in the document (0 when i >= count()). Within one index
+  // (one serial()) an offset names one step: a restart indexes later bytes.
+  std::uint64_t StepOffset(std::size_t i) const;
+  // The bytes fed so far, in order, as one or more parts (the buffer's segments).
+  std::vector<std::span<const std::uint8_t>> DocumentParts() const;
+  // Distinct for every index made in this process and kept by moves: what a cache of results
+  // per document (the explorer's) checks that it still reads the same document.
+  std::uint64_t serial() const { return serial_; }
 
   // Bytes held per step besides the document itself.
   static const std::size_t kStepRecordBytes;
@@ -129,6 +137,7 @@ class StepIndex {
   std::uint64_t repaired_strings_ = 0;
   std::optional<Error> error_;
   bool finished_ = false;
+  std::uint64_t serial_;
 };
 
 }  // namespace job_detail

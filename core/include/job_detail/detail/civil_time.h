@@ -23,6 +23,11 @@ std::optional<std::int64_t> ParseIsoBasicUtc(std::string_view text);
 // `2026-11-29T14:00:00Z` or `2026-11-29T14:00:00.123Z`, as in S3's `<ServerTime>`.
 std::optional<std::int64_t> ParseIsoExtendedUtc(std::string_view text);
 
+// A step's timestamp as workers write it (ISO 8601 / RFC 3339): `2026-11-29T14:00:00Z`, a space for
+// the `T`, any number of fraction digits (milliseconds kept), `Z`, `+01:00`, `+0100` or no zone
+// (read as UTC, as Python's naive `isoformat()` of a UTC time).
+std::optional<std::int64_t> ParseIso8601Timestamp(std::string_view text);
+
 // An HTTP-date (RFC 7231 section 7.1.1.1): IMF-fixdate `Sun, 06 Nov 1994 08:49:37 GMT`, and the two
 // obsolete forms a recipient must still accept (RFC 850 `Sunday, 06-Nov-94 08:49:37 GMT`, asctime
 // `Sun Nov  6 08:49:37 1994`).

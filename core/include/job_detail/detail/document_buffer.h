@@ -48,6 +48,8 @@ class DocumentBuffer {
   std::span<const std::uint8_t> CurrentBytes() const { return {buffer_.get(), used()}; }
   // The segment holding `offset`.
   DocumentView ViewOf(std::size_t offset) const;
+  // The document so far, in order: each segment's bytes up to where the next one starts.
+  std::vector<std::span<const std::uint8_t>> Parts() const;
 
  private:
   struct FreeDeleter {

@@ -21,6 +21,11 @@ std::string_view TrimJsonWhitespace(std::string_view text);
 // quote, trailing bytes).
 std::optional<std::string> DecodeJsonString(std::string_view quoted, bool* repaired = nullptr);
 
+// Appends the escape starting at `text[at]` (a backslash) decoded as DecodeJsonString decodes it
+// (a surrogate pair as one character, a lone surrogate as U+FFFD setting `*repaired`) and advances
+// `at` past it; false when it is not a valid escape.
+bool AppendJsonEscape(std::string_view text, std::size_t& at, std::string& out, bool* repaired);
+
 // `text` as a JSON string literal, quotes included: `"` `\` and control characters escaped
 // (`\n`, `\u001f`, ...), other characters as they are; a byte that does not start a well-formed
 // UTF-8 sequence becomes U+FFFD (a parser's message may quote broken input).

@@ -1,0 +1,309 @@
+#include "job_detail/step_explorer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <limits>
+#include <map>
+#include <string>
+#include <utility>
+
+#include "job_detail/detail/explorer_rows.h"
+
+namespace job_detail {
+
+using detail::ExplorerRows;
+using detail::RowFacts;
+
+namespace {
+
+template <class T>
+bool Allows(const std::vector<T>& allowed, const T& value) {
+  return allowed.empty() || std::find(allowed.begin(), allowed.end(), value) != allowed.end();
+}
+
+// A row as the query sees it: its facts and whether its text matched (nullopt: not searched yet).
+struct QueryRow {
+  std::uint32_t index;
+  const RowFacts* facts;
+  std::optional<bool> text;
+};
+
+// The facts and text verdict of every shown row; DynamoDB rows' facts live in `dynamodb`.
+std::vector<QueryRow> ReadRows(const Session& session, ExplorerRows& rows, bool has_text,
+                               std::deque<RowFacts>& dynamodb) {
+  std::vector<QueryRow> out;
+  const MergedList* list = session.merged();
+  if (list == nullptr) return out;
+  const StepIndex* index = session.merged_steps_index();
+  out.reserve(list->entries.size());
+  for (std::size_t i = 0; i < list->entries.size(); ++i) {
+    const MergedEntry& entry = list->entries[i];
+    QueryRow row{static_cast<std::uint32_t>(i), nullptr, std::nullopt};
+    if (entry.origin == StepOrigin::kS3 && index != nullptr) {
+      detail::S3RowCache::Entry& cached = rows.s3.At(*index, entry.index);
+      if (!cached.facts) {
+        const Result<ShownRow> shown = session.Row(i);
+        cached.facts = shown.ok() ? detail::FactsOfRow(shown.value()) : RowFacts{};
+      }
+      row.facts = &*cached.facts;
+      if (!has_text) {
+        row.text = true;
+      } else if (cached.searched) {
+        row.text = cached.search.count > 0;
+      }
+    } else {
+      const Result<ShownRow> shown = session.Row(i);
+      row.facts =
+          &dynamodb.emplace_back(shown.ok() ? detail::FactsOfRow(shown.value()) : RowFacts{});
+      row.text = !has_text ||
+                 detail::SearchStep(session.StepText(i), rows.needle, &rows.scratch).count > 0;
+    }
+    out.push_back(row);
+  }
+  return out;
+}
+
+// Which of the query's facets a row passes.
+struct FacetVerdict {
+  bool status;
+  bool model;
+  bool origin;
+  bool cost;
+  bool All() const { return status && model && origin && cost; }
+};
+
+FacetVerdict Judge(const StepQuery& query, const RowFacts& facts) {
+  return {Allows(query.status, facts.status), Allows(query.model, facts.model),
+          Allows(query.origin, facts.origin), Allows(query.cost_kind, facts.cost.kind)};
+}
+
+// Counts per value; every value seen is listed (0 when no row would match), and so is every
+// value the query selects, so a selected chip never disappears.
+class FacetCounter {
+ public:
+  void See(const std::string& value) { counts_.try_emplace(value, 0); }
+  void Add(const std::string& value) { ++counts_[value]; }
+  std::vector<FacetCount> Sorted() const {
+    std::vector<FacetCount> out;
+    out.reserve(counts_.size());
+    for (const auto& [value, count] : counts_) out.push_back({value, count});
+    std::stable_sort(out.begin(), out.end(),
+                     [](const FacetCount& a, const FacetCount& b) { return a.count > b.count; });
+    return out;
+  }
+
+ private:
+  std::map<std::string, std::uint64_t> counts_;
+};
+
+std::string OriginName(StepOrigin origin) { return std::string(NameOf(origin)); }
+std::string CostKindName(CostKind kind) { return std::string(NameOf(kind)); }
+
+ExplorerFacets CountFacets(const StepQuery& query, const std::vector<QueryRow>& rows) {
+  FacetCounter status, model, origin, cost;
+  for (const std::string& value : query.status) status.See(value);
+  for (const std::string& value : query.model) model.See(value);
+  for (const StepOrigin value : query.origin) origin.See(OriginName(value));
+  for (const CostKind value : query.cost_kind) cost.See(CostKindName(value));
+  for (const QueryRow& row : rows) {
+    const RowFacts& f = *row.facts;
+    status.See(f.status);
+    model.See(f.model);
+    origin.See(OriginName(f.origin));
+    cost.See(CostKindName(f.cost.kind));
+    if (row.text != true) continue;
+    const FacetVerdict v = Judge(query, f);
+    if (v.model && v.origin && v.cost) status.Add(f.status);
+    if (v.status && v.origin && v.cost) model.Add(f.model);
+    if (v.status && v.model && v.cost) origin.Add(OriginName(f.origin));
+    if (v.status && v.model && v.origin) cost.Add(CostKindName(f.cost.kind));
+  }
+  return {status.Sorted(), model.Sorted(), origin.Sorted(), cost.Sorted()};
+}
+
+// The value a row is sorted by; nullopt sorts last whatever the direction.
+std::optional<Int128> SortValue(StepSortKey key, const RowFacts& f) {
+  switch (key) {
+    case StepSortKey::kStep:
+      return std::nullopt;
+    case StepSortKey::kCost:
+      if (f.cost.kind != CostKind::kValid) return std::nullopt;
+      return f.cost.value.units();
+    case StepSortKey::kDuration:
+      return f.duration_ms;
+    case StepSortKey::kTokens:
+      if (!f.tokens) return std::nullopt;
+      return static_cast<Int128>(*f.tokens);
+    case StepSortKey::kStartedAt:
+      return f.started_ms;
+  }
+  return std::nullopt;
+}
+
+void SortRows(const StepQuery& query, std::vector<const QueryRow*>& matched) {
+  const bool descending = query.direction == SortDirection::kDesc;
+  if (query.sort == StepSortKey::kStep) {
+    if (descending) std::reverse(matched.begin(), matched.end());
+    return;
+  }
+  std::vector<std::pair<std::optional<Int128>, const QueryRow*>> keyed;
+  keyed.reserve(matched.size());
+  for (const QueryRow* row : matched) keyed.emplace_back(SortValue(query.sort, *row->facts), row);
+  std::stable_sort(keyed.begin(), keyed.end(), [descending](const auto& a, const auto& b) {
+    if (!a.first) return false;
+    if (!b.first) return true;
+    return descending ? *b.first < *a.first : *a.first < *b.first;
+  });
+  for (std::size_t i = 0; i < keyed.size(); ++i) matched[i] = keyed[i].second;
+}
+
+struct Part {
+  std::uint64_t steps = 0;
+  std::uint64_t input_tokens = 0;
+  std::uint64_t output_tokens = 0;
+  CostTotal cost;
+};
+
+double ShareOf(const CostTotal& part, const CostTotal& whole) {
+  const Int128 total = whole.sum().units();
+  if (total == 0) return 0;
+  return static_cast<double>(part.sum().units()) / static_cast<double>(total);
+}
+
+std::vector<BreakdownRow> BreakdownOf(const std::map<std::string, Part>& parts,
+                                      const CostTotal& whole) {
+  std::vector<BreakdownRow> out;
+  out.reserve(parts.size());
+  for (const auto& [value, part] : parts) {
+    out.push_back({value, part.steps, part.input_tokens, part.output_tokens, part.cost.canonical(),
+                   part.cost.display(), ShareOf(part.cost, whole)});
+  }
+  std::vector<std::pair<Int128, std::size_t>> order;
+  std::size_t i = 0;
+  for (const auto& [value, part] : parts) order.emplace_back(part.cost.sum().units(), i++);
+  std::stable_sort(order.begin(), order.end(), [&](const auto& a, const auto& b) {
+    if (a.first != b.first) return a.first > b.first;
+    return out[a.second].steps > out[b.second].steps;
+  });
+  std::vector<BreakdownRow> sorted;
+  sorted.reserve(out.size());
+  for (const auto& [units, at] : order) sorted.push_back(std::move(out[at]));
+  return sorted;
+}
+
+void Sum(const std::vector<const QueryRow*>& matched, ExplorerView& view) {
+  CostTotal cost;
+  std::map<std::string, Part> by_model, by_status;
+  ExplorerTotals& totals = view.totals;
+  for (const QueryRow* row : matched) {
+    const RowFacts& f = *row->facts;
+    cost.Add(f.cost);
+    totals.input_tokens += f.input_tokens.value_or(0);
+    totals.output_tokens += f.output_tokens.value_or(0);
+    totals.total_tokens += f.tokens.value_or(0);
+    totals.duration_ms += static_cast<std::uint64_t>(f.duration_ms.value_or(0));
+    for (Part* part : {&by_model[f.model], &by_status[f.status]}) {
+      ++part->steps;
+      part->input_tokens += f.input_tokens.value_or(0);
+      part->output_tokens += f.output_tokens.value_or(0);
+      part->cost.Add(f.cost);
+    }
+  }
+  totals.steps = matched.size();
+  totals.cost_usd = cost.canonical();
+  totals.cost_display = cost.display();
+  totals.no_cost = cost.no_cost();
+  totals.invalid_cost = cost.invalid_cost();
+  view.breakdown.by_model = BreakdownOf(by_model, cost);
+  view.breakdown.by_status = BreakdownOf(by_status, cost);
+}
+
+}  // namespace
+
+StepExplorer::StepExplorer() : rows_(std::make_unique<ExplorerRows>()) {}
+StepExplorer::~StepExplorer() = default;
+StepExplorer::StepExplorer(StepExplorer&&) noexcept = default;
+StepExplorer& StepExplorer::operator=(StepExplorer&&) noexcept = default;
+
+void StepExplorer::SetQuery(StepQuery query) {
+  if (query.text != query_.text) {
+    rows_->needle = detail::TextNeedle(query.text);
+    rows_->s3.ForgetSearches();
+  }
+  query_ = std::move(query);
+}
+
+bool StepExplorer::Advance(const Session& session, std::size_t byte_budget) {
+  if (rows_->needle.empty()) return true;
+  const MergedList* list = session.merged();
+  const StepIndex* index = session.merged_steps_index();
+  if (list == nullptr || index == nullptr) return true;
+  std::size_t read = 0;
+  for (const MergedEntry& entry : list->entries) {
+    if (entry.origin != StepOrigin::kS3) continue;
+    detail::S3RowCache::Entry& cached = rows_->s3.At(*index, entry.index);
+    if (cached.searched) continue;
+    if (read >= byte_budget && read > 0) return false;
+    const std::string_view text = index->StepJsonText(entry.index);
+    cached.search = detail::SearchStep(text, rows_->needle, &rows_->scratch);
+    cached.searched = true;
+    read += text.size();
+  }
+  return true;
+}
+
+ExplorerView StepExplorer::View(const Session& session) {
+  ExplorerView view;
+  const bool has_text = !rows_->needle.empty();
+  std::deque<RowFacts> dynamodb;
+  const std::vector<QueryRow> rows = ReadRows(session, *rows_, has_text, dynamodb);
+  view.total = rows.size();
+  std::vector<const QueryRow*> matched;
+  for (const QueryRow& row : rows) {
+    if (!row.text.has_value()) view.searching = true;
+    if (row.text == true && Judge(query_, *row.facts).All()) matched.push_back(&row);
+  }
+  view.facets = CountFacets(query_, rows);
+  SortRows(query_, matched);
+  view.matched = matched.size();
+  view.rows.reserve(matched.size());
+  for (const QueryRow* row : matched) view.rows.push_back(row->index);
+  Sum(matched, view);
+  return view;
+}
+
+std::optional<StepMatch> StepExplorer::Match(const Session& session, std::size_t i) const {
+  return detail::FirstMatch(session.StepText(i), rows_->needle);
+}
+
+std::vector<std::uint32_t> StepExplorer::OutputMatches(const Session& session,
+                                                       std::size_t i) const {
+  return detail::OutputMatchOffsets(session.StepText(i), rows_->needle);
+}
+
+StepTimeline StepExplorer::Timeline(const Session& session) {
+  StepTimeline timeline;
+  std::deque<RowFacts> dynamodb;
+  const std::vector<QueryRow> rows = ReadRows(session, *rows_, /*has_text=*/false, dynamodb);
+  std::optional<std::int64_t> origin;
+  for (const QueryRow& row : rows) {
+    if (row.facts->started_ms && (!origin || *row.facts->started_ms < *origin)) {
+      origin = row.facts->started_ms;
+    }
+  }
+  constexpr double kUnknown = std::numeric_limits<double>::quiet_NaN();
+  timeline.origin_ms = origin ? static_cast<double>(*origin) : kUnknown;
+  timeline.start_ms.reserve(rows.size());
+  timeline.end_ms.reserve(rows.size());
+  const auto relative = [&](const std::optional<std::int64_t>& ms) {
+    return ms && origin ? static_cast<double>(*ms - *origin) : kUnknown;
+  };
+  for (const QueryRow& row : rows) {
+    timeline.start_ms.push_back(relative(row.facts->started_ms));
+    timeline.end_ms.push_back(relative(row.facts->ended_ms));
+  }
+  return timeline;
+}
+
+}  // namespace job_detail

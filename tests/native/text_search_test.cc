@@ -1,0 +1,158 @@
+// The explorer's text search: case-folding rules, block boundaries of the vector loop, and the
+// strings of a step it looks into (decoded, never across JSON syntax).
+#include "job_detail/detail/text_search.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "job_detail/detail/explorer_rows.h"
+#include "job_detail/detail/searchable_strings.h"
+
+namespace job_detail::detail {
+namespace {
+
+TEST(TextNeedleTest, AsciiLettersMatchAnyCaseOtherBytesExactly) {
+  const TextNeedle needle("TimeOut");
+  EXPECT_EQ(needle.Find("request timeout after 30s"), 8u);
+  EXPECT_EQ(needle.Find("TIMEOUT"), 0u);
+  EXPECT_EQ(needle.Find("time out"), std::string_view::npos);
+  // Bit 5 flips letters only: `@` and `` ` `` are not one another's case.
+  EXPECT_EQ(TextNeedle("a@b").Find("A`B"), std::string_view::npos);
+  EXPECT_EQ(TextNeedle("a@b").Find("A@B"), 0u);
+  // Other scripts are exact: é matches é, not É.
+  EXPECT_EQ(TextNeedle("café").Find("CAFé"), 0u);
+  EXPECT_EQ(TextNeedle("café").Find("CAFÉ"), std::string_view::npos);
+}
+
+TEST(TextNeedleTest, FindsAtEveryOffsetAcrossVectorBlocks) {
+  for (std::size_t length : {1u, 2u, 5u, 16u, 17u, 40u}) {
+    const std::string word(length, 'q');
+    const TextNeedle needle(word);
+    for (std::size_t at = 0; at < 70; ++at) {
+      std::string hay(at, '.');
+      hay += word;
+      hay += std::string(at % 19, ',');
+      EXPECT_EQ(needle.Find(hay), at) << "length " << length << " at " << at;
+      EXPECT_EQ(needle.Count(hay), 1u);
+      hay[at + length - 1] = 'x';  // the last byte differs: no match
+      EXPECT_EQ(needle.Find(hay), std::string_view::npos);
+    }
+  }
+}
+
+TEST(TextNeedleTest, CountsNonOverlappingMatchesAndEmptyMatchesNothing) {
+  EXPECT_EQ(TextNeedle("aa").Count("aaaaa"), 2u);
+  EXPECT_EQ(TextNeedle("ab").Count("ab ab AB"), 3u);
+  EXPECT_EQ(TextNeedle("").Count("anything"), 0u);
+  EXPECT_EQ(TextNeedle("longer than the text").Find("short"), std::string_view::npos);
+}
+
+std::uint32_t CountIn(std::string_view step, std::string_view needle) {
+  std::string scratch;
+  return SearchStep(step, TextNeedle(needle), &scratch).count;
+}
+
+TEST(StepSearchTest, SearchesDecodedTextOfNameModelInputAndOutput) {
+  const std::string step =
+      R"({"step_name":"say \"hi\"","model":"gpt-4o","input":{"prompt":"caf\u00e9","n":[1,"deep \ud83d\ude00"]},)"
+      R"("metadata":{"note":"timeout"},"output":"<p>Timeout</p>\n<p>timeout</p>"})";
+  EXPECT_EQ(CountIn(step, "say \"hi\""), 1u);  // the raw text holds `say \"hi\"`
+  EXPECT_EQ(CountIn(step, "café"), 1u);        // the raw text holds `caf\u00e9`
+  EXPECT_EQ(CountIn(step, "deep 😀"), 1u);      // a surrogate pair, nested in an array
+  EXPECT_EQ(CountIn(step, "GPT-4O"), 1u);
+  EXPECT_EQ(CountIn(step, "timeout"), 2u);    // the output's two; `metadata` is not searched
+  EXPECT_EQ(CountIn(step, "</p>\n<p>"), 1u);  // `\n` decoded
+  std::string scratch;
+  EXPECT_EQ(SearchStep(step, TextNeedle("gpt"), &scratch).first_field, SearchField::kModel);
+}
+
+TEST(StepSearchTest, NeverMatchesAcrossJsonSyntaxOrMemberNames) {
+  const std::string step = R"({"name":"ab","model":"cd","output":"x"})";
+  EXPECT_EQ(CountIn(step, "ab\",\"model"), 0u);
+  EXPECT_EQ(CountIn(step, "bc"), 0u);
+  EXPECT_EQ(CountIn(step, "model"), 0u);  // a member name, not text
+  EXPECT_EQ(CountIn(step, "u00e9"), 0u);
+  EXPECT_EQ(CountIn(R"({"output":"caf\u00e9"})", "u00e9"), 0u);  // escape digits are not text
+  EXPECT_EQ(CountIn(R"("a string step")", "string"), 0u);        // not an object: no fields
+}
+
+// What a byte search of the raw document would answer, for contrast with the decoded search.
+bool RawBytesContain(std::string_view document, std::string_view needle) {
+  return TextNeedle(needle).Find(document) != std::string_view::npos;
+}
+
+TEST(StepSearchTest, ANaiveByteSearchOfTheRawDocumentIsWrong) {
+  const std::string step =
+      R"({"name":"a","output":"She said \"stop\" \u2014 caf\u00e9","id":"caf"})";
+  // Misses what the user reads ...
+  EXPECT_FALSE(RawBytesContain(step, "said \"stop\""));
+  EXPECT_EQ(CountIn(step, "said \"stop\""), 1u);
+  EXPECT_FALSE(RawBytesContain(step, "— café"));
+  EXPECT_EQ(CountIn(step, "— café"), 1u);
+  // ... and finds what the user never sees.
+  EXPECT_TRUE(RawBytesContain(step, "u2014"));
+  EXPECT_EQ(CountIn(step, "u2014"), 0u);
+  EXPECT_TRUE(RawBytesContain(step, "\"name\""));
+  EXPECT_EQ(CountIn(step, "\"name\""), 0u);
+}
+
+TEST(StepSearchTest, FirstMatchSnippetIsCutOnCharacterBoundariesWithUtf16Offsets) {
+  std::string output;
+  for (int i = 0; i < 60; ++i) output += "é";
+  output += "😀 NEEDLE here";
+  for (int i = 0; i < 60; ++i) output += "ü";
+  const std::string step = R"({"name":"n","output":")" + output + R"("})";
+  const auto match = FirstMatch(step, TextNeedle("needle"));
+  ASSERT_TRUE(match.has_value());
+  EXPECT_EQ(match->count, 1u);
+  EXPECT_EQ(match->field, SearchField::kOutput);
+  // 40 characters before the match: 38 é, the emoji, the space.
+  std::string before;
+  for (int i = 0; i < 38; ++i) before += "é";
+  before += "😀 ";
+  EXPECT_EQ(match->snippet.substr(0, before.size()), before);
+  EXPECT_EQ(match->match_start, 38u + 2u + 1u);  // the emoji is two UTF-16 units
+  EXPECT_EQ(match->match_end, match->match_start + 6);
+  EXPECT_EQ(match->snippet.substr(before.size(), 6), "NEEDLE");
+  EXPECT_FALSE(FirstMatch(step, TextNeedle("absent")).has_value());
+}
+
+TEST(StepSearchTest, OutputMatchOffsetsAreUtf16OffsetsInTheDecodedOutput) {
+  const std::string step =
+      R"({"name":"x y","output":"\ud83d\ude00x\n\u00e9x","output_type":"text"})";
+  // Decoded: 😀 x \n é x → UTF-16: [0,1]=😀 2=x 3=\n 4=é 5=x
+  EXPECT_EQ(OutputMatchOffsets(step, TextNeedle("X")), (std::vector<std::uint32_t>{2, 5}));
+  // A repeated member: the last one is the step's output.
+  EXPECT_EQ(OutputMatchOffsets(R"({"output":"xx","output":"ax"})", TextNeedle("x")),
+            (std::vector<std::uint32_t>{1}));
+}
+
+TEST(StepSearchTest, IllFormedTextIsSearchedAsRowsDecodeIt) {
+  // A raw 0xFF byte reads as U+FFFD, as TextDecoder reads it.
+  const std::string step =
+      "{\"output\":\"a\xFF"
+      "b\"}";
+  EXPECT_EQ(CountIn(step,
+                    "a\xEF\xBF\xBD"
+                    "b"),
+            1u);
+  EXPECT_EQ(CountIn(step, "b"), 1u);
+  // A lone surrogate escape reads as U+FFFD too.
+  EXPECT_EQ(CountIn(R"({"output":"x\ud800y"})", "x\xEF\xBF\xBDy"), 1u);
+}
+
+TEST(TimestampTest, ReadsTheFormsWorkersWrite) {
+  EXPECT_EQ(ParseTimestampMs("2026-11-29T14:00:00Z"), 1'795'960'800'000);
+  EXPECT_EQ(ParseTimestampMs("2026-11-29T14:00:00.123456"), 1'795'960'800'123);
+  EXPECT_EQ(ParseTimestampMs("2026-11-29 15:00:00+01:00"), 1'795'960'800'000);
+  EXPECT_EQ(ParseTimestampMs("2026-11-29T13:30:00.5-0030"), 1'795'960'800'500);
+  EXPECT_EQ(ParseTimestampMs("1795960800"), 1'795'960'800'000);
+  EXPECT_EQ(ParseTimestampMs("1795960800123"), 1'795'960'800'123);
+  EXPECT_EQ(ParseTimestampMs("yesterday"), std::nullopt);
+  EXPECT_EQ(ParseMilliseconds("1500.9"), 1500);
+  EXPECT_EQ(ParseMilliseconds("-3"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace job_detail::detail
