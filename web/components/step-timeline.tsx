@@ -61,6 +61,13 @@ export function StepTimeline({
   const data = useMemo(() => bars(rows, timeline), [rows, timeline]);
   const summaryRef = useRef(summary);
   summaryRef.current = summary;
+  // Each row's colour, read once per list (the timeline changes with it), not once per redraw:
+  // the rows change with every slice of a running search.
+  const colours = useMemo(() => {
+    const out: string[] = [];
+    for (let i = 0; i < timeline.startMs.length; i++) out.push(TONE_COLOURS[statusTone(summaryRef.current(i).statusPhase)]);
+    return out;
+  }, [timeline]);
 
   useEffect(() => {
     const canvas = canvasRef.current;
@@ -86,10 +93,10 @@ export function StepTimeline({
     const scale = width / data.span;
     for (let i = 0; i < n; i++) {
       const bar = data.bars[i];
-      context.fillStyle = TONE_COLOURS[statusTone(summaryRef.current(bar.row).statusPhase)];
+      context.fillStyle = colours[bar.row] ?? TONE_COLOURS.idle;
       context.fillRect((bar.start - data.from) * scale, i * band, Math.max(1, (bar.end - bar.start) * scale), Math.max(1, band - (band > 3 ? 1 : 0)));
     }
-  }, [data, width]);
+  }, [data, width, colours]);
 
   function barAt(x: number, y: number): Bar | null {
     const n = data.bars.length;
