@@ -227,10 +227,23 @@ export function StepList({
     window.history.pushState(null, '', withStepParam(window.location.href, value));
   }
 
+  /** Focuses the pending position's button if it is rendered; otherwise the next render tries again. */
+  function focusIfRendered() {
+    const position = focusPending.current;
+    if (position === null) return;
+    const button = scrollRef.current?.querySelector<HTMLButtonElement>(`[data-index="${position}"] button[aria-expanded]`);
+    if (button) {
+      focusPending.current = null;
+      button.focus({ preventScroll: true });
+    }
+  }
+
   function moveTo(position: number) {
     focusPending.current = position;
     setCursor(position);
     virtualizer.scrollToIndex(position, { align: 'auto' });
+    // The row may be on screen already, and the cursor unchanged (nothing to render): focus it now.
+    focusIfRendered();
   }
 
   useImperativeHandle(controlRef, () => ({
@@ -254,15 +267,7 @@ export function StepList({
     virtualizer.scrollToIndex(openPosition, { align: 'start' });
   }, [open, openPosition, wanted, virtualizer]);
 
-  useEffect(() => {
-    const position = focusPending.current;
-    if (position === null) return;
-    const button = scrollRef.current?.querySelector<HTMLButtonElement>(`[data-index="${position}"] button[aria-expanded]`);
-    if (button) {
-      focusPending.current = null;
-      button.focus({ preventScroll: true });
-    }
-  });
+  useEffect(focusIfRendered);
 
   useEffect(() => {
     function onKeyDown(event: KeyboardEvent) {
