@@ -61,8 +61,9 @@ export function StepExplorer({ jobId, view, streaming, settled }: { jobId: strin
   const listControl = useRef<StepListControl | null>(null);
   const viewRef = useRef(view);
   viewRef.current = view;
-  // Once per change of the list (the rows' times do not change otherwise).
-  const timeline = useMemo(() => (view.steps === null ? null : viewRef.current.timeline()), [view.steps]);
+  // Once the list stops growing, then once per change of it: while S3 streams in, the list changes
+  // with every chunk, and reading every row's times (and colours) each time would load the page.
+  const timeline = useMemo(() => (view.steps === null || streaming ? null : viewRef.current.timeline()), [view.steps, streaming]);
 
   useEffect(() => {
     function onKeyDown(event: KeyboardEvent) {
