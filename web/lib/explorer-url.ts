@@ -37,6 +37,19 @@ export function readQuery(params: URLSearchParams): StepQuery {
   };
 }
 
+/** No text, no facet, list order: the view every row in list order is. */
+export function isEmptyQuery(query: StepQuery): boolean {
+  return (
+    query.text === '' &&
+    query.status.length === 0 &&
+    query.model.length === 0 &&
+    query.origin.length === 0 &&
+    query.costKind.length === 0 &&
+    query.sort === 'step' &&
+    query.direction === 'asc'
+  );
+}
+
 /** `href` with the explorer's parameters set to `query` (defaults left out); other parameters and the hash are kept. */
 export function withQuery(href: string, query: StepQuery): string {
   const url = new URL(href);

@@ -7,7 +7,7 @@ import { useSearchParams } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useRef } from 'react';
 import type { StepQuery } from '@jobdash/job-detail';
 import type { DetailView } from './detail-view';
-import { queryKey, readQuery, withQuery } from './explorer-url';
+import { isEmptyQuery, queryKey, readQuery, withQuery } from './explorer-url';
 
 export function useExplorerQuery(view: DetailView): { query: StepQuery; update: (change: (current: StepQuery) => StepQuery) => void } {
   const params = useSearchParams();
@@ -16,13 +16,16 @@ export function useExplorerQuery(view: DetailView): { query: StepQuery; update: 
   const setQuery = useRef(view.setQuery);
   setQuery.current = view.setQuery;
   const hasJob = view.steps !== null;
+  const streaming = view.progress !== null;
 
   useEffect(() => {
-    // Always a query, the empty one included: its facet counts and breakdowns are what the
-    // controls offer before anything is chosen.
-    if (hasJob) setQuery.current(query);
+    if (!hasJob) return;
+    // The empty query too once the list is whole: its facet counts and breakdowns are what the
+    // controls offer before anything is chosen. While the list streams, only a query someone
+    // asked for runs (the empty one would recount a growing list for nothing).
+    setQuery.current(streaming && isEmptyQuery(query) ? null : query);
     // Keyed by `key`: a new object with the same parameters is the same query.
-  }, [key, hasJob]);
+  }, [key, hasJob, streaming]);
 
   const update = useCallback((change: (current: StepQuery) => StepQuery) => {
     const current = readQuery(new URL(window.location.href).searchParams);
