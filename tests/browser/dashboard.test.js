@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { loadJobDetail } from '@jobdash/job-detail';
-import { ARTIFACTS, collectCspViolations, launchBrowser, startStack, waitSettled } from './stack.js';
+import { ARTIFACTS, launchBrowser, newTestPage, startStack, waitSettled } from './stack.js';
 
 const SMALL = 'job-small-finished';
 const BIG = 'job-big-5000';
@@ -52,15 +52,8 @@ after(async () => {
 });
 
 /** @param {{viewport?: {width: number, height: number}, isMobile?: boolean}} [options] */
-async function newPage(options = {}) {
-  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 900 }, isMobile: options.isMobile });
-  const page = await context.newPage();
-  page.setDefaultTimeout(30_000);
-  /** @type {string[]} */
-  const errors = [];
-  page.on('pageerror', (error) => errors.push(String(error)));
-  collectCspViolations(page, cspViolations);
-  return { context, page, errors };
+function newPage(options = {}) {
+  return newTestPage(browser, cspViolations, options);
 }
 
 /** @param {import('playwright-core').Page} page @param {string} id */

@@ -146,6 +146,28 @@ export function collectCspViolations(page, into = []) {
 }
 
 /**
+ * A page in a fresh browser context (1280x900 unless told), with its uncaught errors collected and
+ * its CSP violations added to `cspViolations`.
+ * @param {import('playwright-core').Browser} browser
+ * @param {string[]} cspViolations
+ * @param {{viewport?: {width: number, height: number}, isMobile?: boolean, permissions?: string[]}} [options]
+ */
+export async function newTestPage(browser, cspViolations, options = {}) {
+  const context = await browser.newContext({
+    viewport: options.viewport ?? { width: 1280, height: 900 },
+    isMobile: options.isMobile,
+    permissions: options.permissions ?? [],
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+  /** @type {string[]} */
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(String(error)));
+  collectCspViolations(page, cspViolations);
+  return { context, page, errors };
+}
+
+/**
  * Waits until the job page has loaded the job and its list is final: whole, or partial with a reason.
  * @param {import('playwright-core').Page} page
  */

@@ -4,7 +4,7 @@ import Link from 'next/link';
 import type { DetailView } from '../lib/detail-view';
 import { JobHeader, type JobFields } from './job-header';
 import { DownloadProgress, PartialBanner, PendingNote, RepairNote } from './steps-status';
-import { StepList } from './step-list';
+import { StepExplorer } from './step-explorer';
 import styles from './job-detail.module.css';
 
 function asJob(data: unknown): JobFields | null {
@@ -66,7 +66,12 @@ export function JobDetailView({ jobId, view }: { jobId: string; view: DetailView
             stepsState === 'loading' && view.steps && <PendingNote steps={view.steps} expectedCount={expected} />
           )}
           {view.steps && <RepairNote steps={view.steps} />}
-          <StepList view={view} count={view.steps?.count ?? 0} streaming={view.progress !== null} />
+          <StepExplorer
+            jobId={jobId}
+            view={view}
+            streaming={view.progress !== null}
+            settled={view.steps !== null && stepsState !== 'loading' && view.progress === null}
+          />
         </>
       )}
     </main>

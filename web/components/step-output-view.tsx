@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
 import { frameOutput, openableUrl, OUTPUT_SANDBOX } from '../lib/output-document';
 import { LEGACY_OUTPUT_LIMIT, type OutputFacts, readStepOutput } from '../lib/step-output';
 import { formatCount } from '../lib/format';
@@ -117,11 +117,76 @@ function RenderedOutput({ html, label }: { html: string; label: string }) {
   );
 }
 
+/** Where the query text matches the output: UTF-16 offsets into `output`, and the match length. */
+export interface OutputHighlight {
+  offsets: readonly number[];
+  length: number;
+}
+
+/**
+ * The output as text, its matches marked (React text nodes: the output is never parsed as HTML),
+ * with previous / next buttons that scroll the current match into the middle of the box.
+ */
+function SourceWithMatches({ text, highlight, label }: { text: string; highlight: OutputHighlight; label: string }) {
+  const preRef = useRef<HTMLPreElement>(null);
+  const [current, setCurrent] = useState(0);
+  const { offsets, length } = highlight;
+  useEffect(() => setCurrent(0), [offsets]);
+  useEffect(() => {
+    const pre = preRef.current;
+    const mark = pre?.querySelector<HTMLElement>(`mark[data-match="${current}"]`);
+    if (pre && mark) pre.scrollTop = Math.max(0, mark.offsetTop - pre.clientHeight / 2);
+  }, [current, offsets]);
+
+  const parts: ReactNode[] = [];
+  let at = 0;
+  offsets.forEach((offset, i) => {
+    if (offset < at) return;
+    parts.push(text.slice(at, offset));
+    parts.push(
+      <mark key={offset} data-match={i} className={i === current ? styles.currentMatch : undefined} aria-current={i === current ? 'true' : undefined}>
+        {text.slice(offset, offset + length)}
+      </mark>,
+    );
+    at = offset + length;
+  });
+  parts.push(text.slice(at));
+
+  const n = offsets.length;
+  return (
+    <>
+      <div className={styles.toolbar} data-testid="output-matches" data-count={n} data-current={current}>
+        <span role="status">{n === 0 ? 'No match in the output' : `Match ${current + 1} of ${n} in the output`}</span>
+        <button type="button" className={styles.button} data-testid="match-previous" disabled={n < 2} onClick={() => setCurrent((c) => (c - 1 + n) % n)}>
+          Previous
+        </button>
+        <button type="button" className={styles.button} data-testid="match-next" disabled={n < 2} onClick={() => setCurrent((c) => (c + 1) % n)}>
+          Next
+        </button>
+      </div>
+      <pre ref={preRef} className={styles.source} data-testid="step-output-source" tabIndex={0} role="region" aria-label={`Source of ${label}`}>
+        {parts}
+      </pre>
+    </>
+  );
+}
+
 /**
  * A step's output. HTML renders in a sandboxed iframe, remote content blocked until asked for,
  * with its source (the original text) one click away; other outputs show as text.
  */
-export function StepOutputView({ step, facts, label }: { step: unknown; facts: OutputFacts; label: string }) {
+export function StepOutputView({
+  step,
+  facts,
+  label,
+  highlight = null,
+}: {
+  step: unknown;
+  facts: OutputFacts;
+  label: string;
+  /** The query's matches in `output` (the Source view marks them); null without a query text. */
+  highlight?: OutputHighlight | null;
+}) {
   const output = readStepOutput(step, facts);
   const [mode, setMode] = useState<Mode>('rendered');
   const [copy, setCopy] = useState<CopyState>('idle');
@@ -164,10 +229,21 @@ export function StepOutputView({ step, facts, label }: { step: unknown; facts: O
         </button>
         <span className={styles.sub}>{formatCount(output.characters)} characters</span>
       </div>
+      {showRendered && highlight !== null && highlight.offsets.length > 0 && output.isOutputString && (
+        <p className={styles.remoteBar} data-testid="matches-in-source">
+          {formatCount(highlight.offsets.length)} {highlight.offsets.length === 1 ? 'match' : 'matches'} in this output.{' '}
+          <button type="button" className={styles.button} onClick={() => setMode('source')}>
+            Show in Source
+          </button>
+        </p>
+      )}
       {showRendered ? (
         <RenderedOutput html={output.text} label={label} />
+      ) : highlight !== null && output.isOutputString ? (
+        <SourceWithMatches text={output.text} highlight={highlight} label={label} />
       ) : (
-        <pre className={styles.source} data-testid="step-output-source">
+        // Focusable and named: a scrolling box keyboard users can scroll.
+        <pre className={styles.source} data-testid="step-output-source" tabIndex={0} role="region" aria-label={`Source of ${label}`}>
           {output.text}
         </pre>
       )}

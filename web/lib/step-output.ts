@@ -12,6 +12,8 @@ export interface StepOutput {
   isHtml: boolean;
   /** Cut by the legacy 5,000-character limit, as the core's row says (`outputTruncatedLegacy`). */
   truncated: boolean;
+  /** `text` is the step's `output` string itself (so offsets into `output` are offsets into it). */
+  isOutputString: boolean;
 }
 
 /** What the core's list row says about the step's `output` string. */
@@ -49,5 +51,5 @@ export function readStepOutput(step: unknown, facts: OutputFacts = {}): StepOutp
   const isHtml = fromOutput && typeof raw === 'string' && facts.outputIsHtml === true;
   const characters = fromOutput && typeof facts.outputChars === 'number' ? facts.outputChars : countCodePoints(text);
   const truncated = fromOutput && facts.outputTruncatedLegacy === true;
-  return { text, characters, isHtml, truncated };
+  return { text, characters, isHtml, truncated, isOutputString: fromOutput && typeof raw === 'string' };
 }
