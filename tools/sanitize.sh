@@ -21,8 +21,8 @@ case "${1:?usage: sanitize.sh asan|wasm-checked}" in
   wasm-checked)
     bash tools/build.sh wasm  # the TypeScript facade in wasm/dist, shared with the normal build
     out=build/wasm-checked/out
-    # The copy sits at <root>/wasm like the package in the repository, with <root>/tests linked to
-    # the repository's tests, <root>/../shared to the corpora beside the project and <root>/build/native
+    # The copy sits at <root>/wasm like the package in the repository, with <root>/tests and
+    # <root>/bench linked to the repository's, <root>/../shared to the corpora beside the project and <root>/build/native
 # to its native build (the CLI contract test reads
 # ../../tests/cli and runs ../../build/native/job-detail from its folder).
     root=build/wasm-checked/root
@@ -34,6 +34,7 @@ case "${1:?usage: sanitize.sh asan|wasm-checked}" in
     rm -rf "$root"
     mkdir -p "$pkg"
     ln -s ../../../tests "$root/tests"
+    ln -s ../../../bench "$root/bench"  # the package tests that check the bench's own generator
     # The corpus beside the project (../shared) is where the copied tests look for it, two levels up.
     ln -sfn ../../../shared build/wasm-checked/shared
     mkdir -p "$root/build"
