@@ -174,6 +174,14 @@ struct PortableBytes16 {
     }
     return mask;
   }
+  // Quotes, controls and every byte >= 0x80: two compares (a signed `< 0x20` takes both controls
+  // and bytes >= 0x80) for a caller that already has the non-ASCII mask to take away.
+  static unsigned QuoteControlOrHighMask(const V& a) {
+    unsigned mask = 0;
+    for (int i = 0; i < 16; ++i)
+      mask |= (a[i] == '"' || a[i] < 0x20 || a[i] >= 0x80 ? 1u : 0u) << i;
+    return mask;
+  }
 };
 
 #if defined(__wasm_simd128__)
@@ -203,8 +211,10 @@ struct NativeBytes16 {
   static V HighBit(V a) {
     return wasm_v128_and(a, wasm_i8x16_splat(static_cast<std::int8_t>(0x80)));
   }
+  // Compare with zero then flip the bits in a register: wasm has no single-instruction `ne`.
   static unsigned NonZeroMask(V a) {
-    return static_cast<unsigned>(wasm_i8x16_bitmask(wasm_i8x16_ne(a, wasm_i8x16_splat(0))));
+    return static_cast<unsigned>(wasm_i8x16_bitmask(wasm_i8x16_eq(a, wasm_i8x16_splat(0)))) ^
+           0xFFFFu;
   }
   static unsigned HighMask(V a) { return static_cast<unsigned>(wasm_i8x16_bitmask(a)); }
   static unsigned EqualMask(V a, std::uint8_t c) {
@@ -216,6 +226,10 @@ struct NativeBytes16 {
                                                 wasm_i8x16_eq(a, wasm_i8x16_splat('\\'))),
                                    wasm_u8x16_lt(a, wasm_i8x16_splat(0x20)));
     return static_cast<unsigned>(wasm_i8x16_bitmask(special));
+  }
+  static unsigned QuoteControlOrHighMask(V a) {
+    return static_cast<unsigned>(wasm_i8x16_bitmask(wasm_v128_or(
+        wasm_i8x16_eq(a, wasm_i8x16_splat('"')), wasm_i8x16_lt(a, wasm_i8x16_splat(0x20)))));
   }
 };
 inline constexpr bool kHasNativeBytes16 = true;
@@ -256,6 +270,10 @@ struct NativeBytes16 {
         _mm_or_si128(_mm_cmpeq_epi8(a, _mm_set1_epi8('"')), _mm_cmpeq_epi8(a, _mm_set1_epi8('\\'))),
         control);
     return static_cast<unsigned>(_mm_movemask_epi8(special));
+  }
+  static unsigned QuoteControlOrHighMask(V a) {
+    return static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(
+        _mm_cmpeq_epi8(a, _mm_set1_epi8('"')), _mm_cmplt_epi8(a, _mm_set1_epi8(0x20)))));
   }
 };
 inline constexpr bool kHasNativeBytes16 = true;
