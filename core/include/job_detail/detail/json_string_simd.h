@@ -233,16 +233,20 @@ StringContentRun SkipJsonStringContent(const std::uint8_t* p, const std::uint8_t
     }
     const unsigned first = stops == 0 ? 64 : static_cast<unsigned>(__builtin_ctzll(stops));
     if (m.non_ascii != 0 || previous_non_ascii) {
-      std::uint64_t errors = Utf8ErrorMask<B>(input[0], previous);
-      errors |= std::uint64_t{Utf8ErrorMask<B>(input[1], input[0])} << 16;
-      errors |= std::uint64_t{Utf8ErrorMask<B>(input[2], input[1])} << 32;
-      errors |= std::uint64_t{Utf8ErrorMask<B>(input[3], input[2])} << 48;
-      // Only errors up to the stop count; one at the stop itself means a cut sequence.
-      if (first < 64) errors &= (std::uint64_t{2} << first) - 1;
-      if (errors != 0) {
-        const auto at = static_cast<unsigned>(__builtin_ctzll(errors));
-        if (m.backslash & ((std::uint64_t{1} << at) - 1)) escapes = true;
-        return {Utf8BoundaryBefore(start, p + at), escapes};
+      const V lanes[4] = {
+          Utf8ErrorLanes<B>(input[0], previous), Utf8ErrorLanes<B>(input[1], input[0]),
+          Utf8ErrorLanes<B>(input[2], input[1]), Utf8ErrorLanes<B>(input[3], input[2])};
+      // Bitmasks only when some byte of the window is wrong (or is cut, or lies past the stop).
+      if (B::AnyNonZero(B::Or(B::Or(lanes[0], lanes[1]), B::Or(lanes[2], lanes[3])))) {
+        std::uint64_t errors = 0;
+        for (int k = 0; k < 4; ++k) errors |= std::uint64_t{B::NonZeroMask(lanes[k])} << (16 * k);
+        // Only errors up to the stop count; one at the stop itself means a cut sequence.
+        if (first < 64) errors &= (std::uint64_t{2} << first) - 1;
+        if (errors != 0) {
+          const auto at = static_cast<unsigned>(__builtin_ctzll(errors));
+          if (m.backslash & ((std::uint64_t{1} << at) - 1)) escapes = true;
+          return {Utf8BoundaryBefore(start, p + at), escapes};
+        }
       }
       previous_non_ascii = (m.non_ascii >> 48) != 0;
     }

@@ -152,6 +152,12 @@ struct PortableBytes16 {
   static V HighBit(const V& a) {
     return Map(a, a, [](int x, int) { return x & 0x80; });
   }
+  static bool AnyNonZero(const V& a) {
+    for (int i = 0; i < 16; ++i) {
+      if (a[i] != 0) return true;
+    }
+    return false;
+  }
   static unsigned NonZeroMask(const V& a) {
     unsigned mask = 0;
     for (int i = 0; i < 16; ++i) mask |= (a[i] != 0 ? 1u : 0u) << i;
@@ -211,6 +217,7 @@ struct NativeBytes16 {
   static V HighBit(V a) {
     return wasm_v128_and(a, wasm_i8x16_splat(static_cast<std::int8_t>(0x80)));
   }
+  static bool AnyNonZero(V a) { return wasm_v128_any_true(a); }
   // Compare with zero then flip the bits in a register: wasm has no single-instruction `ne`.
   static unsigned NonZeroMask(V a) {
     return static_cast<unsigned>(wasm_i8x16_bitmask(wasm_i8x16_eq(a, wasm_i8x16_splat(0)))) ^
@@ -255,6 +262,9 @@ struct NativeBytes16 {
     return _mm_subs_epu8(a, _mm_set1_epi8(static_cast<char>(threshold - 0x80)));
   }
   static V HighBit(V a) { return _mm_and_si128(a, _mm_set1_epi8(static_cast<char>(0x80))); }
+  static bool AnyNonZero(V a) {
+    return _mm_movemask_epi8(_mm_cmpeq_epi8(a, _mm_setzero_si128())) != 0xFFFF;
+  }
   static unsigned NonZeroMask(V a) {
     return static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(a, _mm_setzero_si128()))) ^
            0xFFFFu;
@@ -291,10 +301,12 @@ inline const std::uint8_t* Utf8BoundaryBefore(const std::uint8_t* start, const s
   return q;
 }
 
-// Bit i: byte i of `input` breaks UTF-8, given the 16 bytes before it (`previous`). A sequence cut
-// at the end of `input` is not an error here (the next block, or the caller, decides).
+// Lane i is non-zero when byte i of `input` breaks UTF-8, given the 16 bytes before it
+// (`previous`). A sequence cut at the end of `input` is not an error here (the next block, or the
+// caller, decides). Kept as a vector so that a caller checking several blocks tests them all at
+// once and makes bitmasks only when something is wrong.
 template <class B>
-unsigned Utf8ErrorMask(typename B::V input, typename B::V previous) {
+typename B::V Utf8ErrorLanes(typename B::V input, typename B::V previous) {
   using utf8_lookup::kByte1High;
   using utf8_lookup::kByte1Low;
   using utf8_lookup::kByte2High;
@@ -307,7 +319,13 @@ unsigned Utf8ErrorMask(typename B::V input, typename B::V previous) {
   const typename B::V must_continue =
       B::HighBit(B::Or(B::AtLeast(B::template Prev<2>(input, previous), 0xE0),
                        B::AtLeast(B::template Prev<3>(input, previous), 0xF0)));
-  return B::NonZeroMask(B::Xor(must_continue, classes));
+  return B::Xor(must_continue, classes);
+}
+
+// Bit i: byte i of `input` breaks UTF-8 (Utf8ErrorLanes as a bitmask).
+template <class B>
+unsigned Utf8ErrorMask(typename B::V input, typename B::V previous) {
+  return B::NonZeroMask(Utf8ErrorLanes<B>(input, previous));
 }
 
 }  // namespace job_detail::detail
