@@ -202,7 +202,10 @@ StringContentRun SkipJsonStringContent(const std::uint8_t* p, const std::uint8_t
       const V v = input[k];
       m.quote_or_control |= std::uint64_t{B::QuoteControlOrHighMask(v)} << shift;
       m.backslash |= std::uint64_t{B::EqualMask(v, '\\')} << shift;
-      m.non_ascii |= std::uint64_t{B::HighMask(v)} << shift;
+    }
+    // ASCII windows (all of an ASCII document's) skip the four non-ASCII bitmasks.
+    if (B::HighMask(B::Or(B::Or(input[0], input[1]), B::Or(input[2], input[3]))) != 0) {
+      for (int k = 0; k < 4; ++k) m.non_ascii |= std::uint64_t{B::HighMask(input[k])} << (16 * k);
     }
     m.quote_or_control &= ~m.non_ascii;
     std::uint64_t stops = m.quote_or_control;
