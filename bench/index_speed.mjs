@@ -10,8 +10,9 @@
 // (Liftoff) until V8's tier-up to TurboFan lands, so the series shows whether the medians measure
 // warm code and what the first runs cost.
 //
-//   npm run build:wasm && node bench/index_speed.mjs [--runs N] [--only ascii|non-ascii|python]
+//   npm run build:wasm && node --expose-gc bench/index_speed.mjs [--runs N] [--only ascii|non-ascii|python]
 //     [--dist DIR]   (another build's wasm/dist, e.g. main's, to compare in the same conditions)
+//     [--cpu-time]   (Node: process CPU time instead of wall clock, to compare on a busy machine)
 //     [--chromium [--js-flags FLAGS]]   (V8 flags for the page, e.g. --no-liftoff to see the cold cost
 //     without baseline code)
 import { readFile } from 'node:fs/promises';
@@ -32,7 +33,17 @@ function documents(only) {
   return Object.entries(all).filter(([name]) => !only || name === only);
 }
 
-function timeIt(fn) {
+// Wall-clock ms, or with `cpu` the process's CPU ms (user + system, every thread of node: the
+// baseline's concurrent GC work counts too), which a machine shared with other work disturbs less.
+function timeIt(fn, cpu = false) {
+  // The other side's garbage is collected before, not during, the timed run (node --expose-gc).
+  globalThis.gc?.();
+  if (cpu) {
+    const start = process.cpuUsage();
+    fn();
+    const used = process.cpuUsage(start);
+    return (used.user + used.system) / 1000;
+  }
   const start = performance.now();
   fn();
   return performance.now() - start;
@@ -121,6 +132,7 @@ async function main() {
   const args = process.argv.slice(2);
   const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
   const runs = Number(option('--runs', 7));
+  const cpu = args.includes('--cpu-time');
   if (args.includes('--chromium')) {
     await chromium(documents(option('--only', undefined)), runs, resolve(option('--dist', join(root, 'wasm', 'dist'))), option('--js-flags', ''));
     return;
@@ -135,8 +147,8 @@ async function main() {
         const { index: built, result } = wasmIndexChunked(jd, doc.bytes);
         built.dispose();
         checkWasm(result, doc, name);
-      });
-      const b = timeIt(() => checkBaseline(baselineIndex(doc.bytes), doc));
+      }, cpu);
+      const b = timeIt(() => checkBaseline(baselineIndex(doc.bytes), doc), cpu);
       if (r >= 0) {
         index.push(a);
         base.push(b);
