@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "job_detail/detail/merge_order.h"
+#include "job_detail/detail/stable_sort.h"
 
 namespace job_detail::detail {
 namespace {
@@ -25,7 +26,7 @@ StreamingMerge::StreamingMerge(std::vector<StepKey> dynamodb_keys)
     list_.entries.push_back({StepOrigin::kDynamoDb, i, dynamodb_keys_[i]});
     by_number_ = by_number_ && Numbered(dynamodb_keys_[i]);
   }
-  if (by_number_) std::stable_sort(list_.entries.begin(), list_.entries.end(), NumberOrder{});
+  if (by_number_) StableSort(list_.entries, NumberOrder{});
 }
 
 void StreamingMerge::Append(const StepKey& key) {
