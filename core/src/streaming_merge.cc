@@ -1,6 +1,7 @@
 #include "job_detail/detail/streaming_merge.h"
 
 #include <algorithm>
+#include <functional>
 #include <utility>
 
 #include "job_detail/detail/merge_order.h"
@@ -51,7 +52,7 @@ std::vector<std::size_t> StreamingMerge::UnmatchedDynamoDb() const {
   std::vector<std::size_t> out;
   for (const auto& [key, indices] : unmatched_)
     out.insert(out.end(), indices.begin(), indices.end());
-  std::sort(out.begin(), out.end());
+  StableSort(out, std::less<>{});
   return out;
 }
 
