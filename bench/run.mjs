@@ -32,7 +32,7 @@ import { parseChunked } from '@discoveryjs/json-ext';
 
 import { generateStepsDocument } from './generate.mjs';
 import { nativeProfile, printProfile } from './profile.mjs';
-import { printSizeBreakdown, wasmBreakdown } from './wasm_size.mjs';
+import { measureSize, printSizeBreakdown } from './wasm_size.mjs';
 import {
   baselineIndex,
   captureWasmMemories,
@@ -184,64 +184,6 @@ function measureMemoryInChildren(docPath, expectedTotal, runs) {
     wasmChunkedBytes: pick(samples.wasm),
     wasmWholeBytes: pick(samples.indexSteps),
     wasmChunkedWasmGrowth: median(samples.wasm.map((s) => s.wasmGrowth)),
-  };
-}
-
-export function packageFiles() {
-  const files = readdirSync(dist).filter((f) => f === 'job_detail_wasm.wasm' || f.endsWith('.mjs') || f.endsWith('.js'));
-  // The node entry and the node CLI are not shipped to browsers; everything else is.
-  return files.filter((f) => f !== 'node.js' && f !== 'cli.js').map((f) => join(dist, f));
-}
-
-// Two figures: the files as published (each gzipped on its own, as a CDN serves them), and what a
-// production bundle of the browser entry plus the React subpath adds (one minified chunk + the
-// .wasm asset), which is what a dashboard user downloads.
-async function measureSize() {
-  let gzip = 0;
-  let raw = 0;
-  const files = packageFiles();
-  for (const file of files) {
-    const bytes = readFileSync(file);
-    raw += bytes.length;
-    gzip += gzipSync(bytes, { level: 9 }).length;
-  }
-  const { build } = await import('esbuild');
-  const bundled = await build({
-    stdin: {
-      contents: "export * from './index.js'; export * from './react.js';",
-      resolveDir: dist,
-      loader: 'js',
-    },
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    external: ['react', '*.wasm'],
-    write: false,
-    logLevel: 'silent',
-  });
-  const bundleJs = bundled.outputFiles[0].contents;
-  const wasmBytes = readFileSync(join(dist, 'job_detail_wasm.wasm'));
-  const wasmGzip = gzipSync(wasmBytes, { level: 9 }).length;
-  const bundleGzipBytes = gzipSync(bundleJs, { level: 9 }).length + wasmGzip;
-  // The parts: the glue alone, and the facade alone (the same bundle with the glue left out).
-  const minified = async (options) =>
-    gzipSync((await build({ bundle: true, minify: true, format: 'esm', platform: 'browser', write: false, logLevel: 'silent', ...options }))
-      .outputFiles[0].contents, { level: 9 }).length;
-  const glueGzipBytes = await minified({ entryPoints: [join(dist, 'job_detail_wasm.mjs')], external: ['*.wasm'] });
-  const facadeGzipBytes = await minified({
-    stdin: { contents: "export * from './index.js'; export * from './react.js';", resolveDir: dist, loader: 'js' },
-    external: ['react', '*.wasm', './job_detail_wasm.mjs'],
-  });
-  return {
-    rawBytes: raw,
-    gzipBytes: gzip,
-    bundleGzipBytes,
-    wasmGzipBytes: wasmGzip,
-    glueGzipBytes,
-    facadeGzipBytes,
-    wasm: wasmBreakdown(wasmBytes),
-    files: files.map((f) => f.slice(root.length + 1)),
   };
 }
 

@@ -4,12 +4,13 @@
 // Names come from the symbol map the build leaves beside itself (build/wasm/job_detail_wasm.symbols,
 // `--emit-symbol-map`; the shipped .wasm carries no names), demangled by llvm-cxxfilt when present.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'wasm', 'dist');
 const SYMBOLS = join(root, 'build', 'wasm', 'job_detail_wasm.symbols');
 const SECTION_NAMES = ['custom', 'type', 'import', 'function', 'table', 'memory', 'global', 'export', 'start', 'element', 'code', 'data', 'data count'];
 
@@ -87,8 +88,8 @@ function origin(name) {
   return 'libc, allocator, runtime';
 }
 
-/** Sections, code by origin and the 12 biggest functions (sizes raw and gzipped). */
-export function wasmBreakdown(bytes) {
+/** Sections, code by origin and the `top` biggest functions (sizes raw and gzipped). */
+export function wasmBreakdown(bytes, top = 12) {
   const list = sections(bytes);
   const result = {
     sections: list.map((s) => ({ name: s.name, bytes: s.size, gzipBytes: gzipSync(bytes.subarray(s.start, s.start + s.size), { level: 9 }).length })),
@@ -125,8 +126,8 @@ export function wasmBreakdown(bytes) {
     const joined = Buffer.concat(members.map((b) => bytes.subarray(b.start, b.start + b.size)));
     return { name, functions: members.length, bytes: joined.length, gzipBytes: gzipSync(joined, { level: 9 }).length };
   }).sort((a, b) => b.bytes - a.bytes);
-  result.biggest = [...bodies].sort((a, b) => b.size - a.size).slice(0, 12)
-    .map((b) => ({ name: b.name.length > 110 ? `${b.name.slice(0, 107)}...` : b.name, bytes: b.size }));
+  result.biggest = [...bodies].sort((a, b) => b.size - a.size).slice(0, top)
+    .map((b) => ({ name: b.name.length > 110 && top <= 12 ? `${b.name.slice(0, 107)}...` : b.name, bytes: b.size }));
   return result;
 }
 
@@ -144,4 +145,69 @@ export function printSizeBreakdown(size) {
   console.log(`  wasm code by origin (raw / gzip alone): ${origins.map((o) => `${o.name} ${kb(o.bytes)} / ${kb(o.gzipBytes)} (${o.functions} fns)`).join(', ')}`);
   console.log('  biggest functions (raw):');
   for (const b of biggest) console.log(`    ${String(b.bytes).padStart(6)} ${b.name}`);
+}
+
+export function packageFiles() {
+  const files = readdirSync(dist).filter((f) => f === 'job_detail_wasm.wasm' || f.endsWith('.mjs') || f.endsWith('.js'));
+  // The node entry and the node CLI are not shipped to browsers; everything else is.
+  return files.filter((f) => f !== 'node.js' && f !== 'cli.js').map((f) => join(dist, f));
+}
+
+// Two figures: the files as published (each gzipped on its own, as a CDN serves them), and what a
+// production bundle of the browser entry plus the React subpath adds (one minified chunk + the
+// .wasm asset), which is what a dashboard user downloads.
+export async function measureSize(top = 12) {
+  let gzip = 0;
+  let raw = 0;
+  const files = packageFiles();
+  for (const file of files) {
+    const bytes = readFileSync(file);
+    raw += bytes.length;
+    gzip += gzipSync(bytes, { level: 9 }).length;
+  }
+  const { build } = await import('esbuild');
+  const bundled = await build({
+    stdin: {
+      contents: "export * from './index.js'; export * from './react.js';",
+      resolveDir: dist,
+      loader: 'js',
+    },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    external: ['react', '*.wasm'],
+    write: false,
+    logLevel: 'silent',
+  });
+  const bundleJs = bundled.outputFiles[0].contents;
+  const wasmBytes = readFileSync(join(dist, 'job_detail_wasm.wasm'));
+  const wasmGzip = gzipSync(wasmBytes, { level: 9 }).length;
+  const bundleGzipBytes = gzipSync(bundleJs, { level: 9 }).length + wasmGzip;
+  // The parts: the glue alone, and the facade alone (the same bundle with the glue left out).
+  const minified = async (options) =>
+    gzipSync((await build({ bundle: true, minify: true, format: 'esm', platform: 'browser', write: false, logLevel: 'silent', ...options }))
+      .outputFiles[0].contents, { level: 9 }).length;
+  const glueGzipBytes = await minified({ entryPoints: [join(dist, 'job_detail_wasm.mjs')], external: ['*.wasm'] });
+  const facadeGzipBytes = await minified({
+    stdin: { contents: "export * from './index.js'; export * from './react.js';", resolveDir: dist, loader: 'js' },
+    external: ['react', '*.wasm', './job_detail_wasm.mjs'],
+  });
+  return {
+    rawBytes: raw,
+    gzipBytes: gzip,
+    bundleGzipBytes,
+    wasmGzipBytes: wasmGzip,
+    glueGzipBytes,
+    facadeGzipBytes,
+    wasm: wasmBreakdown(wasmBytes, top),
+    files: files.map((f) => f.slice(root.length + 1)),
+  };
+}
+
+// Run alone (`node bench/wasm_size.mjs [--top N]`, after `npm run build:wasm`): the size figures
+// without the whole bench, to measure one cut at a time; --top lists the N biggest functions.
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const at = process.argv.indexOf('--top');
+  printSizeBreakdown(await measureSize(at > 0 ? Number(process.argv[at + 1]) : 12));
 }

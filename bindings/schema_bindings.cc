@@ -3,6 +3,7 @@
 // types, so a field or code renamed or dropped on one side fails a test instead of reaching users.
 #include <emscripten/bind.h>
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,7 +24,7 @@ namespace {
 
 using emscripten::val;
 
-val NamesToJs(const auto& names) {
+val NamesToJs(std::span<const std::string_view> names) {
   val out = val::array();
   for (std::string_view name : names) out.call<void>("push", std::string(name));
   return out;

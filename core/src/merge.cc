@@ -4,6 +4,7 @@
 #include <unordered_set>
 
 #include "job_detail/detail/merge_order.h"
+#include "job_detail/detail/stable_sort.h"
 
 namespace job_detail {
 namespace {
@@ -19,7 +20,7 @@ void SortByStepNumberWhenAllHaveOne(std::vector<MergedEntry>& entries) {
   if (!all_numbered) return;
   // S3 entries come first here, so ranking S3 before DynamoDB among equal numbers is what a
   // stable sort by number alone would give.
-  std::stable_sort(entries.begin(), entries.end(), detail::StepNumberOrder{});
+  detail::StableSort(entries, detail::StepNumberOrder{});
 }
 
 }  // namespace

@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "job_detail/detail/ascii.h"
+#include "job_detail/detail/stable_sort.h"
 
 namespace job_detail {
 namespace {
@@ -203,7 +205,7 @@ std::vector<std::pair<std::size_t, std::size_t>> SecretRanges(const Units& u) {
 // Ranges found in different layers may overlap: merge them, in order.
 std::vector<std::pair<std::size_t, std::size_t>> Merged(
     std::vector<std::pair<std::size_t, std::size_t>> ranges) {
-  std::sort(ranges.begin(), ranges.end());
+  detail::StableSort(ranges, std::less<>{});
   std::vector<std::pair<std::size_t, std::size_t>> merged;
   for (const auto& range : ranges) {
     if (!merged.empty() && range.first <= merged.back().second) {

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "job_detail/detail/explorer_rows.h"
+#include "job_detail/detail/stable_sort.h"
 
 namespace job_detail {
 
@@ -98,8 +99,8 @@ class FacetCounter {
     std::vector<FacetCount> out;
     out.reserve(counts_.size());
     for (const auto& [value, count] : counts_) out.push_back({value, count});
-    std::stable_sort(out.begin(), out.end(),
-                     [](const FacetCount& a, const FacetCount& b) { return a.count > b.count; });
+    detail::StableSort(out,
+                       [](const FacetCount& a, const FacetCount& b) { return a.count > b.count; });
     return out;
   }
 
@@ -161,7 +162,7 @@ void SortRows(const StepQuery& query, std::vector<const QueryRow*>& matched) {
   std::vector<std::pair<std::optional<Int128>, const QueryRow*>> keyed;
   keyed.reserve(matched.size());
   for (const QueryRow* row : matched) keyed.emplace_back(SortValue(query.sort, *row->facts), row);
-  std::stable_sort(keyed.begin(), keyed.end(), [descending](const auto& a, const auto& b) {
+  detail::StableSort(keyed, [descending](const auto& a, const auto& b) {
     if (!a.first) return false;
     if (!b.first) return true;
     return descending ? *b.first < *a.first : *a.first < *b.first;
@@ -193,7 +194,7 @@ std::vector<BreakdownRow> BreakdownOf(const std::map<std::string, Part>& parts,
   std::vector<std::pair<Int128, std::size_t>> order;
   std::size_t i = 0;
   for (const auto& [value, part] : parts) order.emplace_back(part.cost.sum().units(), i++);
-  std::stable_sort(order.begin(), order.end(), [&](const auto& a, const auto& b) {
+  detail::StableSort(order, [&](const auto& a, const auto& b) {
     if (a.first != b.first) return a.first > b.first;
     return out[a.second].steps > out[b.second].steps;
   });

@@ -1,9 +1,11 @@
 #include "job_detail/detail/streaming_merge.h"
 
 #include <algorithm>
+#include <functional>
 #include <utility>
 
 #include "job_detail/detail/merge_order.h"
+#include "job_detail/detail/stable_sort.h"
 
 namespace job_detail::detail {
 namespace {
@@ -25,7 +27,7 @@ StreamingMerge::StreamingMerge(std::vector<StepKey> dynamodb_keys)
     list_.entries.push_back({StepOrigin::kDynamoDb, i, dynamodb_keys_[i]});
     by_number_ = by_number_ && Numbered(dynamodb_keys_[i]);
   }
-  if (by_number_) std::stable_sort(list_.entries.begin(), list_.entries.end(), NumberOrder{});
+  if (by_number_) StableSort(list_.entries, NumberOrder{});
 }
 
 void StreamingMerge::Append(const StepKey& key) {
@@ -50,7 +52,7 @@ std::vector<std::size_t> StreamingMerge::UnmatchedDynamoDb() const {
   std::vector<std::size_t> out;
   for (const auto& [key, indices] : unmatched_)
     out.insert(out.end(), indices.begin(), indices.end());
-  std::sort(out.begin(), out.end());
+  StableSort(out, std::less<>{});
   return out;
 }
 
