@@ -61,7 +61,7 @@ export const GOALS = {
 
 // What the explorer's search benchmark looks for: a phrase thousands of steps hold, and a prompt
 // only one step holds (the search reads the whole document either way).
-const SEARCH_NEEDLES = {
+export const SEARCH_NEEDLES = {
   'non-ASCII': ['naïve coöpération', '(step 4242)'],
   ASCII: ['naive cooperation', 'with "quoted" words'],
   'Python-written': ['naïve coöpération', '(step 4242)'],

@@ -108,3 +108,34 @@ export async function measureSearch(jd, bytes, needles, runs) {
   client.dispose();
   return out;
 }
+
+// A quick look at the search alone, for work on it (`npm run bench` prints the full line):
+//
+//   npm run build:wasm && node bench/search.mjs [--runs N] [--only ASCII|non-ASCII|Python-written]
+//     [--dist DIR]   (another build's wasm/dist, e.g. main's, to compare in the same conditions)
+async function main() {
+  const { dirname, join, resolve } = await import('node:path');
+  const { fileURLToPath } = await import('node:url');
+  const { generateStepsDocument } = await import('./generate.mjs');
+  const { DOCUMENTS, SEARCH_NEEDLES } = await import('./run.mjs');
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+  const args = process.argv.slice(2);
+  const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
+  const runs = Number(option('--runs', 5));
+  const only = option('--only', undefined);
+  const { loadJobDetail } = await import(join(resolve(option('--dist', join(root, 'wasm', 'dist'))), 'node.js'));
+  const jd = await loadJobDetail();
+  for (const { name, options } of DOCUMENTS) {
+    if (only && name !== only) continue;
+    const doc = generateStepsDocument(options);
+    for (const s of await measureSearch(jd, doc.bytes, SEARCH_NEEDLES[name], runs)) {
+      const ratio = s.wasmMs / s.baselineMs;
+      console.log(
+        `${name.padEnd(14)} ${JSON.stringify(s.text).padEnd(22)} ${String(s.matched).padStart(5)} steps  search ${s.wasmMs.toFixed(1).padStart(6)} ms` +
+          ` (${s.slices} slices, longest ${s.longestSliceMs.toFixed(1)} ms)  baseline ${s.baselineMs.toFixed(1).padStart(6)} ms  ratio ${ratio.toFixed(3)}`,
+      );
+    }
+  }
+}
+
+if (process.argv[1] && (await import('node:url')).fileURLToPath(import.meta.url) === process.argv[1]) await main();
