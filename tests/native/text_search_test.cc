@@ -132,6 +132,15 @@ TEST(StepSearchTest, EscapedContentIsSearchedRawFromTheNeedlesPlainStart) {
   EXPECT_EQ(TextNeedle("é").CountInEscapedContent(R"(\u00e9)", true), std::nullopt);
   EXPECT_EQ(TextNeedle("abc").CountInEscapedContent(R"(\u0061bc)", true), std::nullopt);
   EXPECT_EQ(CountIn(R"({"output":"\u0061bc \u0041BC"})", "abc"), 2u);
+  // ... found at every offset of the vector blocks that look for it.
+  for (std::size_t at = 0; at < 40; ++at) {
+    const std::string pad(at, 'x');
+    EXPECT_EQ(TextNeedle("abc").CountInEscapedContent(pad + R"(\u0061bc abc \u00e9)", true),
+              std::nullopt)
+        << at;
+    EXPECT_EQ(TextNeedle("abc").CountInEscapedContent(pad + R"(\u0080bc abc \u00e9)", true), 1u)
+        << at;
+  }
   // Through the step walk: a raw hit in a member name or across strings does not count.
   EXPECT_EQ(CountIn(R"({"na\u006de":"x","output":"name\" \u00e9"})", "name\""), 1u);
   EXPECT_EQ(CountIn(R"({"output":"ab\u00e9","name":"cd"})", "é\",\"name"), 0u);
