@@ -96,13 +96,14 @@ FacetVerdict Judge(const StepQuery& query, const RowFacts& facts) {
 template <class T>
 class ValueTable {
  public:
-  T& operator[](std::string_view value) {
+  // The slot of `value`, added (with T{}) when new.
+  std::size_t SlotOf(std::string_view value) {
     if (entries_.size() <= kScanned) {
-      for (auto& [seen, item] : entries_) {
-        if (seen == value) return item;
+      for (std::size_t i = 0; i < entries_.size(); ++i) {
+        if (entries_[i].first == value) return i;
       }
     } else if (const auto it = at_.find(value); it != at_.end()) {
-      return entries_[it->second].second;
+      return it->second;
     }
     entries_.emplace_back(value, T{});
     if (entries_.size() > kScanned) {
@@ -112,8 +113,10 @@ class ValueTable {
         at_.emplace(value, entries_.size() - 1);
       }
     }
-    return entries_.back().second;
+    return entries_.size() - 1;
   }
+  T& At(std::size_t slot) { return entries_[slot].second; }
+  T& operator[](std::string_view value) { return At(SlotOf(value)); }
   // The entries ordered by value, as std::map orders strings.
   std::vector<std::pair<std::string_view, T>> ByValue() const {
     std::vector<std::pair<std::string_view, T>> out = entries_;
@@ -132,8 +135,9 @@ class ValueTable {
 // value the query selects, so a selected chip never disappears.
 class FacetCounter {
  public:
-  void See(std::string_view value) { counts_[value]; }
-  void Add(std::string_view value) { ++counts_[value]; }
+  // Lists `value`; its slot, for Add().
+  std::size_t See(std::string_view value) { return counts_.SlotOf(value); }
+  void Add(std::size_t slot) { ++counts_.At(slot); }
   std::vector<FacetCount> Sorted() const {
     std::vector<FacetCount> out;
     for (const auto& [value, count] : counts_.ByValue()) out.push_back({std::string(value), count});
@@ -158,16 +162,16 @@ ExplorerFacets CountFacets(const StepQuery& query, const std::vector<QueryRow>& 
   for (const QueryRow& row : rows) {
     if (row.facts == nullptr) continue;  // pending
     const RowFacts& f = *row.facts;
-    status.See(f.status);
-    model.See(f.model);
-    origin.See(OriginName(f.origin));
-    cost.See(CostKindName(f.cost.kind));
+    const std::size_t status_slot = status.See(f.status);
+    const std::size_t model_slot = model.See(f.model);
+    const std::size_t origin_slot = origin.See(OriginName(f.origin));
+    const std::size_t cost_slot = cost.See(CostKindName(f.cost.kind));
     if (row.text != true) continue;
     const FacetVerdict v = Judge(query, f);
-    if (v.model && v.origin && v.cost) status.Add(f.status);
-    if (v.status && v.origin && v.cost) model.Add(f.model);
-    if (v.status && v.model && v.cost) origin.Add(OriginName(f.origin));
-    if (v.status && v.model && v.origin) cost.Add(CostKindName(f.cost.kind));
+    if (v.model && v.origin && v.cost) status.Add(status_slot);
+    if (v.status && v.origin && v.cost) model.Add(model_slot);
+    if (v.status && v.model && v.cost) origin.Add(origin_slot);
+    if (v.status && v.model && v.origin) cost.Add(cost_slot);
   }
   return {status.Sorted(), model.Sorted(), origin.Sorted(), cost.Sorted()};
 }
