@@ -152,6 +152,7 @@ StepSearchResult SearchStep(std::string_view step_json, const TextNeedle& needle
   if (needle.empty()) return result;
   const bool exact = NeedsExactDecoding(needle);
   const bool raw_when_simple = !exact && needle.SurvivesSimpleEscapes();
+  if (!needle.MayMatchIn(step_json)) return result;  // one pass instead of the walk
   SearchableStrings strings(step_json);
   while (const auto found = strings.Next()) {
     const auto count = exact ? needle.Count(SearchTextOf(*found, exact, scratch))

@@ -192,6 +192,12 @@ std::optional<std::size_t> TextNeedle::CountInEscapedContent(std::string_view co
   return count;
 }
 
+bool TextNeedle::MayMatchIn(std::string_view json) const {
+  if (plain_prefix_ == 0) return true;
+  const std::string_view anchor = std::string_view(folded_).substr(0, plain_prefix_);
+  return FindFolded(anchor, json, 0) != std::string_view::npos || MayHideAscii(json);
+}
+
 std::size_t TextNeedle::Count(std::string_view haystack) const {
   std::size_t count = 0;
   for (std::size_t at = Find(haystack); at != std::string_view::npos;

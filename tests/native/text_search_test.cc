@@ -147,6 +147,18 @@ TEST(StepSearchTest, EscapedContentIsSearchedRawFromTheNeedlesPlainStart) {
   EXPECT_EQ(CountIn(R"({"output":"x \"quo","input":"ted\" \u00e9"})", "quoted"), 0u);
 }
 
+TEST(StepSearchTest, AStepWithoutTheNeedlesPlainStartIsRuledOutWhole) {
+  const TextNeedle needle("naïve coöp");
+  EXPECT_FALSE(needle.MayMatchIn(R"({"model":"x","output":"\u00efve co\u00f6p"})"));
+  EXPECT_TRUE(needle.MayMatchIn(R"({"model":"x","output":"na\u00efve co\u00f6p"})"));
+  // `\u006e` is an `n`: the step may match, and does.
+  const std::string hidden = R"({"model":"x","output":"\u006ea\u00efve co\u00f6p"})";
+  EXPECT_TRUE(needle.MayMatchIn(hidden));
+  EXPECT_EQ(CountIn(hidden, "naïve coöp"), 1u);
+  // A needle that starts with what an escape produces rules nothing out.
+  EXPECT_TRUE(TextNeedle("\"x").MayMatchIn(R"({"output":"y"})"));
+}
+
 TEST(StepSearchTest, EscapedContentReadRawCountsAsTheDecodedTextAcrossEveryMix) {
   const std::vector<std::string> pieces = {
       "a",       "b",       "ab",      " ",         "\\\"",    "\\\\",           "\\n",

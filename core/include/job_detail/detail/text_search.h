@@ -55,6 +55,10 @@ class TextNeedle {
   // `\u00XX` escape of the content may stand for an ASCII character.
   std::optional<std::size_t> CountInEscapedContent(std::string_view content,
                                                    bool has_unicode_escape) const;
+  // False when no JSON string inside `json` (raw JSON text) can decode to text holding the needle:
+  // its leading run (as above) is nowhere as written and no `\u00XX` could stand for it. A step
+  // it rules out is not walked at all.
+  bool MayMatchIn(std::string_view json) const;
 
  private:
   // True when the decoded text from raw `content[at]` (outside any escape) starts with the needle's
