@@ -16,6 +16,7 @@
 // from a body that yields 64 KB per macrotask or from this server in whatever reads Chromium makes
 // (several MB at a time on loopback); a probe posts itself a message in a loop and the longest gap
 // between two of its turns is the longest task the page ran meanwhile.
+// Search: bench/search.mjs in the page, on the same documents and needles as the Node line.
 // Peers: `@streamparser/json` and `@discoveryjs/json-ext`, bundled for the page by esbuild.
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -180,6 +181,11 @@ window.bench = {
     return { longestTaskMs, totalMs, largestRead, gaps, published };
   },
   wasmBytes,
+  // The explorer's search on this document against JSON.parse + includes (bench/search.mjs).
+  async search(needles, runs) {
+    const { measureSearch } = await import('/bench/search.mjs');
+    return measureSearch(jd, doc, needles, runs);
+  },
   // Runs one side and keeps its result alive; returns the wasm memory growth.
   work(side) {
     const before = wasmBytes();
@@ -286,8 +292,8 @@ async function startServer(docs) {
       } else if (url.pathname === '/page.mjs') {
         body = PAGE_SCRIPT;
         type = 'text/javascript';
-      } else if (url.pathname === '/bench/workloads.mjs') {
-        body = await readFile(join(root, 'bench', 'workloads.mjs'));
+      } else if (url.pathname === '/bench/workloads.mjs' || url.pathname === '/bench/search.mjs') {
+        body = await readFile(join(root, 'bench', url.pathname.slice('/bench/'.length)));
         type = 'text/javascript';
       } else if (url.pathname.startsWith('/doc/')) {
         body = docs[decodeURIComponent(url.pathname.slice(5))].bytes;
@@ -317,10 +323,12 @@ const median = (values) => {
 
 /**
  * @param {{docs: Record<string, {bytes: Uint8Array, steps: number, expectedTotalUsd: string}>,
- *   runs: number, peerRuns: number, memoryRuns: number, slowPeers?: Record<string, boolean>}} options
- * (`slowPeers[name]`: leave @streamparser/json out on that document)
+ *   runs: number, peerRuns: number, memoryRuns: number, slowPeers?: Record<string, boolean>,
+ *   searchNeedles?: Record<string, string[]>}} options
+ * (`slowPeers[name]`: leave @streamparser/json out on that document; `searchNeedles[name]`: what the
+ * search line looks for there, none when absent)
  */
-export async function runBrowser({ docs, runs, peerRuns, memoryRuns, slowPeers = {} }) {
+export async function runBrowser({ docs, runs, peerRuns, memoryRuns, slowPeers = {}, searchNeedles = {} }) {
   const server = await startServer(docs);
   const origin = `http://127.0.0.1:${server.address().port}`;
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
@@ -361,6 +369,9 @@ export async function runBrowser({ docs, runs, peerRuns, memoryRuns, slowPeers =
           chunkedParse.push(await page.evaluate(() => window.bench.peer('parseChunked')));
         }
       }
+      const search = searchNeedles[name]
+        ? await page.evaluate(([needles, n]) => window.bench.search(needles, n), [searchNeedles[name], runs])
+        : [];
       const memory = { wasm: [], baseline: [] };
       for (let r = 0; r < memoryRuns; r++) {
         for (const side of ['wasm', 'baseline']) {
@@ -405,6 +416,7 @@ export async function runBrowser({ docs, runs, peerRuns, memoryRuns, slowPeers =
         baselineBytes: median(memory.baseline),
         wasmLongestTaskMs: median(stream.wasm),
         baselineLongestTaskMs: median(stream.baseline),
+        search,
       };
     }
     return out;
