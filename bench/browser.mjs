@@ -180,6 +180,23 @@ window.bench = {
     checkWasm({ ok: true, count: snapshot.steps.count, totalCostUsd: snapshot.steps.totalCostUsd });
     return { longestTaskMs, totalMs, largestRead, gaps, published };
   },
+  // The floor under the 'server' figure: the same body from this server, read by the page and
+  // dropped, no module. Chromium's own handling of a multi-MB read is a task of its own.
+  async readBody() {
+    const stop = gapProbe();
+    const start = performance.now();
+    const reader = (await fetch('/s3/' + encodeURIComponent(docName), { cache: 'no-store' })).body.getReader();
+    let largestRead = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      largestRead = Math.max(largestRead, value.byteLength);
+    }
+    const totalMs = performance.now() - start;
+    const probed = stop();
+    const gaps = probed.gaps.map(([at, ms]) => [at - Math.round(start), ms]);
+    return { longestTaskMs: probed.longest, totalMs, largestRead, gaps, published: [] };
+  },
   wasmBytes,
   // The explorer's search on this document against JSON.parse + includes (bench/search.mjs).
   async search(needles, runs) {
@@ -307,7 +324,8 @@ async function startServer(docs) {
         res.writeHead(404).end();
         return;
       }
-      res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' }).end(body);
+      // With its length, as S3 sends a body (writeHead without it makes Node send it chunked).
+      res.writeHead(200, { 'content-type': type, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' }).end(body);
     } catch {
       res.writeHead(404).end();
     }
@@ -324,11 +342,13 @@ const median = (values) => {
 /**
  * @param {{docs: Record<string, {bytes: Uint8Array, steps: number, expectedTotalUsd: string}>,
  *   runs: number, peerRuns: number, memoryRuns: number, slowPeers?: Record<string, boolean>,
- *   searchNeedles?: Record<string, string[]>}} options
- * (`slowPeers[name]`: leave @streamparser/json out on that document; `searchNeedles[name]`: what the
- * search line looks for there, none when absent)
+ *   parts?: string[], searchNeedles?: Record<string, string[]>}} options
+ * (`slowPeers[name]`: leave @streamparser/json out on that document; `parts`: which of 'time',
+ * 'memory', 'stream', 'client', 'search' to measure, all by default, so one figure can be re-measured
+ * alone; `searchNeedles[name]`: what the search line looks for there, no search when absent)
  */
-export async function runBrowser({ docs, runs, peerRuns, memoryRuns, slowPeers = {}, searchNeedles = {} }) {
+export async function runBrowser({ docs, runs, peerRuns, memoryRuns, slowPeers = {}, parts = ['time', 'memory', 'stream', 'client', 'search'],
+  searchNeedles = {} }) {
   const server = await startServer(docs);
   const origin = `http://127.0.0.1:${server.address().port}`;
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
@@ -353,7 +373,7 @@ export async function runBrowser({ docs, runs, peerRuns, memoryRuns, slowPeers =
       const copy = [];
       const streamparser = [];
       const chunkedParse = [];
-      for (let r = -1; r < runs; r++) {
+      for (let r = -1; r < (parts.includes('time') ? runs : -1); r++) {
         const a = await page.evaluate(() => window.bench.time('whole'));
         const b = await page.evaluate(() => window.bench.time('chunked'));
         const c = await page.evaluate(() => window.bench.time('baseline'));
@@ -369,11 +389,11 @@ export async function runBrowser({ docs, runs, peerRuns, memoryRuns, slowPeers =
           chunkedParse.push(await page.evaluate(() => window.bench.peer('parseChunked')));
         }
       }
-      const search = searchNeedles[name]
+      const search = parts.includes('search') && searchNeedles[name]
         ? await page.evaluate(([needles, n]) => window.bench.search(needles, n), [searchNeedles[name], runs])
         : [];
       const memory = { wasm: [], baseline: [] };
-      for (let r = 0; r < memoryRuns; r++) {
+      for (let r = 0; r < (parts.includes('memory') ? memoryRuns : 0); r++) {
         for (const side of ['wasm', 'baseline']) {
           await open(name);
           await cdp.send('HeapProfiler.collectGarbage');
@@ -384,18 +404,23 @@ export async function runBrowser({ docs, runs, peerRuns, memoryRuns, slowPeers =
         }
       }
       const stream = { wasm: [], baseline: [] };
-      for (let r = 0; r < memoryRuns; r++) {
+      for (let r = 0; r < (parts.includes('stream') ? memoryRuns : 0); r++) {
         for (const side of ['wasm', 'baseline']) {
           await open(name);
           const s = await page.evaluate((x) => window.bench.stream(x), side);
           stream[side].push(Math.max(s.longestSliceMs, s.longestTaskMs));
         }
       }
-      const client = { chunked: [], server: [], largestRead: 0, runs: [] };
-      for (let r = 0; r < memoryRuns; r++) {
-        for (const mode of ['chunked', 'server']) {
+      const client = { chunked: [], server: [], read: [], largestRead: 0, runs: [] };
+      for (let r = 0; r < (parts.includes('client') ? memoryRuns : 0); r++) {
+        for (const mode of ['chunked', 'server', 'read']) {
           await open(name);
-          const c = await page.evaluate((m) => window.bench.client(m), mode);
+          // JD_BENCH_TRACE=dir: a Chromium trace of each run, to tell the page's own work in a long
+          // task (thread time, tdur) from time it waited for a core (wall time only).
+          const trace = process.env.JD_BENCH_TRACE ? join(process.env.JD_BENCH_TRACE, `${name}-${mode}-${r}.json`) : null;
+          if (trace) await browser.startTracing(page, { path: trace, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
+          const c = await page.evaluate((m) => (m === 'read' ? window.bench.readBody() : window.bench.client(m)), mode);
+          if (trace) await browser.stopTracing();
           client[mode].push(c.longestTaskMs);
           client.runs.push({ mode, ...c });
           if (mode === 'server') client.largestRead = Math.max(client.largestRead, c.largestRead);
@@ -408,6 +433,7 @@ export async function runBrowser({ docs, runs, peerRuns, memoryRuns, slowPeers =
         clientChunkedLongestTaskMs: median(client.chunked),
         clientServerLongestTaskMs: median(client.server),
         clientServerLargestReadBytes: client.largestRead,
+        serverReadLongestTaskMs: median(client.read),
         clientRuns: client.runs,  // each run's gaps over 16 ms ([ms after load(), length]) and publishes
         wasmMs: median(whole),
         wasmChunkedMs: median(chunked),

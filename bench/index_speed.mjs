@@ -2,12 +2,22 @@
 // (64 KB chunks, as the client feeds it) against TextDecoder + JSON.parse + summing costs, on the
 // three documents the system meets: ASCII, non-ASCII, and the non-ASCII one as Python's
 // `json.dumps` writes it (every non-ASCII character a `\uXXXX` escape, emoji as surrogate pairs,
-// `", "` and `": "` separators). Runs interleaved, medians printed; no memory or browser figures
+// `", "` and `": "` separators). Runs interleaved, medians printed; no memory figures
 // (`npm run bench` has those).
+// --chromium: the same in headless /usr/bin/chromium (a fresh page per document, as bench/browser.mjs
+// opens one), the copy line (the same bytes into a wasm memory in the same chunks) interleaved too,
+// and every index run's time printed in order: a fresh page runs the module's baseline code
+// (Liftoff) until V8's tier-up to TurboFan lands, so the series shows whether the medians measure
+// warm code and what the first runs cost.
 //
-//   npm run build:wasm && node bench/index_speed.mjs [--runs N] [--only ascii|non-ascii|python]
+//   npm run build:wasm && node --expose-gc bench/index_speed.mjs [--runs N] [--only ascii|non-ascii|python]
 //     [--dist DIR]   (another build's wasm/dist, e.g. main's, to compare in the same conditions)
-import { dirname, join, resolve } from 'node:path';
+//     [--cpu-time]   (Node: process CPU time instead of wall clock, to compare on a busy machine)
+//     [--chromium [--js-flags FLAGS]]   (V8 flags for the page, e.g. --no-liftoff to see the cold cost
+//     without baseline code)
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { dirname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { generateStepsDocument } from './generate.mjs';
@@ -23,7 +33,17 @@ function documents(only) {
   return Object.entries(all).filter(([name]) => !only || name === only);
 }
 
-function timeIt(fn) {
+// Wall-clock ms, or with `cpu` the process's CPU ms (user + system, every thread of node: the
+// baseline's concurrent GC work counts too), which a machine shared with other work disturbs less.
+function timeIt(fn, cpu = false) {
+  // The other side's garbage is collected before, not during, the timed run (node --expose-gc).
+  globalThis.gc?.();
+  if (cpu) {
+    const start = process.cpuUsage();
+    fn();
+    const used = process.cpuUsage(start);
+    return (used.user + used.system) / 1000;
+  }
   const start = performance.now();
   fn();
   return performance.now() - start;
@@ -35,10 +55,88 @@ function median(values) {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+const line = (name, mb, t, tb, extra = '') =>
+  `${name.padEnd(9)} ${mb.toFixed(1).padStart(5)} MB  index ${t.toFixed(1).padStart(6)} ms ${(mb / t * 1e3).toFixed(0).padStart(5)} MB/s` +
+  `  baseline ${tb.toFixed(1).padStart(6)} ms ${(mb / tb * 1e3).toFixed(0).padStart(4)} MB/s  ratio ${(t / tb).toFixed(3)}${extra}`;
+
+// Runs in the page: one document, interleaved runs of copy / index / baseline, every time kept.
+const CHROMIUM_PAGE = String.raw`
+import { loadJobDetail } from '/dist/index.js';
+import { baselineIndex, checkBaseline, checkWasm, copyIntoWasmMemory, wasmIndexChunked } from '/bench/workloads.mjs';
+window.runIndexSpeed = async (name, steps, expectedTotalUsd, runs) => {
+  const expected = { steps, expectedTotalUsd };
+  const doc = new Uint8Array(await (await fetch('/doc/' + name)).arrayBuffer());
+  const jd = await loadJobDetail();
+  const memory = new WebAssembly.Memory({ initial: 1 });
+  const time = (fn) => { const start = performance.now(); fn(); return performance.now() - start; };
+  const out = { index: [], base: [], copy: [] };
+  for (let r = 0; r < runs; r++) {
+    out.index.push(time(() => { const { index, result } = wasmIndexChunked(jd, doc); index.dispose(); checkWasm(result, expected, name); }));
+    out.base.push(time(() => checkBaseline(baselineIndex(doc), expected)));
+    out.copy.push(time(() => copyIntoWasmMemory(memory, doc)));
+  }
+  return out;
+};
+window.ready = true;
+`;
+
+async function chromium(docs, runs, dist, jsFlags) {
+  const { chromium: browserType } = await import('playwright-core');
+  const byName = Object.fromEntries(docs);
+  const server = createServer(async (req, res) => {
+    const path = new URL(req.url, 'http://localhost').pathname;
+    try {
+      let body = null;
+      let type = 'text/javascript';
+      if (path === '/') [body, type] = ['<!DOCTYPE html><meta charset="utf-8"><script type="module" src="/page.mjs"></script>', 'text/html'];
+      else if (path === '/page.mjs') body = CHROMIUM_PAGE;
+      else if (path === '/bench/workloads.mjs') body = await readFile(join(root, 'bench', 'workloads.mjs'));
+      else if (path.startsWith('/doc/')) [body, type] = [byName[decodeURIComponent(path.slice(5))].bytes, 'application/json'];
+      else if (path.startsWith('/dist/')) {
+        const file = normalize(join(dist, path.slice(6)));
+        if (!file.startsWith(dist)) throw new Error('outside dist');
+        body = await readFile(file);
+        if (file.endsWith('.wasm')) type = 'application/wasm';
+      }
+      if (body === null) res.writeHead(404).end();
+      else res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' }).end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise((done) => server.listen(0, '127.0.0.1', done));
+  const browser = await browserType.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--headless', ...(jsFlags ? [`--js-flags=${jsFlags}`] : [])] });
+  try {
+    console.log(`Chromium ${browser.version()}: medians of runs 3.. (the first two are shown apart: cold page, tier-up)`);
+    for (const [name, doc] of docs) {
+      const page = await browser.newPage();
+      page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
+      await page.goto(`http://127.0.0.1:${server.address().port}/`);
+      await page.waitForFunction(() => window.ready === true);
+      const out = await page.evaluate(([n, s, t, r]) => window.runIndexSpeed(n, s, t, r), [name, doc.steps, doc.expectedTotalUsd, runs + 2]);
+      await page.close();
+      const mb = doc.bytes.length / 1e6;
+      const warm = (values) => median(values.slice(2));
+      const copy = warm(out.copy);
+      console.log(line(name, mb, warm(out.index), warm(out.base),
+        `  copy line ${copy.toFixed(1)} ms ${(mb / copy).toFixed(1)} GB/s (index at ${((copy / warm(out.index)) * 100).toFixed(0)}%)`));
+      console.log(`          index runs in order (ms): ${out.index.map((t) => t.toFixed(1)).join(' ')}`);
+    }
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
 async function main() {
   const args = process.argv.slice(2);
   const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
   const runs = Number(option('--runs', 7));
+  const cpu = args.includes('--cpu-time');
+  if (args.includes('--chromium')) {
+    await chromium(documents(option('--only', undefined)), runs, resolve(option('--dist', join(root, 'wasm', 'dist'))), option('--js-flags', ''));
+    return;
+  }
   const { loadJobDetail } = await import(join(resolve(option('--dist', join(root, 'wasm', 'dist'))), 'node.js'));
   const jd = await loadJobDetail();
   for (const [name, doc] of documents(option('--only', undefined))) {
@@ -49,19 +147,14 @@ async function main() {
         const { index: built, result } = wasmIndexChunked(jd, doc.bytes);
         built.dispose();
         checkWasm(result, doc, name);
-      });
-      const b = timeIt(() => checkBaseline(baselineIndex(doc.bytes), doc));
+      }, cpu);
+      const b = timeIt(() => checkBaseline(baselineIndex(doc.bytes), doc), cpu);
       if (r >= 0) {
         index.push(a);
         base.push(b);
       }
     }
-    const mb = doc.bytes.length / 1e6;
-    const [t, tb] = [median(index), median(base)];
-    console.log(
-      `${name.padEnd(9)} ${mb.toFixed(1).padStart(5)} MB  index ${t.toFixed(1).padStart(6)} ms ${(mb / t * 1e3).toFixed(0).padStart(5)} MB/s` +
-        `  baseline ${tb.toFixed(1).padStart(6)} ms ${(mb / tb * 1e3).toFixed(0).padStart(4)} MB/s  ratio ${(t / tb).toFixed(3)}`,
-    );
+    console.log(line(name, doc.bytes.length / 1e6, median(index), median(base)));
   }
 }
 

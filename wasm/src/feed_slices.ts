@@ -1,13 +1,16 @@
 // Feeding a large network read to the session in slices, with the event loop running between them.
 
 /**
- * The most bytes one task feeds to the session. Chromium hands a page reads of several MB when a
- * fast server sends the body, and the index takes them at 0.25 (a Python-written document, every
- * non-ASCII character a `\uXXXX` escape) to 1.9 GB/s on the 2-core bench machine (`npm run
- * bench`): 1 MiB is 0.5-5 ms of work, well inside a 16 ms frame even with the snapshot built after
- * it, while reads of a few hundred KB (what a real network gives) go through in one task as before.
+ * The most bytes one task feeds to the session. Chromium hands a page reads of 1-2 MB when a fast
+ * server sends the body, and receiving such a read is already a task of several milliseconds of
+ * Chromium's own (`npm run bench` shows it as "reading alone"), so the module's work must not run
+ * in the same task at a read's full size. 256 KiB is the module's transfer slice (one copy into
+ * wasm memory and one session input per task) and at most about 1 ms of indexing even on a
+ * Python-written document (every non-ASCII character a `\uXXXX` escape, the slowest to index);
+ * the rows and snapshot built after it stay small too. Reads of 64 KB (what a real network
+ * gives) go through in one task as before.
  */
-export const FEED_SLICE_BYTES = 1024 * 1024;
+export const FEED_SLICE_BYTES = 256 * 1024;
 
 /**
  * Resolves in a later macrotask, so that input, rendering and timers run before the next slice.

@@ -76,33 +76,45 @@ inline constexpr utf8_lookup::Table kLow = {
 
 // Bit i of each mask describes byte i of a 64-byte window.
 struct StringWindowMasks {
-  std::uint64_t quote = 0;
+  std::uint64_t quote_or_control = 0;  // '"' and bytes < 0x20
   std::uint64_t backslash = 0;
-  std::uint64_t control = 0;
   std::uint64_t non_ascii = 0;
 };
 
-struct EscapeCodeMasks {
-  std::uint64_t hex = 0;
-  std::uint64_t d = 0;
-  std::uint64_t simple = 0;
-  std::uint64_t u = 0;
+// The escape-code classes of a window's bytes (json_escape_classes), one vector per 16 bytes.
+template <class B>
+struct EscapeCodeClasses {
+  typename B::V lanes[4];
 };
 
 template <class B>
-EscapeCodeMasks ClassifyEscapeCodes(const typename B::V (&input)[4]) {
+EscapeCodeClasses<B> ClassifyEscapeCodes(const typename B::V (&input)[4]) {
   namespace c = json_escape_classes;
-  EscapeCodeMasks m;
+  EscapeCodeClasses<B> classes;
   for (int k = 0; k < 4; ++k) {
-    const typename B::V classes = B::And(B::Lookup(c::kHigh, B::HighNibbles(input[k])),
-                                         B::Lookup(c::kLow, B::LowNibbles(input[k])));
-    const int shift = 16 * k;
-    m.hex |= std::uint64_t{B::NonZeroMask(B::And(classes, B::Splat(c::kHex)))} << shift;
-    m.d |= std::uint64_t{B::NonZeroMask(B::And(classes, B::Splat(c::kD)))} << shift;
-    m.simple |= std::uint64_t{B::NonZeroMask(B::And(classes, B::Splat(c::kSimple)))} << shift;
-    m.u |= std::uint64_t{B::HighMask(classes)} << shift;
+    classes.lanes[k] = B::And(B::Lookup(c::kHigh, B::HighNibbles(input[k])),
+                              B::Lookup(c::kLow, B::LowNibbles(input[k])));
   }
-  return m;
+  return classes;
+}
+
+// Bit i: byte i of the window is in one of `classes_wanted`.
+template <class B>
+std::uint64_t EscapeClassMask(const EscapeCodeClasses<B>& classes, std::uint8_t classes_wanted) {
+  std::uint64_t mask = 0;
+  for (int k = 0; k < 4; ++k) {
+    mask |= std::uint64_t{B::NonZeroMask(B::And(classes.lanes[k], B::Splat(classes_wanted)))}
+            << (16 * k);
+  }
+  return mask;
+}
+
+// Bit i: byte i is a `u` (kU is the high bit, read without a compare).
+template <class B>
+std::uint64_t EscapeUMask(const EscapeCodeClasses<B>& classes) {
+  std::uint64_t mask = 0;
+  for (int k = 0; k < 4; ++k) mask |= std::uint64_t{B::HighMask(classes.lanes[k])} << (16 * k);
+  return mask;
 }
 
 // The backslashes that start an escape in a window that does not begin inside one: in a run of
@@ -188,42 +200,56 @@ StringContentRun SkipJsonStringContent(const std::uint8_t* p, const std::uint8_t
       input[k] = B::Load(w + 16 * k);
       const int shift = 16 * k;
       const V v = input[k];
-      m.quote |= std::uint64_t{B::EqualMask(v, '"')} << shift;
+      m.quote_or_control |= std::uint64_t{B::QuoteControlOrHighMask(v)} << shift;
       m.backslash |= std::uint64_t{B::EqualMask(v, '\\')} << shift;
-      m.control |= std::uint64_t{B::SpecialMask(v)} << shift;  // with '"' and '\\', cleared below
-      m.non_ascii |= std::uint64_t{B::HighMask(v)} << shift;
     }
-    m.control &= ~(m.quote | m.backslash);
-    std::uint64_t stops = m.quote | m.control;
+    // ASCII windows (all of an ASCII document's) skip the four non-ASCII bitmasks.
+    if (B::HighMask(B::Or(B::Or(input[0], input[1]), B::Or(input[2], input[3]))) != 0) {
+      for (int k = 0; k < 4; ++k) m.non_ascii |= std::uint64_t{B::HighMask(input[k])} << (16 * k);
+    }
+    m.quote_or_control &= ~m.non_ascii;
+    std::uint64_t stops = m.quote_or_control;
     std::uint64_t escape_starts = 0;
     if (m.backslash != 0) {
+      namespace c = json_escape_classes;
       escape_starts = EscapeStarts(m.backslash);
       const std::uint64_t escaped = escape_starts << 1;  // the escape codes
-      const EscapeCodeMasks codes = ClassifyEscapeCodes<B>(input);
-      const std::uint64_t hex4 =
-          (codes.hex >> 2) & (codes.hex >> 3) & (codes.hex >> 4) & (codes.hex >> 5);
-      const std::uint64_t u_escapes = escape_starts & (codes.u >> 1) & hex4;
-      const std::uint64_t simple_escapes = escape_starts & (codes.simple >> 1);
-      // An escaped quote is content; a bad or cut escape stops at its backslash.
-      stops = (m.quote & ~escaped) | m.control | (escape_starts & ~(u_escapes | simple_escapes));
-      const std::uint64_t surrogate_candidates = u_escapes & (codes.d >> 2);
-      if (surrogate_candidates != 0) {
-        const unsigned unpaired = FirstUnpairedSurrogate(w, surrogate_candidates, u_escapes);
-        if (unpaired < 64) stops |= std::uint64_t{1} << unpaired;
+      const EscapeCodeClasses<B> classes = ClassifyEscapeCodes<B>(input);
+      const std::uint64_t u_codes = EscapeUMask<B>(classes) & escaped;
+      // Escapes other than `\u` are whole at their code; `\u` ones are checked further below.
+      std::uint64_t whole_escapes = escape_starts & (EscapeClassMask<B>(classes, c::kSimple) >> 1);
+      if (u_codes != 0) {
+        const std::uint64_t hex = EscapeClassMask<B>(classes, c::kHex);
+        const std::uint64_t hex4 = (hex >> 2) & (hex >> 3) & (hex >> 4) & (hex >> 5);
+        const std::uint64_t u_escapes = (u_codes >> 1) & hex4;
+        whole_escapes |= u_escapes;
+        const std::uint64_t surrogate_candidates =
+            u_escapes & (EscapeClassMask<B>(classes, c::kD) >> 2);
+        if (surrogate_candidates != 0) {
+          const unsigned unpaired = FirstUnpairedSurrogate(w, surrogate_candidates, u_escapes);
+          if (unpaired < 64) stops |= std::uint64_t{1} << unpaired;
+        }
       }
+      // An escaped quote is content; a bad or cut escape stops at its backslash. (An escaped
+      // control is not a whole escape: its backslash stops first.)
+      stops = (stops & ~escaped) | (escape_starts & ~whole_escapes);
     }
     const unsigned first = stops == 0 ? 64 : static_cast<unsigned>(__builtin_ctzll(stops));
     if (m.non_ascii != 0 || previous_non_ascii) {
-      std::uint64_t errors = Utf8ErrorMask<B>(input[0], previous);
-      errors |= std::uint64_t{Utf8ErrorMask<B>(input[1], input[0])} << 16;
-      errors |= std::uint64_t{Utf8ErrorMask<B>(input[2], input[1])} << 32;
-      errors |= std::uint64_t{Utf8ErrorMask<B>(input[3], input[2])} << 48;
-      // Only errors up to the stop count; one at the stop itself means a cut sequence.
-      if (first < 64) errors &= (std::uint64_t{2} << first) - 1;
-      if (errors != 0) {
-        const auto at = static_cast<unsigned>(__builtin_ctzll(errors));
-        if (m.backslash & ((std::uint64_t{1} << at) - 1)) escapes = true;
-        return {Utf8BoundaryBefore(start, p + at), escapes};
+      const V lanes[4] = {
+          Utf8ErrorLanes<B>(input[0], previous), Utf8ErrorLanes<B>(input[1], input[0]),
+          Utf8ErrorLanes<B>(input[2], input[1]), Utf8ErrorLanes<B>(input[3], input[2])};
+      // Bitmasks only when some byte of the window is wrong (or is cut, or lies past the stop).
+      if (B::AnyNonZero(B::Or(B::Or(lanes[0], lanes[1]), B::Or(lanes[2], lanes[3])))) {
+        std::uint64_t errors = 0;
+        for (int k = 0; k < 4; ++k) errors |= std::uint64_t{B::NonZeroMask(lanes[k])} << (16 * k);
+        // Only errors up to the stop count; one at the stop itself means a cut sequence.
+        if (first < 64) errors &= (std::uint64_t{2} << first) - 1;
+        if (errors != 0) {
+          const auto at = static_cast<unsigned>(__builtin_ctzll(errors));
+          if (m.backslash & ((std::uint64_t{1} << at) - 1)) escapes = true;
+          return {Utf8BoundaryBefore(start, p + at), escapes};
+        }
       }
       previous_non_ascii = (m.non_ascii >> 48) != 0;
     }

@@ -152,6 +152,12 @@ struct PortableBytes16 {
   static V HighBit(const V& a) {
     return Map(a, a, [](int x, int) { return x & 0x80; });
   }
+  static bool AnyNonZero(const V& a) {
+    for (int i = 0; i < 16; ++i) {
+      if (a[i] != 0) return true;
+    }
+    return false;
+  }
   static unsigned NonZeroMask(const V& a) {
     unsigned mask = 0;
     for (int i = 0; i < 16; ++i) mask |= (a[i] != 0 ? 1u : 0u) << i;
@@ -172,6 +178,14 @@ struct PortableBytes16 {
     for (int i = 0; i < 16; ++i) {
       mask |= (a[i] == '"' || a[i] == '\\' || a[i] < 0x20 ? 1u : 0u) << i;
     }
+    return mask;
+  }
+  // Quotes, controls and every byte >= 0x80: two compares (a signed `< 0x20` takes both controls
+  // and bytes >= 0x80) for a caller that already has the non-ASCII mask to take away.
+  static unsigned QuoteControlOrHighMask(const V& a) {
+    unsigned mask = 0;
+    for (int i = 0; i < 16; ++i)
+      mask |= (a[i] == '"' || a[i] < 0x20 || a[i] >= 0x80 ? 1u : 0u) << i;
     return mask;
   }
 };
@@ -203,8 +217,11 @@ struct NativeBytes16 {
   static V HighBit(V a) {
     return wasm_v128_and(a, wasm_i8x16_splat(static_cast<std::int8_t>(0x80)));
   }
+  static bool AnyNonZero(V a) { return wasm_v128_any_true(a); }
+  // Compare with zero then flip the bits in a register: wasm has no single-instruction `ne`.
   static unsigned NonZeroMask(V a) {
-    return static_cast<unsigned>(wasm_i8x16_bitmask(wasm_i8x16_ne(a, wasm_i8x16_splat(0))));
+    return static_cast<unsigned>(wasm_i8x16_bitmask(wasm_i8x16_eq(a, wasm_i8x16_splat(0)))) ^
+           0xFFFFu;
   }
   static unsigned HighMask(V a) { return static_cast<unsigned>(wasm_i8x16_bitmask(a)); }
   static unsigned EqualMask(V a, std::uint8_t c) {
@@ -216,6 +233,10 @@ struct NativeBytes16 {
                                                 wasm_i8x16_eq(a, wasm_i8x16_splat('\\'))),
                                    wasm_u8x16_lt(a, wasm_i8x16_splat(0x20)));
     return static_cast<unsigned>(wasm_i8x16_bitmask(special));
+  }
+  static unsigned QuoteControlOrHighMask(V a) {
+    return static_cast<unsigned>(wasm_i8x16_bitmask(wasm_v128_or(
+        wasm_i8x16_eq(a, wasm_i8x16_splat('"')), wasm_i8x16_lt(a, wasm_i8x16_splat(0x20)))));
   }
 };
 inline constexpr bool kHasNativeBytes16 = true;
@@ -241,6 +262,9 @@ struct NativeBytes16 {
     return _mm_subs_epu8(a, _mm_set1_epi8(static_cast<char>(threshold - 0x80)));
   }
   static V HighBit(V a) { return _mm_and_si128(a, _mm_set1_epi8(static_cast<char>(0x80))); }
+  static bool AnyNonZero(V a) {
+    return _mm_movemask_epi8(_mm_cmpeq_epi8(a, _mm_setzero_si128())) != 0xFFFF;
+  }
   static unsigned NonZeroMask(V a) {
     return static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(a, _mm_setzero_si128()))) ^
            0xFFFFu;
@@ -256,6 +280,10 @@ struct NativeBytes16 {
         _mm_or_si128(_mm_cmpeq_epi8(a, _mm_set1_epi8('"')), _mm_cmpeq_epi8(a, _mm_set1_epi8('\\'))),
         control);
     return static_cast<unsigned>(_mm_movemask_epi8(special));
+  }
+  static unsigned QuoteControlOrHighMask(V a) {
+    return static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(
+        _mm_cmpeq_epi8(a, _mm_set1_epi8('"')), _mm_cmplt_epi8(a, _mm_set1_epi8(0x20)))));
   }
 };
 inline constexpr bool kHasNativeBytes16 = true;
@@ -273,10 +301,12 @@ inline const std::uint8_t* Utf8BoundaryBefore(const std::uint8_t* start, const s
   return q;
 }
 
-// Bit i: byte i of `input` breaks UTF-8, given the 16 bytes before it (`previous`). A sequence cut
-// at the end of `input` is not an error here (the next block, or the caller, decides).
+// Lane i is non-zero when byte i of `input` breaks UTF-8, given the 16 bytes before it
+// (`previous`). A sequence cut at the end of `input` is not an error here (the next block, or the
+// caller, decides). Kept as a vector so that a caller checking several blocks tests them all at
+// once and makes bitmasks only when something is wrong.
 template <class B>
-unsigned Utf8ErrorMask(typename B::V input, typename B::V previous) {
+typename B::V Utf8ErrorLanes(typename B::V input, typename B::V previous) {
   using utf8_lookup::kByte1High;
   using utf8_lookup::kByte1Low;
   using utf8_lookup::kByte2High;
@@ -289,7 +319,13 @@ unsigned Utf8ErrorMask(typename B::V input, typename B::V previous) {
   const typename B::V must_continue =
       B::HighBit(B::Or(B::AtLeast(B::template Prev<2>(input, previous), 0xE0),
                        B::AtLeast(B::template Prev<3>(input, previous), 0xF0)));
-  return B::NonZeroMask(B::Xor(must_continue, classes));
+  return B::Xor(must_continue, classes);
+}
+
+// Bit i: byte i of `input` breaks UTF-8 (Utf8ErrorLanes as a bitmask).
+template <class B>
+unsigned Utf8ErrorMask(typename B::V input, typename B::V previous) {
+  return B::NonZeroMask(Utf8ErrorLanes<B>(input, previous));
 }
 
 }  // namespace job_detail::detail
