@@ -16,6 +16,7 @@
 // from a body that yields 64 KB per macrotask or from this server in whatever reads Chromium makes
 // (several MB at a time on loopback); a probe posts itself a message in a loop and the longest gap
 // between two of its turns is the longest task the page ran meanwhile.
+// Search: bench/search.mjs in the page, on the same documents and needles as the Node line.
 // Peers: `@streamparser/json` and `@discoveryjs/json-ext`, bundled for the page by esbuild.
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -197,6 +198,11 @@ window.bench = {
     return { longestTaskMs: probed.longest, totalMs, largestRead, gaps, published: [] };
   },
   wasmBytes,
+  // The explorer's search on this document against JSON.parse + includes (bench/search.mjs).
+  async search(needles, runs) {
+    const { measureSearch } = await import('/bench/search.mjs');
+    return measureSearch(jd, doc, needles, runs);
+  },
   // Runs one side and keeps its result alive; returns the wasm memory growth.
   work(side) {
     const before = wasmBytes();
@@ -303,8 +309,8 @@ async function startServer(docs) {
       } else if (url.pathname === '/page.mjs') {
         body = PAGE_SCRIPT;
         type = 'text/javascript';
-      } else if (url.pathname === '/bench/workloads.mjs') {
-        body = await readFile(join(root, 'bench', 'workloads.mjs'));
+      } else if (url.pathname === '/bench/workloads.mjs' || url.pathname === '/bench/search.mjs') {
+        body = await readFile(join(root, 'bench', url.pathname.slice('/bench/'.length)));
         type = 'text/javascript';
       } else if (url.pathname.startsWith('/doc/')) {
         body = docs[decodeURIComponent(url.pathname.slice(5))].bytes;
@@ -336,11 +342,13 @@ const median = (values) => {
 /**
  * @param {{docs: Record<string, {bytes: Uint8Array, steps: number, expectedTotalUsd: string}>,
  *   runs: number, peerRuns: number, memoryRuns: number, slowPeers?: Record<string, boolean>,
- *   parts?: string[]}} options
+ *   parts?: string[], searchNeedles?: Record<string, string[]>}} options
  * (`slowPeers[name]`: leave @streamparser/json out on that document; `parts`: which of 'time',
- * 'memory', 'stream', 'client' to measure, all by default, so one figure can be re-measured alone)
+ * 'memory', 'stream', 'client', 'search' to measure, all by default, so one figure can be re-measured
+ * alone; `searchNeedles[name]`: what the search line looks for there, no search when absent)
  */
-export async function runBrowser({ docs, runs, peerRuns, memoryRuns, slowPeers = {}, parts = ['time', 'memory', 'stream', 'client'] }) {
+export async function runBrowser({ docs, runs, peerRuns, memoryRuns, slowPeers = {}, parts = ['time', 'memory', 'stream', 'client', 'search'],
+  searchNeedles = {} }) {
   const server = await startServer(docs);
   const origin = `http://127.0.0.1:${server.address().port}`;
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
@@ -381,6 +389,9 @@ export async function runBrowser({ docs, runs, peerRuns, memoryRuns, slowPeers =
           chunkedParse.push(await page.evaluate(() => window.bench.peer('parseChunked')));
         }
       }
+      const search = parts.includes('search') && searchNeedles[name]
+        ? await page.evaluate(([needles, n]) => window.bench.search(needles, n), [searchNeedles[name], runs])
+        : [];
       const memory = { wasm: [], baseline: [] };
       for (let r = 0; r < (parts.includes('memory') ? memoryRuns : 0); r++) {
         for (const side of ['wasm', 'baseline']) {
@@ -431,6 +442,7 @@ export async function runBrowser({ docs, runs, peerRuns, memoryRuns, slowPeers =
         baselineBytes: median(memory.baseline),
         wasmLongestTaskMs: median(stream.wasm),
         baselineLongestTaskMs: median(stream.baseline),
+        search,
       };
     }
     return out;

@@ -6,7 +6,7 @@
 // The client's search runs in slices (a timer between them); here the timers are drained at once,
 // so the figure is the work itself, and the longest slice is the longest task the search adds.
 // Both sides must find the same steps (the needles have one case, so ASCII case-folding changes
-// nothing), or the run throws.
+// nothing), or the run throws. Runs in Node and, imported by bench/browser.mjs's page, in Chromium.
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
@@ -38,7 +38,7 @@ async function clientFor(jd, bytes) {
   client.load('bench');
   for (let i = 0; i < 10_000 && client.getSnapshot().steps?.complete !== true; i++) {
     while (queue.length > 0) queue.shift()();
-    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
   }
   if (client.getSnapshot().steps?.complete !== true) throw new Error('search bench: the document did not load');
   return { client, queue };
@@ -51,6 +51,7 @@ function searchOnce(client, queue, text) {
   let longest = 0;
   const start = performance.now();
   let sliceStart = start;
+  const cpuStart = typeof process === 'undefined' ? null : process.cpuUsage();
   client.setQuery({ text });
   longest = performance.now() - sliceStart;
   while (queue.length > 0) {
@@ -60,9 +61,12 @@ function searchOnce(client, queue, text) {
     slices++;
   }
   const ms = performance.now() - start;
+  // The process's own CPU time beside the wall time: on a loaded machine the wall time also holds
+  // what other processes took.
+  const cpuMs = cpuStart === null ? null : process.cpuUsage(cpuStart).user / 1000;
   const view = client.getSnapshot().explorer;
   if (view === null || view.searching) throw new Error('search bench: the search did not finish');
-  return { ms, slices, longestSliceMs: longest, matched: view.matched };
+  return { ms, cpuMs, slices, longestSliceMs: longest, matched: view.matched };
 }
 
 function baselineSearch(bytes, text) {
@@ -100,6 +104,7 @@ export async function measureSearch(jd, bytes, needles, runs) {
       text,
       matched: last.matched,
       wasmMs: median(wasm.map((r) => r.ms)),
+      wasmCpuMs: wasm[0].cpuMs === null ? null : median(wasm.map((r) => r.cpuMs)),
       baselineMs: median(base),
       slices: last.slices,
       longestSliceMs: median(wasm.map((r) => r.longestSliceMs)),
@@ -107,4 +112,38 @@ export async function measureSearch(jd, bytes, needles, runs) {
   }
   client.dispose();
   return out;
+}
+
+// A quick look at the search alone, for work on it (`npm run bench` prints the full line):
+//
+//   npm run build:wasm && node bench/search.mjs [--runs N] [--only ASCII|non-ASCII|Python-written]
+//     [--dist DIR]   (another build's wasm/dist, e.g. main's, to compare in the same conditions)
+async function main() {
+  const { dirname, join, resolve } = await import('node:path');
+  const { fileURLToPath } = await import('node:url');
+  const { generateStepsDocument } = await import('./generate.mjs');
+  const { DOCUMENTS, SEARCH_NEEDLES } = await import('./run.mjs');
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+  const args = process.argv.slice(2);
+  const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
+  const runs = Number(option('--runs', 5));
+  const only = option('--only', undefined);
+  const { loadJobDetail } = await import(join(resolve(option('--dist', join(root, 'wasm', 'dist'))), 'node.js'));
+  const jd = await loadJobDetail();
+  for (const { name, options } of DOCUMENTS) {
+    if (only && name !== only) continue;
+    const doc = generateStepsDocument(options);
+    for (const s of await measureSearch(jd, doc.bytes, SEARCH_NEEDLES[name], runs)) {
+      const ratio = s.wasmMs / s.baselineMs;
+      console.log(
+        `${name.padEnd(14)} ${JSON.stringify(s.text).padEnd(22)} ${String(s.matched).padStart(5)} steps  search ${s.wasmMs.toFixed(1).padStart(6)} ms (CPU ${s.wasmCpuMs.toFixed(1)})` +
+          ` (${s.slices} slices, longest ${s.longestSliceMs.toFixed(1)} ms)  baseline ${s.baselineMs.toFixed(1).padStart(6)} ms  ratio ${ratio.toFixed(3)}`,
+      );
+    }
+  }
+}
+
+if (typeof process !== 'undefined' && process.argv?.[1] &&
+    (await import('node:url')).fileURLToPath(import.meta.url) === process.argv[1]) {
+  await main();
 }

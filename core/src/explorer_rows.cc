@@ -55,6 +55,19 @@ std::string_view SearchTextOf(const SearchableStrings::Found& found, bool exact,
   return *scratch;
 }
 
+// Count() of a found string's decoded text, decoding it only when no raw reading applies: none
+// without escapes, none whose escapes are all two-byte ones when the needle holds nothing such an
+// escape produces, none when the needle's leading characters can be found as written.
+std::size_t CountDecodedMatches(const SearchableStrings::Found& found, const TextNeedle& needle,
+                                bool raw_when_simple, std::string* scratch) {
+  if (!found.has_escape) return needle.Count(found.content);
+  if (raw_when_simple && !found.has_unicode_escape) return needle.CountInRawContent(found.content);
+  if (const auto count = needle.CountInEscapedContent(found.content, found.has_unicode_escape)) {
+    return *count;
+  }
+  return needle.Count(DecodeForSearch(found.content, found.has_escape, scratch));
+}
+
 // Digits as an integer; false when `text` is not all digits or overflows.
 bool ParseDigits(std::string_view text, std::int64_t* out) {
   if (text.empty() || text.size() > 18) return false;
@@ -139,14 +152,11 @@ StepSearchResult SearchStep(std::string_view step_json, const TextNeedle& needle
   if (needle.empty()) return result;
   const bool exact = NeedsExactDecoding(needle);
   const bool raw_when_simple = !exact && needle.SurvivesSimpleEscapes();
+  if (!needle.MayMatchIn(step_json)) return result;  // one pass instead of the walk
   SearchableStrings strings(step_json);
   while (const auto found = strings.Next()) {
-    // Most strings need no decoding: none without escapes, none whose escapes are all two-byte
-    // ones when the needle holds nothing such an escape produces.
-    const bool raw =
-        !exact && (!found->has_escape || (raw_when_simple && !found->has_unicode_escape));
-    const auto count = raw ? needle.CountInRawContent(found->content)
-                           : needle.Count(SearchTextOf(*found, exact, scratch));
+    const auto count = exact ? needle.Count(SearchTextOf(*found, exact, scratch))
+                             : CountDecodedMatches(*found, needle, raw_when_simple, scratch);
     if (count == 0) continue;
     if (result.count == 0) result.first_field = found->field;
     result.count += static_cast<std::uint32_t>(count);

@@ -99,8 +99,10 @@ std::string_view SearchableStrings::ReadString(bool* has_escape, bool* has_unico
     // Bits before the closing quote (all of them when the string goes on).
     const std::uint64_t inside = quotes == 0 ? ~0ULL : (quotes & -quotes) - 1;
     if ((slashes & inside) != 0) *has_escape = true;
-    // An escaped byte may open the chunk (its backslash ended the previous one).
-    if ((escaped & inside) != 0 && (escaped & inside & ChunkBits(base + at, letter_u)) != 0) {
+    // An escaped byte may open the chunk (its backslash ended the previous one). Once a `\u` is
+    // seen, `u` bytes need no more looking at.
+    if (!*has_unicode_escape && (escaped & inside) != 0 &&
+        (escaped & inside & ChunkBits(base + at, letter_u)) != 0) {
       *has_unicode_escape = true;
     }
     if (quotes != 0) {

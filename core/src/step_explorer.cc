@@ -4,8 +4,9 @@
 #include <cmath>
 #include <deque>
 #include <limits>
-#include <map>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <utility>
 
 #include "job_detail/detail/explorer_rows.h"
@@ -89,27 +90,68 @@ FacetVerdict Judge(const StepQuery& query, const RowFacts& facts) {
           Allows(query.origin, facts.origin), Allows(query.cost_kind, facts.cost.kind)};
 }
 
+// Something kept per distinct text value (a status, a model, ...): a view reads every row, and an
+// ordered map's string comparisons per row were most of its time. A few values (the usual case)
+// are compared in a row, more are found by hashing. The values are views of strings that outlive
+// the table (the rows' facts, the query, static names).
+template <class T>
+class ValueTable {
+ public:
+  // The slot of `value`, added (with T{}) when new.
+  std::size_t SlotOf(std::string_view value) {
+    if (entries_.size() <= kScanned) {
+      for (std::size_t i = 0; i < entries_.size(); ++i) {
+        if (entries_[i].first == value) return i;
+      }
+    } else if (const auto it = at_.find(value); it != at_.end()) {
+      return it->second;
+    }
+    entries_.emplace_back(value, T{});
+    if (entries_.size() > kScanned) {
+      if (at_.empty()) {
+        for (std::size_t i = 0; i < entries_.size(); ++i) at_.emplace(entries_[i].first, i);
+      } else {
+        at_.emplace(value, entries_.size() - 1);
+      }
+    }
+    return entries_.size() - 1;
+  }
+  T& At(std::size_t slot) { return entries_[slot].second; }
+  T& operator[](std::string_view value) { return At(SlotOf(value)); }
+  // The entries ordered by value, as std::map orders strings.
+  std::vector<std::pair<std::string_view, T>> ByValue() const {
+    std::vector<std::pair<std::string_view, T>> out = entries_;
+    detail::StableSort(out, [](const auto& a, const auto& b) { return a.first < b.first; });
+    return out;
+  }
+
+ private:
+  static constexpr std::size_t kScanned = 8;
+  std::vector<std::pair<std::string_view, T>> entries_;
+  std::unordered_map<std::string_view, std::size_t> at_;  // once there are more than kScanned
+};
+
 // Counts per value; every value seen is listed (0 when no row would match), and so is every
 // value the query selects, so a selected chip never disappears.
 class FacetCounter {
  public:
-  void See(const std::string& value) { counts_.try_emplace(value, 0); }
-  void Add(const std::string& value) { ++counts_[value]; }
+  // Lists `value`; its slot, for Add().
+  std::size_t See(std::string_view value) { return counts_.SlotOf(value); }
+  void Add(std::size_t slot) { ++counts_.At(slot); }
   std::vector<FacetCount> Sorted() const {
     std::vector<FacetCount> out;
-    out.reserve(counts_.size());
-    for (const auto& [value, count] : counts_) out.push_back({value, count});
+    for (const auto& [value, count] : counts_.ByValue()) out.push_back({std::string(value), count});
     detail::StableSort(out,
                        [](const FacetCount& a, const FacetCount& b) { return a.count > b.count; });
     return out;
   }
 
  private:
-  std::map<std::string, std::uint64_t> counts_;
+  ValueTable<std::uint64_t> counts_;
 };
 
-std::string OriginName(StepOrigin origin) { return std::string(NameOf(origin)); }
-std::string CostKindName(CostKind kind) { return std::string(NameOf(kind)); }
+std::string_view OriginName(StepOrigin origin) { return NameOf(origin); }
+std::string_view CostKindName(CostKind kind) { return NameOf(kind); }
 
 ExplorerFacets CountFacets(const StepQuery& query, const std::vector<QueryRow>& rows) {
   FacetCounter status, model, origin, cost;
@@ -120,16 +162,16 @@ ExplorerFacets CountFacets(const StepQuery& query, const std::vector<QueryRow>& 
   for (const QueryRow& row : rows) {
     if (row.facts == nullptr) continue;  // pending
     const RowFacts& f = *row.facts;
-    status.See(f.status);
-    model.See(f.model);
-    origin.See(OriginName(f.origin));
-    cost.See(CostKindName(f.cost.kind));
+    const std::size_t status_slot = status.See(f.status);
+    const std::size_t model_slot = model.See(f.model);
+    const std::size_t origin_slot = origin.See(OriginName(f.origin));
+    const std::size_t cost_slot = cost.See(CostKindName(f.cost.kind));
     if (row.text != true) continue;
     const FacetVerdict v = Judge(query, f);
-    if (v.model && v.origin && v.cost) status.Add(f.status);
-    if (v.status && v.origin && v.cost) model.Add(f.model);
-    if (v.status && v.model && v.cost) origin.Add(OriginName(f.origin));
-    if (v.status && v.model && v.origin) cost.Add(CostKindName(f.cost.kind));
+    if (v.model && v.origin && v.cost) status.Add(status_slot);
+    if (v.status && v.origin && v.cost) model.Add(model_slot);
+    if (v.status && v.model && v.cost) origin.Add(origin_slot);
+    if (v.status && v.model && v.origin) cost.Add(cost_slot);
   }
   return {status.Sorted(), model.Sorted(), origin.Sorted(), cost.Sorted()};
 }
@@ -183,13 +225,13 @@ double ShareOf(const CostTotal& part, const CostTotal& whole) {
   return static_cast<double>(part.sum().units()) / static_cast<double>(total);
 }
 
-std::vector<BreakdownRow> BreakdownOf(const std::map<std::string, Part>& parts,
-                                      const CostTotal& whole) {
+std::vector<BreakdownRow> BreakdownOf(const ValueTable<Part>& table, const CostTotal& whole) {
+  const std::vector<std::pair<std::string_view, Part>> parts = table.ByValue();
   std::vector<BreakdownRow> out;
   out.reserve(parts.size());
   for (const auto& [value, part] : parts) {
-    out.push_back({value, part.steps, part.input_tokens, part.output_tokens, part.cost.canonical(),
-                   part.cost.display(), ShareOf(part.cost, whole)});
+    out.push_back({std::string(value), part.steps, part.input_tokens, part.output_tokens,
+                   part.cost.canonical(), part.cost.display(), ShareOf(part.cost, whole)});
   }
   std::vector<std::pair<Int128, std::size_t>> order;
   std::size_t i = 0;
@@ -206,7 +248,7 @@ std::vector<BreakdownRow> BreakdownOf(const std::map<std::string, Part>& parts,
 
 void Sum(const std::vector<const QueryRow*>& matched, ExplorerView& view) {
   CostTotal cost;
-  std::map<std::string, Part> by_model, by_status;
+  ValueTable<Part> by_model, by_status;
   ExplorerTotals& totals = view.totals;
   for (const QueryRow* row : matched) {
     const RowFacts& f = *row->facts;

@@ -101,6 +101,86 @@ TEST(StepSearchTest, RawContentWithTwoByteEscapesCountsExactlyTheDecodedMatches)
   EXPECT_EQ(plain.CountInRawContent(R"(abc\abc\\abc)"), 2u);
 }
 
+// The raw reading of escaped content against decoding it first, on one content.
+void ExpectEscapedCountAsDecoded(const TextNeedle& needle, std::string_view content) {
+  std::string scratch;
+  const std::size_t decoded = needle.Count(DecodeForSearch(content, true, &scratch));
+  const bool unicode = content.find("\\u") != std::string_view::npos;
+  if (const auto raw = needle.CountInEscapedContent(content, unicode)) {
+    EXPECT_EQ(*raw, decoded) << "needle `" << needle.folded() << "` in `" << content << "`";
+  }
+}
+
+TEST(StepSearchTest, EscapedContentIsSearchedRawFromTheNeedlesPlainStart) {
+  // A needle split by an escape, in `\u` form, in a surrogate pair, in upper-case hex.
+  EXPECT_EQ(TextNeedle("say \"hi\"").CountInEscapedContent(R"(I say \"hi\", say "hi)", false), 1u);
+  EXPECT_EQ(TextNeedle("café").CountInEscapedContent(R"(caf\u00e9 CAF\u00E9 cafe)", true), 2u);
+  EXPECT_EQ(TextNeedle("naïve coöp").CountInEscapedContent(R"(na\u00efve co\u00f6p)", true), 1u);
+  EXPECT_EQ(TextNeedle("deep 😀!").CountInEscapedContent(R"(deep \ud83d\ude00! deep \ud83d!)", true),
+            1u);
+  // A lone surrogate reads as U+FFFD, which a needle may hold.
+  EXPECT_EQ(TextNeedle("x\xEF\xBF\xBDy").CountInEscapedContent(R"(x\ud800y x\udc00y)", true), 2u);
+  // The anchor never starts inside an escape: the `n` of `\n`, the digits of `\u`.
+  EXPECT_EQ(TextNeedle("n<p>").CountInEscapedContent(R"(a\n<p> \\n<p>)", false), 1u);
+  EXPECT_EQ(TextNeedle("00e9").CountInEscapedContent(R"(\u00e9 \\u00e9)", true), 1u);
+  EXPECT_EQ(TextNeedle("e9x").CountInEscapedContent(R"(\u00e9x)", true), 0u);
+  // Matches do not overlap, as Count() counts them.
+  EXPECT_EQ(TextNeedle("a\"a").CountInEscapedContent(R"(a\"a\"a\"a)", false), 2u);
+  // What the raw reading cannot do is left to a decode: a needle that starts with what an escape
+  // produces, or content where a `\u00XX` may stand for an ASCII letter.
+  EXPECT_EQ(TextNeedle("\"hi").CountInEscapedContent(R"(\"hi)", false), std::nullopt);
+  EXPECT_EQ(TextNeedle("é").CountInEscapedContent(R"(\u00e9)", true), std::nullopt);
+  EXPECT_EQ(TextNeedle("abc").CountInEscapedContent(R"(\u0061bc)", true), std::nullopt);
+  EXPECT_EQ(CountIn(R"({"output":"\u0061bc \u0041BC"})", "abc"), 2u);
+  // ... found at every offset of the vector blocks that look for it.
+  for (std::size_t at = 0; at < 40; ++at) {
+    const std::string pad(at, 'x');
+    EXPECT_EQ(TextNeedle("abc").CountInEscapedContent(pad + R"(\u0061bc abc \u00e9)", true),
+              std::nullopt)
+        << at;
+    EXPECT_EQ(TextNeedle("abc").CountInEscapedContent(pad + R"(\u0080bc abc \u00e9)", true), 1u)
+        << at;
+  }
+  // Through the step walk: a raw hit in a member name or across strings does not count.
+  EXPECT_EQ(CountIn(R"({"na\u006de":"x","output":"name\" \u00e9"})", "name\""), 1u);
+  EXPECT_EQ(CountIn(R"({"output":"ab\u00e9","name":"cd"})", "é\",\"name"), 0u);
+  EXPECT_EQ(CountIn(R"({"output":"x \"quo","input":"ted\" \u00e9"})", "quoted"), 0u);
+}
+
+TEST(StepSearchTest, AStepWithoutTheNeedlesPlainStartIsRuledOutWhole) {
+  const TextNeedle needle("naïve coöp");
+  EXPECT_FALSE(needle.MayMatchIn(R"({"model":"x","output":"\u00efve co\u00f6p"})"));
+  EXPECT_TRUE(needle.MayMatchIn(R"({"model":"x","output":"na\u00efve co\u00f6p"})"));
+  // `\u006e` is an `n`: the step may match, and does.
+  const std::string hidden = R"({"model":"x","output":"\u006ea\u00efve co\u00f6p"})";
+  EXPECT_TRUE(needle.MayMatchIn(hidden));
+  EXPECT_EQ(CountIn(hidden, "naïve coöp"), 1u);
+  // A needle that starts with what an escape produces rules nothing out.
+  EXPECT_TRUE(TextNeedle("\"x").MayMatchIn(R"({"output":"y"})"));
+}
+
+TEST(StepSearchTest, EscapedContentReadRawCountsAsTheDecodedTextAcrossEveryMix) {
+  const std::vector<std::string> pieces = {
+      "a",       "b",       "ab",      " ",         "\\\"",    "\\\\",           "\\n",
+      "\\/",     "\\u00e9", "\\u00E9", "\\u0061",   "\\u0041", "\\ud83d\\ude00", "\\ud83d",
+      "\\udc00", "é",       "😀",       "\\\\u0061", "u",       "\\u2014",        "00e9"};
+  const std::vector<std::string> needles = {"ab",  "a\"b", "aé", "a😀",     "a b",           "ba\\a",
+                                            "a\n", "b/a",  "a—", "au00e9", "a\xEF\xBF\xBD", "abab",
+                                            "aba", "a a a"};
+  std::uint32_t seed = 11;
+  const auto next = [&seed] {
+    seed = seed * 1103515245u + 12345u;
+    return seed >> 16;
+  };
+  for (int round = 0; round < 4000; ++round) {
+    std::string content;
+    const int count = static_cast<int>(next() % 14);
+    for (int i = 0; i < count; ++i) content += pieces[next() % pieces.size()];
+    for (const std::string& needle : needles)
+      ExpectEscapedCountAsDecoded(TextNeedle(needle), content);
+  }
+}
+
 TEST(StepSearchTest, ANaiveByteSearchOfTheRawDocumentIsWrong) {
   const std::string step =
       R"({"name":"a","output":"She said \"stop\" \u2014 caf\u00e9","id":"caf"})";

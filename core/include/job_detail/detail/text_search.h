@@ -10,6 +10,7 @@
 #define JOB_DETAIL_DETAIL_TEXT_SEARCH_H_
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -45,11 +46,29 @@ class TextNeedle {
   // only for a needle that SurvivesSimpleEscapes().
   std::size_t CountInRawContent(std::string_view content) const;
 
+  // Count() of the decoded text, read from raw string content with escapes of any kind, without
+  // decoding it: the needle's leading run of printable ASCII other than `"`, `\\` and `/` (what no
+  // two-byte escape produces) is found as written, then the rest of the needle is compared with the
+  // text as it decodes (escapes resolved on the way, a lone surrogate as U+FFFD, as
+  // DecodeForSearch does). `has_unicode_escape`: the content holds a `\uXXXX`. Nullopt when the
+  // content must be decoded instead: the needle does not start with such a character, or a
+  // `\u00XX` escape of the content may stand for an ASCII character.
+  std::optional<std::size_t> CountInEscapedContent(std::string_view content,
+                                                   bool has_unicode_escape) const;
+  // False when no JSON string inside `json` (raw JSON text) can decode to text holding the needle:
+  // its leading run (as above) is nowhere as written and no `\u00XX` could stand for it. A step
+  // it rules out is not walked at all.
+  bool MayMatchIn(std::string_view json) const;
+
  private:
-  bool MatchesAt(const unsigned char* at) const;
+  // True when the decoded text from raw `content[at]` (outside any escape) starts with the needle's
+  // bytes from `matched` on; `*end`: the raw offset after the match.
+  bool DecodedMatchesAt(std::string_view content, std::size_t at, std::size_t matched,
+                        std::size_t* end) const;
 
   std::string folded_;
   bool survives_simple_escapes_ = true;
+  std::size_t plain_prefix_ = 0;  // leading bytes that no escape produces
 };
 
 }  // namespace job_detail::detail
