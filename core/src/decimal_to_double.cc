@@ -255,7 +255,7 @@ double DecimalToDouble(const char* text, std::size_t* used) {
     } else if (t == 500000000) {
       frac += (((a + i + 1) & kMask) == z ? 0.5 : 0.75) * sign;
     }
-    if (kMantissaBits - bits >= 2 && !std::fmod(frac, 1)) frac++;
+    if (kMantissaBits - bits >= 2 && std::fmod(frac, 1) == 0) frac++;
   }
 
   y += frac;

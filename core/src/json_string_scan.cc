@@ -66,7 +66,8 @@ inline unsigned FirstSpecialIn16(const std::uint8_t* p) {
 }
 
 // Skips plain string bytes from `p`; returns the first special byte or `end`.
-inline const std::uint8_t* SkipPlainString(const std::uint8_t* p, const std::uint8_t* end) {
+[[maybe_unused]] inline const std::uint8_t* SkipPlainString(const std::uint8_t* p,
+                                                            const std::uint8_t* end) {
   while (end - p >= 16) {
     const unsigned first = FirstSpecialIn16(p);
     if (first < 16) return p + first;

@@ -104,6 +104,7 @@ class JobDetailClientImpl implements JobDetailClient {
   // first matches read since the last snapshot.
   #query: StepQuery | null = null;
   #searchTimer: ArmedTimer | null = null;
+  #explorerViewAt = -Infinity;  // when the last explorer view was built (by `now`)
   #matches = new Map<number, StepMatch | null>();
   // The download whose chunks are being published, and when one of its chunks last was.
   #chunkRequest = 0;
@@ -417,6 +418,7 @@ class JobDetailClientImpl implements JobDetailClient {
     const query = this.#query;
     if (query === null) return null;
     if (!session.advanceSearch(SEARCH_SLICE_BYTES)) this.#scheduleSearch();
+    this.#explorerViewAt = this.#now();
     return explorerView(session.explorerView(), query);
   }
 
@@ -424,8 +426,25 @@ class JobDetailClientImpl implements JobDetailClient {
     if (this.#searchTimer !== null) return;
     this.#searchTimer = this.#armTimer(() => {
       this.#searchTimer = null;
-      this.#guard(() => this.#publishExplorer(this.#handle.get()));
+      this.#guard(() => this.#continueSearch(this.#handle.get()));
     }, 0);
+  }
+
+  // A later slice of the text search. Its view (all the shown rows converted, a millisecond or
+  // two for thousands of rows, as much as the slice itself) is built when the search is done or
+  // progressIntervalMs has passed since the last one, as download progress is published: a
+  // search of a few tens of milliseconds shows its first and its final view.
+  #continueSearch(session: RawSession): void {
+    const query = this.#query;
+    if (query === null) return;
+    if (session.version() !== this.#version) return this.#publish(session, false);
+    const done = session.advanceSearch(SEARCH_SLICE_BYTES);
+    if (!done) {
+      this.#scheduleSearch();
+      if (this.#now() - this.#explorerViewAt < this.#progressIntervalMs) return;
+    }
+    this.#explorerViewAt = this.#now();
+    this.#setSnapshot(Object.freeze({ ...this.#snapshot, explorer: explorerView(session.explorerView(), query) }));
   }
 
   // A snapshot with the explorer's new view; the session's own news (rows a throttled chunk

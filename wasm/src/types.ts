@@ -528,6 +528,7 @@ export interface JobDetailClientOptions {
    * While the steps download, snapshots are published at most this often (default 100 ms, by
    * `now`), so subscribers re-render a few times a second instead of once per chunk. Anything
    * else (the download's end, a failure, a job answer) is published at once. 0: every chunk.
+   * A text search running in slices publishes its view at the same rate, and at its end.
    */
   progressIntervalMs?: number;
   /** When set, S3 URLs must point at one of these hosts. */

@@ -36,9 +36,8 @@ before(async () => {
 });
 after(() => api.close());
 
-async function loaded(id) {
-  const clock = virtualClock();
-  const client = jd.createJobDetailClient(virtualClientOptions(api, clock));
+async function loaded(id, options = {}, clock = virtualClock()) {
+  const client = jd.createJobDetailClient({ ...virtualClientOptions(api, clock), ...options });
   client.load(id);
   await waitFor(client, clock, (s) => s.status === 'ready' && s.steps?.complete === true && !s.isFetching, 20000);
   return { client, clock };
@@ -105,7 +104,8 @@ test('the search finds decoded text, with snippets and output offsets as JS stri
 });
 
 test('searching a 12 MB list runs in slices between tasks and agrees with JSON.parse + includes', async () => {
-  const { client, clock } = await loaded('big');
+  // progressIntervalMs 0: every slice's view is published, so the slicing shows.
+  const { client, clock } = await loaded('big', { progressIntervalMs: 0 });
   const views = [];
   const unsubscribe = client.subscribe(() => views.push(client.getSnapshot().explorer));
   for (const text of ['needle\u2028NAÏVE', 'needle\u2028naïve 😀 QUOTE "x"', 'say "hi"', 'LOREM', 'ipsum  dolor', '"x"</p>']) {
@@ -122,6 +122,31 @@ test('searching a 12 MB list runs in slices between tasks and agrees with JSON.p
   const view = (await waitFor(client, clock, (s) => s.explorer?.searching === false, 20000)).explorer;
   assert.deepEqual(view.rows, [123]);
   assert.deepEqual(client.outputMatches(123), [bigSteps[123].output.indexOf('quote "x"')]);
+  client.dispose();
+});
+
+test('a sliced search publishes its views at most every progressIntervalMs, and its final view at once', async () => {
+  // Time as the client reads it: the virtual clock, plus 150 ms per reading once `moving` is set.
+  let moving = false;
+  let moved = 0;
+  const clock = virtualClock();
+  const now = () => clock.now() + (moving ? (moved += 150) : moved);
+  const { client } = await loaded('big', { progressIntervalMs: 100, now }, clock);
+  const views = [];
+  const unsubscribe = client.subscribe(() => views.push(client.getSnapshot().explorer));
+  // The virtual clock stands still while the slices run: only the first view is within the interval.
+  client.setQuery({ text: 'LOREM' });
+  const done = await waitFor(client, clock, (s) => s.explorer?.searching === false, 20000);
+  assert.deepEqual(done.explorer.rows, expectedRows(bigSteps, 'LOREM'));
+  assert.deepEqual(views.map((v) => v.searching), [true, false]);
+  // Time moving on between slices lets a progress view through.
+  views.length = 0;
+  moving = true;
+  client.setQuery({ text: 'ipsum' });
+  await waitFor(client, clock, (s) => s.explorer?.searching === false, 20000);
+  moving = false;
+  assert.ok(views.filter((v) => v.searching).length >= 2, `progress views: ${JSON.stringify(views.map((v) => v.searching))}`);
+  unsubscribe();
   client.dispose();
 });
 
