@@ -1,41 +1,146 @@
-// Ported from musl's src/internal/floatscan.c (decfloat and scanexp, MIT licence, Copyright ©
-// 2005-2020 Rich Felker, et al.) for a 53-bit floating type: its LDBL_MANT_DIG == 53 configuration
-// with `double` in place of `long double`, reading a NUL-terminated string instead of a FILE.
 #include "job_detail/detail/decimal_to_double.h"
 
 #include <cfloat>
-#include <climits>
 #include <cmath>
 #include <cstdint>
+#include <string>
+#include <vector>
 
 namespace job_detail::detail {
 namespace {
 
-constexpr int kMantissaBits = DBL_MANT_DIG;  // 53
-// The base-1e9 digits of 2^53 - 1: the mantissa's largest value.
-constexpr int kBillionDigits = 2;
-constexpr std::uint32_t kMantissaMax[kBillionDigits] = {9007199, 254740991};
-// The ring of base-1e9 digits: 128 of them hold every digit that can decide a double's rounding;
-// digits beyond only set a sticky bit.
-constexpr int kMaxWords = 128;
-constexpr int kMask = kMaxWords - 1;
-constexpr std::uint32_t kBillion = 1000000000;
+// Significant digits kept exactly. A double's value is pinned down by at most 767 significant
+// digits (the longest exact decimal expansion of a midpoint between two doubles), so the digits
+// past 800 only matter as "something nonzero follows", which one extra nonzero digit keeps.
+constexpr std::size_t kKeptDigits = 800;
 
 bool IsDigit(char c) { return static_cast<unsigned>(c - '0') < 10U; }
 
-// The exponent's digits after `e` (and its sign), saturated far beyond any double's range;
-// LLONG_MIN when no digit follows (the `e` is then not part of the number).
-long long ScanExponent(const char*& p) {
-  const char* at = p;
-  bool negative = false;
-  if (*at == '+' || *at == '-') negative = *at++ == '-';
-  if (!IsDigit(*at)) return LLONG_MIN;
-  long long y = 0;
-  for (; IsDigit(*at) && y < LLONG_MAX / 100; ++at) y = 10 * y + (*at - '0');
-  for (; IsDigit(*at); ++at) {
+// A non-negative integer of any size: 32-bit limbs, least significant first, no zero limb on top
+// (zero is no limbs). Only what the exact conversion needs.
+class BigInt {
+ public:
+  void MultiplyAdd(std::uint32_t factor, std::uint32_t addend) {
+    std::uint64_t carry = addend;
+    for (std::uint32_t& limb : limbs_) {
+      const std::uint64_t product = std::uint64_t{limb} * factor + carry;
+      limb = static_cast<std::uint32_t>(product);
+      carry = product >> 32;
+    }
+    if (carry != 0) limbs_.push_back(static_cast<std::uint32_t>(carry));
   }
-  p = at;
-  return negative ? -y : y;
+
+  void MultiplyByPowerOf10(long long exponent) {
+    for (; exponent >= 9; exponent -= 9) MultiplyAdd(1000000000U, 0);
+    static constexpr std::uint32_t kSmallPowers[] = {1,      10,      100,      1000,     10000,
+                                                     100000, 1000000, 10000000, 100000000};
+    if (exponent > 0) MultiplyAdd(kSmallPowers[exponent], 0);
+  }
+
+  void ShiftLeft(long long bits) {
+    if (limbs_.empty() || bits <= 0) return;
+    const auto whole = static_cast<std::size_t>(bits / 32);
+    const auto part = static_cast<unsigned>(bits % 32);
+    if (part != 0) {
+      std::uint32_t carry = 0;
+      for (std::uint32_t& limb : limbs_) {
+        const std::uint32_t next = limb >> (32 - part);
+        limb = (limb << part) | carry;
+        carry = next;
+      }
+      if (carry != 0) limbs_.push_back(carry);
+    }
+    limbs_.insert(limbs_.begin(), whole, 0U);
+  }
+
+  long long BitLength() const {
+    if (limbs_.empty()) return 0;
+    const std::uint32_t top = limbs_.back();
+    return static_cast<long long>(limbs_.size() - 1) * 32 + (32 - __builtin_clz(top));
+  }
+
+  bool IsZero() const { return limbs_.empty(); }
+
+  friend int Compare(const BigInt& a, const BigInt& b) {
+    if (a.limbs_.size() != b.limbs_.size()) return a.limbs_.size() < b.limbs_.size() ? -1 : 1;
+    for (std::size_t i = a.limbs_.size(); i-- > 0;) {
+      if (a.limbs_[i] != b.limbs_[i]) return a.limbs_[i] < b.limbs_[i] ? -1 : 1;
+    }
+    return 0;
+  }
+
+  // *this -= other; other must not be larger.
+  void Subtract(const BigInt& other) {
+    std::int64_t borrow = 0;
+    for (std::size_t i = 0; i < limbs_.size(); ++i) {
+      std::int64_t difference = std::int64_t{limbs_[i]} - borrow;
+      if (i < other.limbs_.size()) difference -= other.limbs_[i];
+      borrow = difference < 0 ? 1 : 0;
+      limbs_[i] = static_cast<std::uint32_t>(difference + (borrow << 32));
+    }
+    while (!limbs_.empty() && limbs_.back() == 0) limbs_.pop_back();
+  }
+
+ private:
+  std::vector<std::uint32_t> limbs_;
+};
+
+// floor(numerator / denominator) when it is below 2^55, numerator left as the remainder.
+std::uint64_t DivideSmallQuotient(BigInt& numerator, const BigInt& denominator) {
+  std::uint64_t quotient = 0;
+  for (int bit = 55; bit >= 0; --bit) {
+    BigInt shifted = denominator;
+    shifted.ShiftLeft(bit);
+    if (Compare(numerator, shifted) >= 0) {
+      numerator.Subtract(shifted);
+      quotient |= std::uint64_t{1} << bit;
+    }
+  }
+  return quotient;
+}
+
+// digits × 10^exponent (digits: decimal digits, the first nonzero) to the nearest double, ties
+// to even, exactly: the value is a ratio of two integers, scaled by a power of two so that the
+// quotient holds the double's significand, and the remainder decides the rounding.
+double ExactValue(const std::string& digits, long long exponent) {
+  BigInt numerator;
+  for (const char digit : digits)
+    numerator.MultiplyAdd(10, static_cast<std::uint32_t>(digit - '0'));
+  BigInt denominator;
+  denominator.MultiplyAdd(1, 1);
+  if (exponent >= 0) {
+    numerator.MultiplyByPowerOf10(exponent);
+  } else {
+    denominator.MultiplyByPowerOf10(-exponent);
+  }
+  constexpr long long kMinLowBit = DBL_MIN_EXP - DBL_MANT_DIG;  // -1074: the smallest subnormal's
+  // The value is numerator / denominator; find `low_bit`, the power of two of the significand's
+  // last bit, so that the quotient has DBL_MANT_DIG bits (fewer for subnormals).
+  long long low_bit = numerator.BitLength() - denominator.BitLength() - DBL_MANT_DIG;
+  for (;;) {
+    if (low_bit < kMinLowBit) low_bit = kMinLowBit;
+    BigInt scaled_numerator = numerator;
+    BigInt scaled_denominator = denominator;
+    if (low_bit < 0) {
+      scaled_numerator.ShiftLeft(-low_bit);
+    } else {
+      scaled_denominator.ShiftLeft(low_bit);
+    }
+    std::uint64_t quotient = DivideSmallQuotient(scaled_numerator, scaled_denominator);
+    if (quotient >= (std::uint64_t{1} << DBL_MANT_DIG)) {
+      ++low_bit;  // one bit too many
+      continue;
+    }
+    if (quotient < (std::uint64_t{1} << (DBL_MANT_DIG - 1)) && low_bit > kMinLowBit) {
+      --low_bit;  // one bit short, and not a subnormal
+      continue;
+    }
+    // Round: compare twice the remainder with the divisor.
+    scaled_numerator.ShiftLeft(1);
+    const int half = Compare(scaled_numerator, scaled_denominator);
+    if (half > 0 || (half == 0 && (quotient & 1) != 0)) ++quotient;
+    return std::ldexp(static_cast<double>(quotient), static_cast<int>(low_bit));
+  }
 }
 
 }  // namespace
@@ -43,231 +148,73 @@ long long ScanExponent(const char*& p) {
 double DecimalToDouble(const char* text, std::size_t* used) {
   const char* p = text;
   *used = 0;
-  int sign = 1;
-  if (*p == '+' || *p == '-') sign = *p++ == '-' ? -1 : 1;
+  const bool negative = *p == '-';
+  if (*p == '+' || *p == '-') ++p;
 
-  constexpr int kBits = kMantissaBits;
-  constexpr int kEmin = DBL_MIN_EXP - kBits;  // -1074
-  constexpr int kEmax = -kEmin - kBits + 3;
-  std::uint32_t x[kMaxWords];
-  static constexpr int kPowersOf10[] = {10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
-  int i = 0;
-  int j = 0;
-  int k = 0;
-  long long lrp = 0;
-  long long dc = 0;
-  int lnz = 0;
-  bool gotdig = false;
-  bool gotrad = false;
-  int bits = kBits;
-  double frac = 0;
-  double bias = 0;
-
-  // Leading zeros take no buffer space.
-  for (; *p == '0'; ++p) gotdig = true;
-  if (*p == '.' && (gotdig || IsDigit(p[1]))) {
-    gotrad = true;
-    for (++p; *p == '0'; ++p) gotdig = true, lrp--;
-  }
-
-  x[0] = 0;
-  for (; IsDigit(*p) || *p == '.'; ++p) {
-    if (*p == '.') {
-      if (gotrad) break;
-      gotrad = true;
-      lrp = dc;
-    } else if (k < kMaxWords - 3) {
-      dc++;
-      if (*p != '0') lnz = static_cast<int>(dc);
-      x[k] = j ? x[k] * 10 + static_cast<std::uint32_t>(*p - '0')
-               : static_cast<std::uint32_t>(*p - '0');
-      if (++j == 9) {
-        k++;
-        j = 0;
-      }
-      gotdig = true;
-    } else {
-      dc++;
-      if (*p != '0') {
-        lnz = (kMaxWords - 4) * 9;
-        x[kMaxWords - 4] |= 1;
-      }
+  // The significant digits (no leading zeros), and the power of ten of the last one kept.
+  std::string digits;
+  long long exponent = 0;
+  bool any_digit = false;
+  bool dropped_nonzero = false;
+  auto take = [&](char c, bool after_point) {
+    any_digit = true;
+    if (digits.empty() && c == '0') {
+      if (after_point) --exponent;
+      return;
     }
+    if (digits.size() < kKeptDigits) {
+      digits.push_back(c);
+      if (after_point) --exponent;
+    } else {
+      dropped_nonzero = dropped_nonzero || c != '0';
+      if (!after_point) ++exponent;
+    }
+  };
+  for (; IsDigit(*p); ++p) take(*p, false);
+  if (*p == '.' && (any_digit || IsDigit(p[1]))) {
+    for (++p; IsDigit(*p); ++p) take(*p, true);
   }
-  if (!gotdig) return 0;
-  if (!gotrad) lrp = dc;
+  if (!any_digit) return 0.0;
   if (*p == 'e' || *p == 'E') {
-    const char* after = p + 1;
-    const long long e10 = ScanExponent(after);
-    if (e10 != LLONG_MIN) {
-      lrp += e10;
-      p = after;
+    const char* at = p + 1;
+    const bool exponent_negative = *at == '-';
+    if (*at == '+' || *at == '-') ++at;
+    if (IsDigit(*at)) {
+      // Saturated far past any double's range: the digits then decide only 0 or infinity.
+      long long written = 0;
+      for (; IsDigit(*at); ++at) {
+        if (written < 100000000) written = written * 10 + (*at - '0');
+      }
+      exponent += exponent_negative ? -written : written;
+      p = at;
     }
   }
   *used = static_cast<std::size_t>(p - text);
-
-  // Zero is special, to avoid nasty special cases later.
-  if (!x[0]) return sign * 0.0;
-
-  // Small integers without an exponent, and overflow and underflow.
-  if (lrp == dc && dc < 10) return sign * static_cast<double>(x[0]);
-  if (lrp > -kEmin / 2) return sign * DBL_MAX * DBL_MAX;
-  if (lrp < kEmin - 2 * kMantissaBits) return sign * DBL_MIN * DBL_MIN;
-
-  // Align an incomplete final base-1e9 digit.
-  if (j) {
-    for (; j < 9; j++) x[k] *= 10;
-    k++;
-    j = 0;
+  const double sign = negative ? -1.0 : 1.0;
+  if (digits.empty()) return sign * 0.0;
+  if (dropped_nonzero) {
+    digits.push_back('1');  // below the last kept digit, nonzero: decides a tie, nothing else
+    --exponent;
   }
 
-  int a = 0;
-  int z = k;
-  int e2 = 0;
-  int rp = static_cast<int>(lrp);
+  // The leading digit's power of ten: past DBL_MAX (1.8e308) or below half the smallest
+  // subnormal (4.9e-324), the answer needs no arithmetic.
+  const long long leading = exponent + static_cast<long long>(digits.size()) - 1;
+  if (leading > 308) return sign * HUGE_VAL;
+  if (leading < -325) return sign * 0.0;
 
-  // Small to mid-size integers, even in exponent notation.
-  if (lnz < 9 && lnz <= rp && rp < 18) {
-    if (rp == 9) return sign * static_cast<double>(x[0]);
-    if (rp < 9) return sign * static_cast<double>(x[0]) / kPowersOf10[8 - rp];
-    const int bitlim = kBits - 3 * (rp - 9);
-    if (bitlim > 30 || x[0] >> bitlim == 0) {
-      return sign * static_cast<double>(x[0]) * kPowersOf10[rp - 10];
-    }
+  // Few digits and a small power of ten: both exact as doubles, so one correctly rounded
+  // multiplication or division gives the answer.
+  static constexpr double kExactPowers[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                            1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                            1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  if (digits.size() <= 15 && exponent >= -22 && exponent <= 22) {
+    double value = 0;
+    for (const char digit : digits) value = value * 10 + (digit - '0');
+    value = exponent >= 0 ? value * kExactPowers[exponent] : value / kExactPowers[-exponent];
+    return sign * value;
   }
-
-  // Drop trailing zeros.
-  for (; !x[z - 1]; z--) {
-  }
-
-  // Align the radix point to a base-1e9 digit boundary.
-  if (rp % 9) {
-    const int rpm9 = rp >= 0 ? rp % 9 : rp % 9 + 9;
-    const auto p10 = static_cast<std::uint32_t>(kPowersOf10[8 - rpm9]);
-    std::uint32_t carry = 0;
-    for (k = a; k != z; k++) {
-      const std::uint32_t tmp = x[k] % p10;
-      x[k] = x[k] / p10 + carry;
-      carry = kBillion / p10 * tmp;
-      if (k == a && !x[k]) {
-        a = (a + 1) & kMask;
-        rp -= 9;
-      }
-    }
-    if (carry) x[z++] = carry;
-    rp += 9 - rpm9;
-  }
-
-  // Upscale until the wanted number of bits is left of the radix point.
-  while (rp < 9 * kBillionDigits || (rp == 9 * kBillionDigits && x[a] < kMantissaMax[0])) {
-    std::uint32_t carry = 0;
-    e2 -= 29;
-    for (k = (z - 1) & kMask;; k = (k - 1) & kMask) {
-      const std::uint64_t tmp = (static_cast<std::uint64_t>(x[k]) << 29) + carry;
-      if (tmp > kBillion) {
-        carry = static_cast<std::uint32_t>(tmp / kBillion);
-        x[k] = static_cast<std::uint32_t>(tmp % kBillion);
-      } else {
-        carry = 0;
-        x[k] = static_cast<std::uint32_t>(tmp);
-      }
-      if (k == ((z - 1) & kMask) && k != a && !x[k]) z = k;
-      if (k == a) break;
-    }
-    if (carry) {
-      rp += 9;
-      a = (a - 1) & kMask;
-      if (a == z) {
-        z = (z - 1) & kMask;
-        x[(z - 1) & kMask] |= x[z];
-      }
-      x[a] = carry;
-    }
-  }
-
-  // Downscale until exactly the wanted number of bits is left of the radix point.
-  for (;;) {
-    std::uint32_t carry = 0;
-    int sh = 1;
-    for (i = 0; i < kBillionDigits; i++) {
-      k = (a + i) & kMask;
-      if (k == z || x[k] < kMantissaMax[i]) {
-        i = kBillionDigits;
-        break;
-      }
-      if (x[(a + i) & kMask] > kMantissaMax[i]) break;
-    }
-    if (i == kBillionDigits && rp == 9 * kBillionDigits) break;
-    if (rp > 9 + 9 * kBillionDigits) sh = 9;
-    e2 += sh;
-    for (k = a; k != z; k = (k + 1) & kMask) {
-      const std::uint32_t tmp = x[k] & ((1U << sh) - 1);
-      x[k] = (x[k] >> sh) + carry;
-      carry = (kBillion >> sh) * tmp;
-      if (k == a && !x[k]) {
-        a = (a + 1) & kMask;
-        i--;
-        rp -= 9;
-      }
-    }
-    if (carry) {
-      if (((z + 1) & kMask) != a) {
-        x[z] = carry;
-        z = (z + 1) & kMask;
-      } else {
-        x[(z - 1) & kMask] |= 1;
-      }
-    }
-  }
-
-  // Assemble the wanted bits into a double.
-  double y = 0;
-  for (i = 0; i < kBillionDigits; i++) {
-    if (((a + i) & kMask) == z) {
-      z = (z + 1) & kMask;
-      x[(z - 1) & kMask] = 0;
-    }
-    y = 1000000000.0 * y + x[(a + i) & kMask];
-  }
-  y *= sign;
-
-  // Limit the precision of subnormal results.
-  if (bits > kMantissaBits + e2 - kEmin) {
-    bits = kMantissaBits + e2 - kEmin;
-    if (bits < 0) bits = 0;
-  }
-
-  // A bias term forces the rounding; the lower bits move out.
-  if (bits < kMantissaBits) {
-    bias = std::copysign(std::scalbn(1.0, 2 * kMantissaBits - bits - 1), y);
-    frac = std::fmod(y, std::scalbn(1.0, kMantissaBits - bits));
-    y -= frac;
-    y += bias;
-  }
-
-  // The rest of the decimal input decides the rounding.
-  if (((a + i) & kMask) != z) {
-    const std::uint32_t t = x[(a + i) & kMask];
-    if (t < 500000000 && (t || ((a + i + 1) & kMask) != z)) {
-      frac += 0.25 * sign;
-    } else if (t > 500000000) {
-      frac += 0.75 * sign;
-    } else if (t == 500000000) {
-      frac += (((a + i + 1) & kMask) == z ? 0.5 : 0.75) * sign;
-    }
-    if (kMantissaBits - bits >= 2 && std::fmod(frac, 1) == 0) frac++;
-  }
-
-  y += frac;
-  y -= bias;
-
-  if (((e2 + kMantissaBits) & INT_MAX) > kEmax - 5) {
-    if (std::fabs(y) >= 2 / DBL_EPSILON) {
-      y *= 0.5;
-      e2++;
-    }
-  }
-  return std::scalbn(y, e2);
+  return sign * ExactValue(digits, exponent);
 }
 
 }  // namespace job_detail::detail

@@ -71,7 +71,8 @@ TEST(DecimalToDoubleTest, PlainNumbers) {
 }
 
 TEST(DecimalToDoubleTest, StopsWhereTheNumberEnds) {
-  for (const char* text : {"1e", "1e+", "1E-x", "12abc", "1.5.3", "7,8", "-", "", "x", "+5"}) {
+  for (const char* text : {"1e", "1e+", "1E-x", "12abc", "1.5.3", "7,8", "-", "", "x", "+5", "1.",
+                           ".5", "1.e5", ".", "-.e1"}) {
     ExpectSameAsStrtod(text);
   }
   std::size_t used = 1;
@@ -111,6 +112,12 @@ TEST(DecimalToDoubleTest, MidpointsAndTheirNeighbours) {
     const std::string exact = text.substr(0, last) + text.substr(e);
     ExpectSameAsStrtod(exact);
     ExpectSameAsStrtod(text.substr(0, last) + "000001" + text.substr(e));
+    if (n % 10 == 0) {
+      // Past the digits kept exactly, zeros keep the tie and a last nonzero digit breaks it.
+      const std::string zeros(1000, '0');
+      ExpectSameAsStrtod(text.substr(0, last) + zeros + text.substr(e));
+      ExpectSameAsStrtod(text.substr(0, last) + zeros + "1" + text.substr(e));
+    }
     // Just below the midpoint: the last nonzero digit one less, then nines.
     std::string below = text.substr(0, last);
     if (below.back() != '.') {

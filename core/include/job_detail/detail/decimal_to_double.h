@@ -1,8 +1,8 @@
 // A decimal number's text to the nearest double (ties to even), as a correctly rounding strtod
-// gives it and therefore as JSON.parse gives it, with double arithmetic only. The wasm build's libc
-// strtod works in 128-bit long double, which wasm emulates in software (~16 KB of code); this is
-// musl's algorithm for targets whose long double is a double, so the module gets the same values
-// for a fraction of the code (bindings/libc_strtod.cc puts it in libc's place there).
+// gives it and therefore as JSON.parse gives it. The wasm build's libc strtod works in 128-bit long
+// double, which wasm emulates in software (~16 KB of code); this reader needs only doubles and a
+// small exact integer type for the rare texts the double fast path cannot take, so the module gets
+// the same values for a fraction of the code (bindings/libc_strtod.cc puts it in libc's place).
 #ifndef JOB_DETAIL_DETAIL_DECIMAL_TO_DOUBLE_H_
 #define JOB_DETAIL_DETAIL_DECIMAL_TO_DOUBLE_H_
 
