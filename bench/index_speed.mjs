@@ -21,7 +21,7 @@ import { dirname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { generateStepsDocument } from './generate.mjs';
-import { baselineIndex, checkBaseline, checkWasm, wasmIndexChunked } from './workloads.mjs';
+import { baselineIndex, checkBaseline, checkWasm, median, wasmIndexChunked } from './workloads.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -47,12 +47,6 @@ function timeIt(fn, cpu = false) {
   const start = performance.now();
   fn();
   return performance.now() - start;
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 const line = (name, mb, t, tb, extra = '') =>

@@ -8,7 +8,7 @@
 //   (JD_BENCH_TRACE=<dir> also writes a Chromium trace of each run: see bench/browser.mjs)
 import { runBrowser } from './browser.mjs';
 import { generateStepsDocument } from './generate.mjs';
-import { median } from './run.mjs';
+import { median } from './workloads.mjs';
 
 const DOCUMENTS = {
   'non-ascii': { nonAscii: true },

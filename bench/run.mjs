@@ -39,6 +39,7 @@ import {
   checkBaseline,
   checkWasm,
   copyIntoWasmMemory,
+  median,
   parseChunkedIndex,
   streamparserIndex,
   wasmIndexChunked,
@@ -73,12 +74,6 @@ export const DOCUMENTS = [
   { name: 'ASCII', file: 'steps-ascii.json', options: { nonAscii: false } },
   { name: 'Python-written', file: 'steps-python.json', options: { nonAscii: true, pythonDumps: true } },
 ];
-
-export function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
 
 function timeIt(fn) {
   const start = performance.now();

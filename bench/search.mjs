@@ -7,11 +7,8 @@
 // so the figure is the work itself, and the longest slice is the longest task the search adds.
 // Both sides must find the same steps (the needles have one case, so ASCII case-folding changes
 // nothing), or the run throws. Runs in Node and, imported by bench/browser.mjs's page, in Chromium.
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
+import { median } from './workloads.mjs';
+
 const JOB = {
   id: 'bench',
   status: 'completed',

@@ -1,6 +1,13 @@
 // The two sides of the benchmark, shared by Node (run.mjs) and the Chromium page (browser.mjs):
 // plain module code, no Node imports.
 
+/** The middle value (the mean of the two middle ones for an even count). */
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
 export const CHUNK_BYTES = 64 * 1024;
 
 /** The baseline: what plain TypeScript does with the response bytes. */
