@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <iterator>
 #include <optional>
 
 #include "job_detail/detail/json_text.h"
@@ -171,6 +172,76 @@ std::string TwoDecimals(Int128 cents) {
   return GroupThousands(Int128ToDigits(cents / 100)) + "." + fraction;
 }
 
+// `-?D+(.D+)?` as a JSON number (no leading zero) or alone in a string without escapes, with at
+// most 18 significant digits: how costs are written. Read into one integer, without allocating;
+// the index adds up every step's cost while it scans, so this is on its per-step path. nullopt for
+// anything else, which the general readers below take (with the same results: the tests compare
+// the two on the same values).
+std::optional<Cost> ParsePlainDecimal(std::string_view text) {
+  const bool quoted = text.size() >= 2 && text.front() == '"' && text.back() == '"';
+  if (quoted) text = text.substr(1, text.size() - 2);
+  std::size_t at = 0;
+  const bool negative = at < text.size() && text[at] == '-';
+  if (negative) ++at;
+  const std::size_t integer_start = at;
+  std::uint64_t mantissa = 0;
+  int significant = 0;
+  int fraction_digits = 0;
+  const auto read_digits = [&](int* count) {
+    const std::size_t start = at;
+    for (; at < text.size() && IsDigit(text[at]); ++at) {
+      mantissa = mantissa * 10 + static_cast<std::uint64_t>(text[at] - '0');
+      if (mantissa != 0) ++significant;
+      if (significant > 18) return false;
+    }
+    if (count != nullptr) *count = static_cast<int>(at - start);
+    return at > start;
+  };
+  if (!read_digits(nullptr)) return std::nullopt;
+  // JSON numbers have no leading zeros (`01` is not one); strings may.
+  if (!quoted && text[integer_start] == '0' && at - integer_start > 1) return std::nullopt;
+  if (at < text.size() && text[at] == '.') {
+    ++at;
+    if (!read_digits(&fraction_digits)) return std::nullopt;
+  }
+  if (at != text.size()) return std::nullopt;
+  constexpr std::uint64_t kPow10[] = {1,
+                                      10,
+                                      100,
+                                      1'000,
+                                      10'000,
+                                      100'000,
+                                      1'000'000,
+                                      10'000'000,
+                                      100'000'000,
+                                      1'000'000'000,
+                                      10'000'000'000,
+                                      100'000'000'000,
+                                      1'000'000'000'000,
+                                      10'000'000'000'000,
+                                      100'000'000'000'000,
+                                      1'000'000'000'000'000,
+                                      10'000'000'000'000'000,
+                                      100'000'000'000'000'000,
+                                      1'000'000'000'000'000'000,
+                                      10'000'000'000'000'000'000U};
+  Int128 units = 0;
+  if (fraction_digits <= Decimal::kFractionDigits) {
+    units = static_cast<Int128>(mantissa) * kPow10[Decimal::kFractionDigits - fraction_digits];
+  } else {
+    // Past the 12th fractional place: half to even, as ToDecimal rounds.
+    const int dropped = fraction_digits - Decimal::kFractionDigits;
+    if (dropped >= static_cast<int>(std::size(kPow10))) return std::nullopt;
+    const std::uint64_t divisor = kPow10[dropped];
+    std::uint64_t kept = mantissa / divisor;
+    const std::uint64_t rest = mantissa % divisor;
+    if (rest > divisor - rest || (rest == divisor - rest && kept % 2 == 1)) ++kept;
+    units = kept;
+  }
+  if (units >= kCostLimitUnits) return Cost::Invalid();
+  return Cost::Valid(Decimal::FromUnits(negative ? -units : units));
+}
+
 }  // namespace
 
 bool operator==(const Cost& a, const Cost& b) {
@@ -191,6 +262,7 @@ Cost ParseCostString(std::string_view text) {
 
 Cost ParseCostJsonText(std::string_view json_text) {
   const std::string_view text = detail::TrimJsonWhitespace(json_text);
+  if (const auto plain = ParsePlainDecimal(text)) return *plain;
   if (text == "null") return Cost::None();
   if (!text.empty() && text.front() == '"') {
     const auto decoded = detail::DecodeJsonString(text);

@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <random>
 #include <string>
+#include <vector>
 
 namespace job_detail {
 namespace {
@@ -323,6 +326,55 @@ TEST(CostTotalTest, SumMayPassTheSingleValueLimit) {
   total.Add(ParseCostJsonText("999999999999"));
   EXPECT_EQ(total.canonical(), "1999999999998");
   EXPECT_EQ(total.display(), "$1,999,999,999,998.00");
+}
+
+// Plain decimals (how costs are written) take a reader of their own; the same value with an
+// exponent goes through the general one. Both must agree on every digit count, rounding midpoint
+// and limit, as a JSON number and as a string.
+TEST(CostParseTest, PlainDecimalsReadAsTheGeneralGrammarReadsThem) {
+  std::mt19937_64 random(20261203);
+  const auto digits = [&](int count) {
+    std::string out;
+    for (int i = 0; i < count; ++i) out.push_back(static_cast<char>('0' + random() % 10));
+    return out;
+  };
+  std::vector<std::string> numbers = {"0",
+                                      "-0",
+                                      "0.0",
+                                      "1",
+                                      "0.241895",
+                                      "999999999999",
+                                      "1000000000000",
+                                      "999999999999.9999999999995",
+                                      "0.0000000000005",
+                                      "0.0000000000015",
+                                      "0.0000000000025",
+                                      "0.00000000000050000001",
+                                      "0.0000000000004999",
+                                      "123456789012345678",
+                                      "1234567890123456789",
+                                      "0.123456789012345678",
+                                      "0.1234567890123456789",
+                                      "0.000000000000000000000000005",
+                                      "01",
+                                      "-01.5",
+                                      "1.",
+                                      ".5",
+                                      "-",
+                                      "--1",
+                                      "1.5.5"};
+  for (int i = 0; i < 2000; ++i) {
+    std::string number = random() % 4 == 0 ? "-" : "";
+    number += digits(1 + static_cast<int>(random() % 14));
+    if (random() % 3 != 0) number += "." + digits(1 + static_cast<int>(random() % 24));
+    numbers.push_back(number);
+  }
+  for (const std::string& number : numbers) {
+    for (const std::string& text : {number, "\"" + number + "\""}) {
+      const std::string general = text.front() == '"' ? "\"" + number + "e0\"" : number + "e0";
+      EXPECT_EQ(FromJson(text), FromJson(general)) << text;
+    }
+  }
 }
 
 TEST(CostTest, Equality) {
