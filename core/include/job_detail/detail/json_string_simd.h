@@ -109,6 +109,21 @@ std::uint64_t EscapeClassMask(const EscapeCodeClasses<B>& classes, std::uint8_t 
   return mask;
 }
 
+// Bit i: byte i is `"`, `\\`, `n` or `t`, the codes of nearly every escape in text without `\u`
+// escapes (HTML's quotes, newlines and tabs): when every escape of a window has one of them, the
+// window needs no classification (four compares cost V8 less than the two nibble lookups).
+template <class B>
+std::uint64_t CommonEscapeCodeMask(const typename B::V (&input)[4]) {
+  std::uint64_t mask = 0;
+  for (int k = 0; k < 4; ++k) {
+    const typename B::V v = input[k];
+    mask |= std::uint64_t{B::HighMask(B::Or(B::Or(B::Equal(v, '"'), B::Equal(v, '\\')),
+                                            B::Or(B::Equal(v, 'n'), B::Equal(v, 't'))))}
+            << (16 * k);
+  }
+  return mask;
+}
+
 // Bit i: byte i is a `u` (kU is the high bit, read without a compare).
 template <class B>
 std::uint64_t EscapeUMask(const EscapeCodeClasses<B>& classes) {
@@ -183,6 +198,7 @@ StringContentRun SkipJsonStringContent(const std::uint8_t* p, const std::uint8_t
   }
   V previous = B::Zero();  // the 16 bytes before the window; a boundary looks like ASCII
   bool previous_non_ascii = false;
+  bool u_escapes_before = false;  // the last window with escapes had a `\u` one
   alignas(16) std::uint8_t tail[64];
   for (;;) {
     // The window: 64 bytes at p, or the last bytes padded with NUL (a control: it stops there).
@@ -214,20 +230,30 @@ StringContentRun SkipJsonStringContent(const std::uint8_t* p, const std::uint8_t
       namespace c = json_escape_classes;
       escape_starts = EscapeStarts(m.backslash);
       const std::uint64_t escaped = escape_starts << 1;  // the escape codes
-      const EscapeCodeClasses<B> classes = ClassifyEscapeCodes<B>(input);
-      const std::uint64_t u_codes = EscapeUMask<B>(classes) & escaped;
       // Escapes other than `\u` are whole at their code; `\u` ones are checked further below.
-      std::uint64_t whole_escapes = escape_starts & (EscapeClassMask<B>(classes, c::kSimple) >> 1);
-      if (u_codes != 0) {
-        const std::uint64_t hex = EscapeClassMask<B>(classes, c::kHex);
-        const std::uint64_t hex4 = (hex >> 2) & (hex >> 3) & (hex >> 4) & (hex >> 5);
-        const std::uint64_t u_escapes = (u_codes >> 1) & hex4;
-        whole_escapes |= u_escapes;
-        const std::uint64_t surrogate_candidates =
-            u_escapes & (EscapeClassMask<B>(classes, c::kD) >> 2);
-        if (surrogate_candidates != 0) {
-          const unsigned unpaired = FirstUnpairedSurrogate(w, surrogate_candidates, u_escapes);
-          if (unpaired < 64) stops |= std::uint64_t{1} << unpaired;
+      // (An escape whose code lies past the window is not whole here: the next window starts at
+      // its backslash.)
+      // Windows with `\u` escapes come in runs (a non-English page written by Python's
+      // json.dumps): after one, the next window is classified at once.
+      std::uint64_t common_codes = 0;
+      if (!u_escapes_before) common_codes = escaped & CommonEscapeCodeMask<B>(input);
+      std::uint64_t whole_escapes = escape_starts & (common_codes >> 1);
+      if (common_codes != escaped) {
+        const EscapeCodeClasses<B> classes = ClassifyEscapeCodes<B>(input);
+        const std::uint64_t u_codes = EscapeUMask<B>(classes) & escaped;
+        u_escapes_before = u_codes != 0;
+        whole_escapes = escape_starts & (EscapeClassMask<B>(classes, c::kSimple) >> 1);
+        if (u_codes != 0) {
+          const std::uint64_t hex = EscapeClassMask<B>(classes, c::kHex);
+          const std::uint64_t hex4 = (hex >> 2) & (hex >> 3) & (hex >> 4) & (hex >> 5);
+          const std::uint64_t u_escapes = (u_codes >> 1) & hex4;
+          whole_escapes |= u_escapes;
+          const std::uint64_t surrogate_candidates =
+              u_escapes & (EscapeClassMask<B>(classes, c::kD) >> 2);
+          if (surrogate_candidates != 0) {
+            const unsigned unpaired = FirstUnpairedSurrogate(w, surrogate_candidates, u_escapes);
+            if (unpaired < 64) stops |= std::uint64_t{1} << unpaired;
+          }
         }
       }
       // An escaped quote is content; a bad or cut escape stops at its backslash. (An escaped

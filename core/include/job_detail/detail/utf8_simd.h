@@ -168,6 +168,10 @@ struct PortableBytes16 {
     for (int i = 0; i < 16; ++i) mask |= static_cast<unsigned>(a[i] >> 7) << i;
     return mask;
   }
+  // 0xFF in the lanes equal to `c`, 0 elsewhere.
+  static V Equal(const V& a, std::uint8_t c) {
+    return Map(a, a, [c](int x, int) { return x == c ? 0xFF : 0; });
+  }
   static unsigned EqualMask(const V& a, std::uint8_t c) {
     unsigned mask = 0;
     for (int i = 0; i < 16; ++i) mask |= (a[i] == c ? 1u : 0u) << i;
@@ -224,6 +228,9 @@ struct NativeBytes16 {
            0xFFFFu;
   }
   static unsigned HighMask(V a) { return static_cast<unsigned>(wasm_i8x16_bitmask(a)); }
+  static V Equal(V a, std::uint8_t c) {
+    return wasm_i8x16_eq(a, wasm_i8x16_splat(static_cast<std::int8_t>(c)));
+  }
   static unsigned EqualMask(V a, std::uint8_t c) {
     return static_cast<unsigned>(
         wasm_i8x16_bitmask(wasm_i8x16_eq(a, wasm_i8x16_splat(static_cast<std::int8_t>(c)))));
@@ -270,6 +277,9 @@ struct NativeBytes16 {
            0xFFFFu;
   }
   static unsigned HighMask(V a) { return static_cast<unsigned>(_mm_movemask_epi8(a)); }
+  static V Equal(V a, std::uint8_t c) {
+    return _mm_cmpeq_epi8(a, _mm_set1_epi8(static_cast<char>(c)));
+  }
   static unsigned EqualMask(V a, std::uint8_t c) {
     return static_cast<unsigned>(
         _mm_movemask_epi8(_mm_cmpeq_epi8(a, _mm_set1_epi8(static_cast<char>(c)))));
