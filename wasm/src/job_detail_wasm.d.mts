@@ -41,9 +41,6 @@ export interface RawModule
   totalCostJson(jsonTexts: string[]): CostTotals;
   // bindings/job_bindings.cc
   parseJob(jobJson: string): ParseJobResult;
-  formatCostCommand(jsonValueText: string): RawCommandOutput;
-  inspectStepsCommand(stepsDocument: Uint8Array | string): RawCommandOutput;
-  cliUsage(): string;
   mergeCommand(
     jobJson: Uint8Array | string,
     stepsDocument: Uint8Array | string | null,
@@ -93,7 +90,7 @@ export interface RawStepIndex extends RawHandle {
   stepText(i: number): RawResult<Uint8Array>;
 }
 
-/** A CLI command's result: the exact line both CLIs print, and the exit status. */
+/** A command's result: the exact line both CLIs print, and the exit status. */
 export interface RawCommandOutput {
   exitCode: 0 | 1 | 2;
   line: string;
