@@ -149,8 +149,8 @@ export function printSizeBreakdown(size) {
 
 export function packageFiles() {
   const files = readdirSync(dist).filter((f) => f === 'job_detail_wasm.wasm' || f.endsWith('.mjs') || f.endsWith('.js'));
-  // The node entry and the node CLI are not shipped to browsers; everything else is.
-  return files.filter((f) => f !== 'node.js' && f !== 'cli.js').map((f) => join(dist, f));
+  // The node entry and the node CLI (with its module) are not shipped to browsers; everything else is.
+  return files.filter((f) => !['node.js', 'cli.js', 'job_detail_cli.mjs'].includes(f)).map((f) => join(dist, f));
 }
 
 // Two figures: the files as published (each gzipped on its own, as a CDN serves them), and what a

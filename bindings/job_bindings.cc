@@ -1,5 +1,6 @@
-// job.h and report.h for JS: the parsed job's decisions, and the CLI commands (whose one-line
-// outputs the node CLI prints as they are, so both CLIs print identical bytes).
+// job.h and report.h for JS: the parsed job's decisions, and the merge command (the facade's
+// mergeSteps and the node CLI's merge print its one-line output; the CLI's other commands are in
+// cli/cli_bindings.cc, a module that only the node CLI loads).
 #include <emscripten/bind.h>
 
 #include <optional>
@@ -49,20 +50,12 @@ emscripten::val ParseJobText(const std::string& text) {
   return out;
 }
 
+// {exitCode, line}
 emscripten::val ToJs(const CommandOutput& output) {
   emscripten::val out = emscripten::val::object();
   out.set("exitCode", output.exit_code);
   out.set("line", output.line);
   return out;
-}
-
-emscripten::val FormatCost(const std::string& json_value_text) {
-  return ToJs(FormatCostCommand(json_value_text));
-}
-
-// `steps_document`: a Uint8Array or string (Embind copies either into the std::string).
-emscripten::val InspectSteps(const std::string& steps_document) {
-  return ToJs(InspectStepsCommand(steps_document));
 }
 
 // `steps_document` and `steps_error`: a value, or null/undefined when absent.
@@ -80,16 +73,11 @@ emscripten::val Merge(const std::string& job, const emscripten::val& steps_docum
   return ToJs(MergeCommand(input));
 }
 
-std::string CliUsageText() { return std::string(CliUsage()); }
-
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(job_detail_job) {
   emscripten::function("parseJob", &ParseJobText);
-  emscripten::function("formatCostCommand", &FormatCost);
-  emscripten::function("inspectStepsCommand", &InspectSteps);
   emscripten::function("mergeCommand", &Merge);
-  emscripten::function("cliUsage", &CliUsageText);
 }
 
 }  // namespace job_detail::bindings

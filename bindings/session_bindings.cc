@@ -1,5 +1,6 @@
-// session.h for JS: the class handle the facade's JobDetailClient drives. Ids and times cross as
-// JS numbers (ids stay far below 2^53; times are epoch milliseconds).
+// session.h for JS: the session the facade's JobDetailClient drives, behind an integer handle
+// (handle_table.h). Ids and times cross as JS numbers (ids stay far below 2^53; times are epoch
+// milliseconds).
 #include <emscripten/bind.h>
 
 #include <cstddef>
@@ -11,6 +12,7 @@
 #include <variant>
 
 #include "convert.h"
+#include "handle_table.h"
 #include "job_detail/document_cache.h"
 #include "job_detail/fetch_outcome.h"
 #include "job_detail/merge.h"
@@ -172,7 +174,7 @@ val OutOfRange(const char* what) {
 }
 
 // document_cache.h for JS: the module's one cache, held by the facade per module instance and
-// shared with each session it is given to (a session keeps it alive past the handle's delete()).
+// shared with each session it is given to (a session keeps it alive past the handle's deletion).
 class JsDocumentCache {
  public:
   explicit JsDocumentCache(double budget_bytes)
@@ -230,7 +232,10 @@ class JsSession {
         MsFromJs(now));
   }
 
-  void SetDocumentCache(const JsDocumentCache& cache) { session_.SetDocumentCache(cache.cache()); }
+  // `cache`: a document cache's handle.
+  void SetDocumentCache(std::uint32_t cache) {
+    session_.SetDocumentCache(Object<JsDocumentCache>(cache).cache());
+  }
   void ClearDocumentCache() { session_.SetDocumentCache(nullptr); }
 
   val PollEffect() {
@@ -292,42 +297,43 @@ class JsSession {
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(job_detail_session) {
-  emscripten::class_<JsDocumentCache>("DocumentCache")
-      .constructor<double>()
-      .function("setBudget", &JsDocumentCache::SetBudget)
-      .function("stats", &JsDocumentCache::Stats);
-  emscripten::class_<JsSession>("Session")
-      .constructor<const val&>()
-      .function("start", &JsSession::Start)
-      .function("stop", &JsSession::Stop)
-      .function("onJobResponseTransfer", &JsSession::OnJobResponseTransfer)
-      .function("onStepsResponseStart", &JsSession::OnStepsResponseStart)
-      .function("onStepsChunkTransfer", &JsSession::OnStepsChunkTransfer)
-      .function("onStepsEnd", &JsSession::OnStepsEnd)
-      .function("onTransportError", &JsSession::OnTransportError)
-      .function("onTimer", &JsSession::OnTimer)
-      .function("setPageVisible", &JsSession::SetPageVisible)
-      .function("setOnline", &JsSession::SetOnline)
-      .function("refetch", &JsSession::Refetch)
-      .function("setRandom", &JsSession::SetRandom)
-      .function("setConfig", &JsSession::SetConfig)
-      .function("failSteps", &JsSession::FailSteps)
-      .function("setDocumentCache", &JsSession::SetDocumentCache)
-      .function("clearDocumentCache", &JsSession::ClearDocumentCache)
-      .function("pollEffect", &JsSession::PollEffect)
-      .function("nextDeadline", &JsSession::NextDeadline)
-      .function("version", &JsSession::Version)
-      .function("snapshot", &JsSession::Snapshot)
-      .function("jobJson", &JsSession::JobJson)
-      .function("row", &JsSession::Row)
-      .function("stepText", &JsSession::StepText)
-      .function("setQuery", &JsSession::SetQuery)
-      .function("advanceSearch", &JsSession::AdvanceSearch)
-      .function("explorerView", &JsSession::View)
-      .function("stepMatch", &JsSession::Match)
-      .function("outputMatches", &JsSession::OutputMatches)
-      .function("timeline", &JsSession::Timeline)
-      .function("stepsDocument", &JsSession::StepsDocument);
+  using emscripten::function;
+  function("documentCacheNew", &New<JsDocumentCache, double>);
+  function("documentCacheDelete", &Delete<JsDocumentCache>);
+  function("documentCacheSetBudget", &Call<&JsDocumentCache::SetBudget>::On);
+  function("documentCacheStats", &Call<&JsDocumentCache::Stats>::On);
+  function("sessionNew", &New<JsSession, const val&>);
+  function("sessionDelete", &Delete<JsSession>);
+  function("sessionStart", &Call<&JsSession::Start>::On);
+  function("sessionStop", &Call<&JsSession::Stop>::On);
+  function("sessionOnJobResponseTransfer", &Call<&JsSession::OnJobResponseTransfer>::On);
+  function("sessionOnStepsResponseStart", &Call<&JsSession::OnStepsResponseStart>::On);
+  function("sessionOnStepsChunkTransfer", &Call<&JsSession::OnStepsChunkTransfer>::On);
+  function("sessionOnStepsEnd", &Call<&JsSession::OnStepsEnd>::On);
+  function("sessionOnTransportError", &Call<&JsSession::OnTransportError>::On);
+  function("sessionOnTimer", &Call<&JsSession::OnTimer>::On);
+  function("sessionSetPageVisible", &Call<&JsSession::SetPageVisible>::On);
+  function("sessionSetOnline", &Call<&JsSession::SetOnline>::On);
+  function("sessionRefetch", &Call<&JsSession::Refetch>::On);
+  function("sessionSetRandom", &Call<&JsSession::SetRandom>::On);
+  function("sessionSetConfig", &Call<&JsSession::SetConfig>::On);
+  function("sessionFailSteps", &Call<&JsSession::FailSteps>::On);
+  function("sessionSetDocumentCache", &Call<&JsSession::SetDocumentCache>::On);
+  function("sessionClearDocumentCache", &Call<&JsSession::ClearDocumentCache>::On);
+  function("sessionPollEffect", &Call<&JsSession::PollEffect>::On);
+  function("sessionNextDeadline", &Call<&JsSession::NextDeadline>::On);
+  function("sessionVersion", &Call<&JsSession::Version>::On);
+  function("sessionSnapshot", &Call<&JsSession::Snapshot>::On);
+  function("sessionJobJson", &Call<&JsSession::JobJson>::On);
+  function("sessionRow", &Call<&JsSession::Row>::On);
+  function("sessionStepText", &Call<&JsSession::StepText>::On);
+  function("sessionSetQuery", &Call<&JsSession::SetQuery>::On);
+  function("sessionAdvanceSearch", &Call<&JsSession::AdvanceSearch>::On);
+  function("sessionExplorerView", &Call<&JsSession::View>::On);
+  function("sessionStepMatch", &Call<&JsSession::Match>::On);
+  function("sessionOutputMatches", &Call<&JsSession::OutputMatches>::On);
+  function("sessionTimeline", &Call<&JsSession::Timeline>::On);
+  function("sessionStepsDocument", &Call<&JsSession::StepsDocument>::On);
 }
 
 }  // namespace job_detail::bindings

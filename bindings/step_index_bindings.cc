@@ -1,4 +1,5 @@
-// step_index.h for JS: the class handle behind the facade's createStepIndex/indexSteps.
+// step_index.h for JS: the index behind the facade's createStepIndex/indexSteps, behind an integer
+// handle (handle_table.h).
 #include <emscripten/bind.h>
 
 #include <cstddef>
@@ -7,6 +8,7 @@
 #include <span>
 
 #include "convert.h"
+#include "handle_table.h"
 #include "job_detail/step_index.h"
 #include "step_convert.h"
 #include "transfer_buffer.h"
@@ -66,19 +68,20 @@ class JsStepIndex {
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(job_detail_step_index) {
-  emscripten::function("transferView", &TransferView);
+  using emscripten::function;
+  function("transferView", &TransferView);
   emscripten::constant("transferChunkBytes", kTransferChunkBytes);
-  emscripten::class_<JsStepIndex>("StepIndex")
-      .constructor<const emscripten::val&>()
-      .function("reserve", &JsStepIndex::Reserve)
-      .function("prepareFeed", &JsStepIndex::PrepareFeed)
-      .function("commitFeed", &JsStepIndex::CommitFeed)
-      .function("finish", &JsStepIndex::Finish)
-      .function("count", &JsStepIndex::Count)
-      .function("finished", &JsStepIndex::Finished)
-      .function("progress", &JsStepIndex::Progress)
-      .function("summary", &JsStepIndex::Summary)
-      .function("stepText", &JsStepIndex::StepText);
+  function("stepIndexNew", &New<JsStepIndex, const emscripten::val&>);
+  function("stepIndexDelete", &Delete<JsStepIndex>);
+  function("stepIndexReserve", &Call<&JsStepIndex::Reserve>::On);
+  function("stepIndexPrepareFeed", &Call<&JsStepIndex::PrepareFeed>::On);
+  function("stepIndexCommitFeed", &Call<&JsStepIndex::CommitFeed>::On);
+  function("stepIndexFinish", &Call<&JsStepIndex::Finish>::On);
+  function("stepIndexCount", &Call<&JsStepIndex::Count>::On);
+  function("stepIndexFinished", &Call<&JsStepIndex::Finished>::On);
+  function("stepIndexProgress", &Call<&JsStepIndex::Progress>::On);
+  function("stepIndexSummary", &Call<&JsStepIndex::Summary>::On);
+  function("stepIndexStepText", &Call<&JsStepIndex::StepText>::On);
 }
 
 }  // namespace job_detail::bindings

@@ -19,9 +19,12 @@ case "${1:?usage: build.sh native|asan|wasm|pass-profile|wasm-tests}" in
     [[ -f build/wasm/CMakeCache.txt ]] || NODE_PATH=/usr/share/nodejs emcmake cmake --preset wasm >/dev/null
     cmake --build --preset wasm 2>&1 | quiet
     # The symbol map (function index -> name, for the bench's size breakdown) is not shipped.
-    if [[ -f wasm/dist/job_detail_wasm.mjs.symbols ]]; then mv -f wasm/dist/job_detail_wasm.mjs.symbols build/wasm/job_detail_wasm.symbols; fi
+    for module in job_detail_wasm job_detail_cli; do
+      if [[ -f wasm/dist/$module.mjs.symbols ]]; then mv -f "wasm/dist/$module.mjs.symbols" "build/wasm/$module.symbols"; fi
+    done
     npx tsc -p wasm/tsconfig.json
-    cp wasm/src/job_detail_wasm.d.mts wasm/dist/  # the glue's hand-written types, next to the glue
+    # The glues' hand-written types, next to the glues.
+    cp wasm/src/job_detail_wasm.d.mts wasm/src/job_detail_cli.d.mts wasm/dist/
     ;;
   pass-profile)
     # The bench's pass-by-pass profile, built for wasm beside the module (bench/native).

@@ -29,7 +29,7 @@ case "${1:?usage: sanitize.sh asan|wasm-checked}" in
     pkg=$root/wasm
     NODE_PATH=/usr/share/nodejs emcmake cmake -S . -B build/wasm-checked -DCMAKE_BUILD_TYPE=Release \
       -DJOB_DETAIL_BUILD_TESTS=OFF -DJOB_DETAIL_WASM_CHECKED=ON -DJOB_DETAIL_WASM_OUT="$PWD/$out" >/dev/null
-    cmake --build build/wasm-checked -j2 --target job_detail_wasm 2>&1 |
+    cmake --build build/wasm-checked -j2 --target job_detail_wasm job_detail_cli 2>&1 |
       grep -Ev '^\[ *[0-9]+%\]|^(Consolidate|Scanning|Built target)|^g?make(\[[0-9]+\])?: (Entering|Leaving)' || true
     rm -rf "$root"
     mkdir -p "$pkg"
@@ -40,12 +40,13 @@ case "${1:?usage: sanitize.sh asan|wasm-checked}" in
     mkdir -p "$root/build"
     ln -s ../../../../build/native "$root/build/native"  # the CLI contract compares with the native CLI
     cp -R wasm/package.json wasm/bin wasm/dist wasm/test "$pkg/"
-    cp "$out/job_detail_wasm.wasm" "$pkg/dist/"
+    cp "$out/job_detail_wasm.wasm" "$out/job_detail_cli.wasm" "$pkg/dist/"
     # The glue targets web and worker (as in the package); the tests run it in node as a web-like
     # host, as they do the normal glue. ASSERTIONS=2 adds two environment guards that refuse node
     # outright: drop exactly those two statements, keep every other check (SAFE_HEAP, stack
     # cookies, the remaining assertions). A glue that does not contain them once each fails here.
-    node - "$out/job_detail_wasm.mjs" "$pkg/dist/job_detail_wasm.mjs" <<'JS'
+    for module in job_detail_wasm job_detail_cli; do
+      node - "$out/$module.mjs" "$pkg/dist/$module.mjs" <<'JS'
 const fs = require('node:fs');
 const [from, to] = process.argv.slice(2);
 let glue = fs.readFileSync(from, 'utf8');
@@ -59,8 +60,9 @@ for (const guard of [
 }
 fs.writeFileSync(to, glue);
 JS
-    # Proof that the copy runs the checked module: SAFE_HEAP's glue defines SAFE_HEAP_LOAD.
-    grep -q SAFE_HEAP "$pkg/dist/job_detail_wasm.mjs" || { echo "not a checked build" >&2; exit 1; }
+      # Proof that the copy runs the checked module: SAFE_HEAP's glue defines SAFE_HEAP_LOAD.
+      grep -q SAFE_HEAP "$pkg/dist/$module.mjs" || { echo "not a checked build" >&2; exit 1; }
+    done
     (cd "$pkg" && node --test test/)
     ;;
   *)

@@ -11,7 +11,7 @@ async function readStdin() {
   return new Uint8Array(Buffer.concat(chunks));
 }
 
-const wasmBinary = await readFile(new URL('../dist/job_detail_wasm.wasm', import.meta.url));
+const wasmBinary = await readFile(new URL('../dist/job_detail_cli.wasm', import.meta.url));
 process.exitCode = await main(
   process.argv.slice(2),
   {

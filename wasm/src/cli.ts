@@ -3,8 +3,7 @@
 // (tests/cli/contract.json is run against both).
 import { readFile } from 'node:fs/promises';
 
-import { instantiateRaw } from './instantiate.js';
-import type { RawCommandOutput, RawModule } from './job_detail_wasm.mjs';
+import createJobDetailCliModule, { type RawCliModule, type RawCommandOutput } from './job_detail_cli.mjs';
 
 const EXIT_USAGE = 2;
 
@@ -30,7 +29,7 @@ function print(output: RawCommandOutput, io: CliIo): number {
   return output.exitCode;
 }
 
-async function merge(raw: RawModule, args: string[], io: CliIo): Promise<number> {
+async function merge(raw: RawCliModule, args: string[], io: CliIo): Promise<number> {
   const options = new Map<string, string>();
   for (let i = 0; i < args.length; i += 2) {
     const name = args[i] ?? '';
@@ -54,7 +53,7 @@ async function merge(raw: RawModule, args: string[], io: CliIo): Promise<number>
   return print(raw.mergeCommand(job, steps, stepsError ?? null), io);
 }
 
-async function run(raw: RawModule, argv: string[], io: CliIo): Promise<number> {
+async function run(raw: RawCliModule, argv: string[], io: CliIo): Promise<number> {
   const [command, ...args] = argv;
   switch (command) {
     case '--help':
@@ -83,7 +82,7 @@ async function run(raw: RawModule, argv: string[], io: CliIo): Promise<number> {
 
 /** Runs one CLI invocation; returns the exit status. */
 export async function main(argv: string[], io: CliIo, wasmBinary: Uint8Array): Promise<number> {
-  const raw = await instantiateRaw({ wasmBinary }, undefined);
+  const raw = await createJobDetailCliModule({ wasmBinary });
   try {
     return await run(raw, argv, io);
   } catch (error) {

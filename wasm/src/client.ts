@@ -2,7 +2,7 @@
 // snapshot the UI reads. All decisions (retries, expiry, polling, merging) are the core session's.
 import { JobDetailError } from './errors.js';
 import { checkNumber, documentCacheBytes, invalid, sessionConfig } from './client_config.js';
-import { OwnedHandle, checkIndex, installDispose } from './handle.js';
+import { OwnedHandle, checkIndex, installDispose, nativeObject } from './handle.js';
 import type { RawEffect, RawHeaders, RawModule, RawResult, RawSession, RawSessionConfig } from './job_detail_wasm.mjs';
 import { type ModuleSlot, isTrap } from './module_slot.js';
 import { buildSnapshot, idleSnapshot } from './snapshot.js';
@@ -125,7 +125,7 @@ class JobDetailClientImpl implements JobDetailClient {
     documentCacheBytes(options);
     this.#applyHostOptions(options);
     const listening = this.#listening;
-    this.#handle = new OwnedHandle(this, new raw.Session(this.#config), 'JobDetailClient', () => listening.stop());
+    this.#handle = new OwnedHandle(this, nativeObject<RawSession>(raw, 'session', raw.sessionNew(this.#config)), 'JobDetailClient', () => listening.stop());
     this.#shareCache(raw, this.#handle.get());
     if (this.#listen(options)) this.#tellPage(this.#handle.get());
   }
@@ -300,7 +300,7 @@ class JobDetailClientImpl implements JobDetailClient {
     const budget = documentCacheBytes(this.#options);
     if (budget === 0) return session.clearDocumentCache();
     if (budget !== undefined) this.#slot.setDocumentCacheBudget(raw, budget);
-    session.setDocumentCache(this.#slot.documentCache(raw));
+    session.setDocumentCache(this.#slot.documentCache(raw).handle);
   }
 
   #tellPage(session: RawSession): void {
@@ -496,7 +496,7 @@ class JobDetailClientImpl implements JobDetailClient {
     try {
       const listening = this.#listening;
       this.#raw = fresh;
-      this.#handle = new OwnedHandle(this, new fresh.Session(this.#config), 'JobDetailClient', () => listening.stop());
+      this.#handle = new OwnedHandle(this, nativeObject<RawSession>(fresh, 'session', fresh.sessionNew(this.#config)), 'JobDetailClient', () => listening.stop());
       this.#shareCache(fresh, this.#handle.get());
       this.#version = -1;
       this.#recovering = false;

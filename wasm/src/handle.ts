@@ -1,7 +1,37 @@
-// Ownership of Embind handles for objects users hold: dispose() frees at once, `using` works where
+// Ownership of the module's native objects users hold: dispose() frees at once, `using` works where
 // Symbol.dispose exists, and a FinalizationRegistry frees what was dropped without dispose().
 import { JobDetailError } from './errors.js';
-import type { RawHandle } from './job_detail_wasm.mjs';
+import type { RawHandle, RawModule } from './job_detail_wasm.mjs';
+
+type Kind = 'session' | 'stepIndex' | 'documentCache';
+type Method = (this: RawHandle, ...args: unknown[]) => unknown;
+
+// Per module instance and kind: the prototype whose methods call the module's free functions.
+const prototypes = new WeakMap<RawModule, Map<Kind, object>>();
+
+/**
+ * The native object behind `handle` (a `${kind}New` result) with its methods: the module exports
+ * each as a free function `${kind}${Method}(handle, ...args)` (bindings/handle_table.h), which
+ * costs the glue far less than an Embind class; `delete()` frees it.
+ */
+export function nativeObject<T extends RawHandle>(raw: RawModule, kind: Kind, handle: number): T {
+  let byKind = prototypes.get(raw);
+  if (byKind === undefined) prototypes.set(raw, (byKind = new Map()));
+  let proto = byKind.get(kind);
+  if (proto === undefined) {
+    const methods: Record<string, Method> = {};
+    for (const key in raw) {
+      const first = key.charAt(kind.length);
+      if (!key.startsWith(kind) || first === '' || first === first.toLowerCase()) continue;
+      const fn = (raw as unknown as Record<string, unknown>)[key] as (...args: unknown[]) => unknown;
+      methods[first.toLowerCase() + key.slice(kind.length + 1)] = function (...args) {
+        return fn(this.handle, ...args);
+      };
+    }
+    byKind.set(kind, (proto = methods));
+  }
+  return Object.assign(Object.create(proto) as T, { handle });
+}
 
 interface Held {
   handle: RawHandle;
@@ -12,7 +42,7 @@ const registry =
   typeof FinalizationRegistry === 'function'
     ? new FinalizationRegistry<Held>(({ handle, release }) => {
         release?.();
-        if (!handle.isDeleted()) handle.delete();
+        handle.delete();
       })
     : undefined;
 

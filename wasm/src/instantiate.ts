@@ -5,7 +5,7 @@ import type { JobDetail, LoadOptions } from './types.js';
 
 type ReadDefaultBinary = (() => Promise<Uint8Array>) | undefined;
 
-/** The raw Embind module (internal: the CLI prints its command outputs as they are). */
+/** The raw Embind module (internal). */
 export async function instantiateRaw(
   options: LoadOptions,
   readDefault: ReadDefaultBinary,

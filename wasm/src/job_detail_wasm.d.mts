@@ -20,15 +20,27 @@ import type {
   JobDetailSchema,
 } from './types.js';
 
-export interface RawModule {
+/**
+ * A native object's methods as the module's free functions: `${kind}${Method}(handle, ...args)`
+ * (bindings/handle_table.h), and `${kind}New(...)`, which returns a handle.
+ */
+type FreeFunctions<Kind extends string, T> = {
+  [M in keyof T & string as T[M] extends (...args: never[]) => unknown ? `${Kind}${Capitalize<M>}` : never]: T[M] extends (
+    ...args: infer A
+  ) => infer R
+    ? (handle: number, ...args: A) => R
+    : never;
+};
+
+export interface RawModule
+  extends FreeFunctions<'stepIndex', RawStepIndex>,
+    FreeFunctions<'session', RawSession>,
+    FreeFunctions<'documentCache', RawDocumentCache> {
   parseCostJson(jsonText: string): CostResult;
   formatCostJson(jsonText: string): string;
   totalCostJson(jsonTexts: string[]): CostTotals;
   // bindings/job_bindings.cc
   parseJob(jobJson: string): ParseJobResult;
-  formatCostCommand(jsonValueText: string): RawCommandOutput;
-  inspectStepsCommand(stepsDocument: Uint8Array | string): RawCommandOutput;
-  cliUsage(): string;
   mergeCommand(
     jobJson: Uint8Array | string,
     stepsDocument: Uint8Array | string | null,
@@ -39,18 +51,18 @@ export interface RawModule {
   transferView(length: number): Uint8Array;
   readonly transferChunkBytes: number;
   // bindings/step_index_bindings.cc
-  StepIndex: new (options: RawStepIndexOptions) => RawStepIndex;
+  stepIndexNew(options: RawStepIndexOptions): number;
   // bindings/session_bindings.cc
-  Session: new (config: RawSessionConfig) => RawSession;
-  DocumentCache: new (budgetBytes: number) => RawDocumentCache;
+  sessionNew(config: RawSessionConfig): number;
+  documentCacheNew(budgetBytes: number): number;
   // bindings/schema_bindings.cc
   schema(): JobDetailSchema;
 }
 
-/** An Embind class handle: its wasm memory is freed by `delete()` only. */
+/** A native object behind a handle (handle.ts nativeObject): its memory is freed by `delete()` only. */
 export interface RawHandle {
+  readonly handle: number;
   delete(): void;
-  isDeleted(): boolean;
 }
 
 /** `{ok: true, value}` or `{ok: false, error}` (bindings/step_convert.h ResultToJs). */
@@ -78,7 +90,7 @@ export interface RawStepIndex extends RawHandle {
   stepText(i: number): RawResult<Uint8Array>;
 }
 
-/** A CLI command's result: the exact line both CLIs print, and the exit status. */
+/** A command's result: the exact line both CLIs print, and the exit status. */
 export interface RawCommandOutput {
   exitCode: 0 | 1 | 2;
   line: string;
@@ -157,8 +169,8 @@ export interface RawSession extends RawHandle {
   setConfig(config: RawSessionConfig, now: number): void;
   /** Gives the steps up for good with this code (an ErrorCode name) as the reason. */
   failSteps(code: string, message: string, now: number): void;
-  /** Shares the module's document cache with this session (it keeps it alive past delete()). */
-  setDocumentCache(cache: RawDocumentCache): void;
+  /** Shares the module's document cache (its `handle`) with this session (it keeps it alive past delete()). */
+  setDocumentCache(cache: number): void;
   clearDocumentCache(): void;
   pollEffect(): RawEffect | null;
   nextDeadline(): number | null;

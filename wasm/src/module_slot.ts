@@ -2,6 +2,7 @@
 // A WebAssembly trap (abort, unreachable, out of memory) can leave the instance's memory half
 // updated, so nothing calls into it again: the slot drops it and instantiates a fresh one, which
 // every later call (and every client, as it next touches the module) uses instead.
+import { nativeObject } from './handle.js';
 import type { RawDocumentCache, RawModule } from './job_detail_wasm.mjs';
 
 /** True for a WebAssembly trap (what Emscripten's abort() throws too). */
@@ -36,7 +37,7 @@ export class ModuleSlot {
   documentCache(raw: RawModule): RawDocumentCache {
     let cache = this.#caches.get(raw);
     if (cache === undefined) {
-      cache = new raw.DocumentCache(this.#cacheBudget);
+      cache = nativeObject<RawDocumentCache>(raw, 'documentCache', raw.documentCacheNew(this.#cacheBudget));
       this.#caches.set(raw, cache);
     }
     return cache;

@@ -1,6 +1,6 @@
 // createStepIndex / indexSteps: the facade over bindings/step_index_bindings.cc.
 import { JobDetailError } from './errors.js';
-import { OwnedHandle, checkIndex, installDispose } from './handle.js';
+import { OwnedHandle, checkIndex, installDispose, nativeObject } from './handle.js';
 import type { RawModule, RawResult, RawStepIndex, RawStepIndexOptions } from './job_detail_wasm.mjs';
 import { asBytes } from './transfer.js';
 import type {
@@ -70,7 +70,7 @@ class StepIndexImpl implements StepIndex {
     // Every option is checked before the wasm object exists, so a refused one leaves nothing to free.
     const rawOptions = rawStepIndexOptions(options);
     const expected = checkLimit('expectedBytes', options?.expectedBytes);
-    this.#handle = new OwnedHandle(this, new raw.StepIndex(rawOptions), 'StepIndex');
+    this.#handle = new OwnedHandle(this, nativeObject<RawStepIndex>(raw, 'stepIndex', raw.stepIndexNew(rawOptions)), 'StepIndex');
     if (expected !== undefined) this.reserve(expected);
   }
 

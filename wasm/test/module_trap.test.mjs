@@ -17,29 +17,29 @@ let instances = 0;
 // The latest instantiation, for a test to wait on the replacement without sleeping.
 let lastInstance = null;
 
+// The session's free functions (sessionStart(handle, ...), ...; bindings/handle_table.h) with the
+// trapping ones wrapped: each session's job id is tracked by its handle.
 function trappingSession(raw) {
-  return function Session(config) {
-    const session = new raw.Session(config);
-    let jobId = null;
-    return new Proxy(session, {
-      get(target, prop) {
-        if (prop === 'start') {
-          return (id, now) => {
-            jobId = id;
-            return target.start(id, now);
-          };
-        }
-        if (prop in traps) {
-          return (...args) => {
-            if (traps[prop].has(jobId)) throw new WebAssembly.RuntimeError('unreachable executed');
-            return target[prop](...args);
-          };
-        }
-        const value = target[prop];
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
+  const jobIds = new Map();
+  const wrapped = {
+    sessionNew(config) {
+      const handle = raw.sessionNew(config);
+      jobIds.set(handle, null);
+      return handle;
+    },
+    sessionStart(handle, id, now) {
+      jobIds.set(handle, id);
+      return raw.sessionStart(handle, id, now);
+    },
   };
+  for (const method of Object.keys(traps)) {
+    const name = `session${method[0].toUpperCase()}${method.slice(1)}`;
+    wrapped[name] = (handle, ...args) => {
+      if (traps[method].has(jobIds.get(handle))) throw new WebAssembly.RuntimeError('unreachable executed');
+      return raw[name](handle, ...args);
+    };
+  }
+  return wrapped;
 }
 
 function instantiate() {
@@ -50,10 +50,10 @@ function instantiate() {
 
 async function makeInstance() {
   const raw = await createJobDetailModule({ wasmBinary });
-  const Session = trappingSession(raw);
+  const session = trappingSession(raw);
   return new Proxy(raw, {
     get(target, prop) {
-      if (prop === 'Session') return Session;
+      if (Object.hasOwn(session, prop)) return session[prop];
       const value = target[prop];
       return typeof value === 'function' ? value.bind(target) : value;
     },
