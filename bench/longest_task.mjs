@@ -6,8 +6,13 @@
 // longest task and where the tasks over 16 ms were, for work on the client's feeding.
 //
 //   npm run build:wasm && node bench/longest_task.mjs [--runs N] [--only ascii|non-ascii|python]
-//   (JD_BENCH_TRACE=<dir> also writes a Chromium trace of each run: see bench/browser.mjs)
+//   (JD_BENCH_TRACE=<dir> also writes a Chromium trace of each run, see bench/browser.mjs, and
+//   prints each run's longest main-thread task from it by thread time: what the page's thread did,
+//   without the time it waited for a core)
+import { join } from 'node:path';
+
 import { runBrowser } from './browser.mjs';
+import { longestMainThreadTask } from './trace_tasks.mjs';
 import { generateStepsDocument } from './generate.mjs';
 import { median } from './workloads.mjs';
 
@@ -45,6 +50,11 @@ async function main() {
       );
       for (const r of list) {
         if (r.gaps.length) console.log(`  tasks over 16 ms [ms after start, length]: ${JSON.stringify(r.gaps.map(([at, ms]) => [at, Math.round(ms)]))}`);
+      }
+      if (process.env.JD_BENCH_TRACE) {
+        const traced = list.map((_, r) => longestMainThreadTask(join(process.env.JD_BENCH_TRACE, `${name}-${mode}-${r}.json`)));
+        console.log(`  traced longest main-thread task, thread time ${traced.map((t) => t.threadMs.toFixed(1)).join(', ')} ms ` +
+          `(wall ${traced.map((t) => t.wallMs.toFixed(1)).join(', ')} ms; tracing slows the page)`);
       }
     }
   }

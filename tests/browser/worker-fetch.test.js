@@ -236,6 +236,44 @@ describe('createWorkerFetch in Chromium', () => {
     }
   });
 
+  test('a reader slower than the network gets every byte in order (the worker pauses at the high-water mark and resumes)', async () => {
+    const { context, page } = await openPage();
+    try {
+      const result = await page.evaluate(async () => {
+        const { createWorkerFetch } = /** @type {any} */ (window).pkg;
+        const digest = async (response, delayMs) => {
+          const reader = response.body.getReader();
+          const chunks = [];
+          let length = 0;
+          for (;;) {
+            // A slow consumer: the stream fills past its mark while it waits.
+            await new Promise((resolve) => setTimeout(resolve, delayMs));
+            const { done, value } = await reader.read();
+            if (done) break;
+            chunks.push(value);
+            length += value.byteLength;
+          }
+          const all = new Uint8Array(length);
+          let at = 0;
+          for (const chunk of chunks) {
+            all.set(chunk, at);
+            at += chunk.byteLength;
+          }
+          return { length, sha256: [...new Uint8Array(await crypto.subtle.digest('SHA-256', all))].map((b) => b.toString(16).padStart(2, '0')).join('') };
+        };
+        const workerFetch = createWorkerFetch({ highWaterMarkBytes: 64 * 1024 });
+        const viaWorker = await digest(await workerFetch('/s3/doc', { cache: 'no-store' }), 20);
+        const viaPage = await digest(await fetch('/s3/doc', { cache: 'no-store' }), 0);
+        workerFetch.close();
+        return { viaWorker, viaPage };
+      });
+      assert.equal(result.viaWorker.length, DOC.bytes.length);
+      assert.deepEqual(result.viaWorker, result.viaPage);
+    } finally {
+      await context.close();
+    }
+  });
+
   test("abort mid-body errors the body with the signal's AbortError and drops the worker's request; an aborted signal rejects at once", async () => {
     const { context, page } = await openPage();
     try {
