@@ -13,9 +13,11 @@
 // figure is the longest handler measured with performance.now(), cross-checked with the
 // PerformanceObserver 'longtask' entries (the larger of the two is reported). Then the whole path a
 // dashboard runs: a JobDetailClient loads a job from this server and downloads its steps, either
-// from a body that yields 64 KB per macrotask or from this server in whatever reads Chromium makes
-// (several MB at a time on loopback); a probe posts itself a message in a loop and the longest gap
-// between two of its turns is the longest task the page ran meanwhile.
+// from a body that yields 64 KB per macrotask, from this server in whatever reads Chromium makes
+// (several MB at a time on loopback), or from this server read in a Worker (the package's
+// createWorkerFetch: the chunks reach the page as transferred buffers); a probe posts itself a
+// message in a loop and the longest gap between two of its turns is the longest task the page ran
+// meanwhile.
 // Search: bench/search.mjs in the page, on the same documents and needles as the Node line.
 // Peers: `@streamparser/json` and `@discoveryjs/json-ext`, bundled for the page by esbuild.
 import { readFile } from 'node:fs/promises';
@@ -42,7 +44,7 @@ const CHROMIUM_ARGS = [
 
 // Runs in the page. Same baseline and wasm work as run.mjs.
 const PAGE_SCRIPT = String.raw`
-import { loadJobDetail } from '/wasm/dist/index.js';
+import { createWorkerFetch, loadJobDetail } from '/wasm/dist/index.js';
 import { JSONParser, parseChunked } from '/bench/peers.js';
 import {
   CHUNK_BYTES as CHUNK, baselineIndex, captureWasmMemories, checkBaseline as checkBaselineOf, checkWasm as checkWasmOf,
@@ -134,15 +136,18 @@ window.bench = {
     return performance.now() - start;
   },
   // The dashboard's path: a client loads the job and downloads its steps ('chunked': 64 KB per
-  // macrotask; 'server': from this server as Chromium reads it).
+  // macrotask; 'server': from this server as Chromium reads it; 'worker': the same, read in a
+  // Worker by createWorkerFetch, started before the probe as a page would at its start).
   async client(mode) {
     let largestRead = 0;
+    const workerFetch = mode === 'worker' ? createWorkerFetch() : null;
+    if (workerFetch) await workerFetch.ready;
     const fetchSteps = async (input, init) => {
       if (!String(input).includes('/s3/')) return fetch(input, init);
       if (mode === 'chunked') {
         return new Response(chunkedBody(), { status: 200, headers: { 'content-type': 'application/json', 'content-length': String(doc.length) } });
       }
-      const response = await fetch(input, init);
+      const response = await (workerFetch ?? fetch)(input, init);
       const counted = response.body.pipeThrough(new TransformStream({
         transform(chunk, controller) {
           largestRead = Math.max(largestRead, chunk.byteLength);
@@ -179,6 +184,7 @@ window.bench = {
     const gaps = probed.gaps.map(([at, ms]) => [at - Math.round(start), ms]);
 
     client.dispose();
+    workerFetch?.close();
     checkWasm({ ok: true, count: snapshot.steps.count, totalCostUsd: snapshot.steps.totalCostUsd });
     return { longestTaskMs, totalMs, largestRead, gaps, published };
   },
@@ -407,9 +413,9 @@ export async function runBrowser({ docs, runs, peerRuns, memoryRuns, slowPeers =
           stream[side].push(Math.max(s.longestSliceMs, s.longestTaskMs));
         }
       }
-      const client = { chunked: [], server: [], read: [], largestRead: 0, runs: [] };
+      const client = { chunked: [], server: [], read: [], worker: [], largestRead: 0, workerLargestRead: 0, runs: [] };
       for (let r = 0; r < (parts.includes('client') ? memoryRuns : 0); r++) {
-        for (const mode of ['chunked', 'server', 'read']) {
+        for (const mode of ['chunked', 'server', 'read', 'worker']) {
           await open(name);
           // JD_BENCH_TRACE=dir: a Chromium trace of each run, to tell the page's own work in a long
           // task (thread time, tdur) from time it waited for a core (wall time only).
@@ -420,6 +426,7 @@ export async function runBrowser({ docs, runs, peerRuns, memoryRuns, slowPeers =
           client[mode].push(c.longestTaskMs);
           client.runs.push({ mode, ...c });
           if (mode === 'server') client.largestRead = Math.max(client.largestRead, c.largestRead);
+          if (mode === 'worker') client.workerLargestRead = Math.max(client.workerLargestRead, c.largestRead);
         }
       }
       out.variants[name] = {
@@ -430,6 +437,8 @@ export async function runBrowser({ docs, runs, peerRuns, memoryRuns, slowPeers =
         clientServerLongestTaskMs: median(client.server),
         clientServerLargestReadBytes: client.largestRead,
         serverReadLongestTaskMs: median(client.read),
+        clientWorkerLongestTaskMs: median(client.worker),
+        clientWorkerLargestReadBytes: client.workerLargestRead,
         clientRuns: client.runs,  // each run's gaps over 16 ms ([ms after load(), length]) and publishes
         wasmMs: median(whole),
         wasmChunkedMs: median(chunked),

@@ -1,12 +1,18 @@
 // A quick look at the longest main-thread task in Chromium while a JobDetailClient downloads the
 // steps document, alone (`npm run bench` measures it among everything else): from a body that
-// yields 64 KB per macrotask, from a local HTTP server in whatever reads Chromium makes, and the
-// floor under the latter: the page reading that body alone, without the module. Prints each run's
+// yields 64 KB per macrotask, from a local HTTP server in whatever reads Chromium makes, the floor
+// under the latter (the page reading that body alone, without the module), and the local server
+// read in a Worker (createWorkerFetch), which takes that floor off the main thread. Prints each run's
 // longest task and where the tasks over 16 ms were, for work on the client's feeding.
 //
 //   npm run build:wasm && node bench/longest_task.mjs [--runs N] [--only ascii|non-ascii|python]
-//   (JD_BENCH_TRACE=<dir> also writes a Chromium trace of each run: see bench/browser.mjs)
+//   (JD_BENCH_TRACE=<dir> also writes a Chromium trace of each run, see bench/browser.mjs, and
+//   prints each run's longest main-thread task from it by thread time: what the page's thread did,
+//   without the time it waited for a core)
+import { join } from 'node:path';
+
 import { runBrowser } from './browser.mjs';
+import { longestMainThreadTask } from './trace_tasks.mjs';
 import { generateStepsDocument } from './generate.mjs';
 import { median } from './workloads.mjs';
 
@@ -16,7 +22,12 @@ const DOCUMENTS = {
   python: { nonAscii: true, pythonDumps: true },
 };
 
-const MODES = { chunked: 'client, 64 KB arrivals', server: 'client, local server', read: 'local server, body read alone' };
+const MODES = {
+  chunked: 'client, 64 KB arrivals',
+  server: 'client, local server',
+  read: 'local server, body read alone',
+  worker: 'client, local server, body read in a Worker',
+};
 
 async function main() {
   const args = process.argv.slice(2);
@@ -39,6 +50,11 @@ async function main() {
       );
       for (const r of list) {
         if (r.gaps.length) console.log(`  tasks over 16 ms [ms after start, length]: ${JSON.stringify(r.gaps.map(([at, ms]) => [at, Math.round(ms)]))}`);
+      }
+      if (process.env.JD_BENCH_TRACE) {
+        const traced = list.map((_, r) => longestMainThreadTask(join(process.env.JD_BENCH_TRACE, `${name}-${mode}-${r}.json`)));
+        console.log(`  traced longest main-thread task, thread time ${traced.map((t) => t.threadMs.toFixed(1)).join(', ')} ms ` +
+          `(wall ${traced.map((t) => t.wallMs.toFixed(1)).join(', ')} ms; tracing slows the page)`);
       }
     }
   }

@@ -215,6 +215,9 @@ describe('faults and recovery', () => {
       await waitSettled(page);
       const done = await readFacts(page);
       assert.equal(done.count, want.summary.count);
+      // The download was read in the package's fetch worker (web/lib/steps-fetch.ts), off the main thread.
+      const workerNames = await Promise.all(page.workers().map((worker) => worker.evaluate(() => self.name)));
+      assert.ok(workerNames.includes('job-detail fetch'), `workers: ${workerNames}`);
       assert.ok(done.domRows < 60, `virtualized: ${done.domRows} rows in the DOM for ${done.count} steps`);
 
       // Scroll to the end: the last step renders, and the DOM still holds only a window of rows.
@@ -383,6 +386,7 @@ describe('security headers', () => {
     assert.deepEqual(directives.get('frame-ancestors'), ["'none'"]);
     assert.deepEqual(directives.get('object-src'), ["'none'"]);
     assert.deepEqual(directives.get('base-uri'), ["'none'"]);
+    assert.deepEqual(directives.get('worker-src'), ["'self'"], 'the fetch worker, from the dashboard only');
     assert.ok(directives.get('connect-src')?.includes(stack.apiUrl), 'the API is reachable');
     const scripts = [...first.body.matchAll(/<script\b[^>]*>/g)].map((match) => match[0]);
     assert.ok(scripts.length > 0);

@@ -16,3 +16,5 @@ export const loadJobDetail = createLoader(undefined);
 export function createJobDetailStore(options: JobDetailStoreOptions): JobDetailStore {
   return new JobDetailStore(options, () => loadJobDetail());
 }
+export { WorkerFetchUnavailableError, createWorkerFetch } from './worker_fetch.js';
+export type { WorkerFetch, WorkerFetchOptions } from './worker_fetch.js';

@@ -20,3 +20,6 @@ export const loadJobDetail = createLoader(() =>
 export function createJobDetailStore(options: JobDetailStoreOptions): JobDetailStore {
   return new JobDetailStore(options, () => loadJobDetail());
 }
+// Under Node it throws WorkerFetchUnavailableError (no Web Workers): exported for the same types.
+export { WorkerFetchUnavailableError, createWorkerFetch } from './worker_fetch.js';
+export type { WorkerFetch, WorkerFetchOptions } from './worker_fetch.js';

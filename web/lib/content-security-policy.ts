@@ -2,9 +2,10 @@
 //
 // Scripts: only those carrying the request's nonce (Next.js puts it on its own scripts) and what
 // they load ('strict-dynamic'), the wasm module ('wasm-unsafe-eval'), and the output frames' link
-// handler by its hash. Step outputs are framed with `srcdoc`, and a srcdoc document inherits this
-// policy on top of its own: images, styles and fonts therefore allow https here so that "Load
-// remote content" can work inside a frame, whose own policy refuses them until the user asks.
+// handler by its hash; workers from the dashboard's origin only. Step outputs are framed with
+// `srcdoc`, and a srcdoc document inherits this policy on top of its own: images, styles and fonts
+// therefore allow https here so that "Load remote content" can work inside a frame, whose own
+// policy refuses them until the user asks.
 import { LINK_SCRIPT_HASH } from './output-document';
 
 export interface PolicyOptions {
@@ -56,6 +57,10 @@ export function contentSecurityPolicy({ nonce, apiUrl, dev = false, env = {} }: 
     "img-src 'self' data: blob: https:",
     "font-src 'self' data: https:",
     `connect-src ${connectSources(apiUrl, env).join(' ')}`,
+    // The job page reads the steps download in a module Worker from the build (createWorkerFetch).
+    // Without this, workers fall back to script-src, whose 'strict-dynamic' lets a script start a
+    // worker from any URL: 'self' keeps them to the dashboard's own scripts.
+    "worker-src 'self'",
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'self'",

@@ -1,6 +1,6 @@
 // Compile-only test of the public types (`tsc -p wasm/test/types`): what users write must
 // type-check, and what the package must reject is marked @ts-expect-error (an unused one fails).
-import { createJobDetailStore, JobDetailError, JobDetailStore, loadJobDetail } from '@jobdash/job-detail';
+import { createJobDetailStore, createWorkerFetch, JobDetailError, JobDetailStore, loadJobDetail, WorkerFetchUnavailableError } from '@jobdash/job-detail';
 import type { JobDetailResult } from '@jobdash/job-detail';
 import type {
   ErrorCode,
@@ -103,3 +103,18 @@ expectType<Equal<ReturnType<typeof useJobDetail>, UseJobDetailResult>>(true);
 useJobDetail(null, { apiBaseUrl: '/api', enabled: false });
 const query = jobDetailQueryOptions('job-1', { apiBaseUrl: '/api' });
 expectType<Equal<(typeof query.queryKey)[2], string>>(true);
+
+// The worker fetch is a fetch: it goes where the client takes one, and says why it cannot run.
+{
+  const workerFetch = createWorkerFetch({ highWaterMarkBytes: 4 << 20 });
+  const asFetch: typeof fetch = workerFetch;
+  jd.createJobDetailClient({ apiBaseUrl: '/api', fetch: workerFetch });
+  const ready: Promise<void> = workerFetch.ready;
+  workerFetch.close();
+  const unavailable: Error = new WorkerFetchUnavailableError('no Worker here');
+  void asFetch;
+  void ready;
+  void unavailable;
+  // @ts-expect-error the high-water mark is a number of bytes
+  createWorkerFetch({ highWaterMarkBytes: '4MB' });
+}
