@@ -36,5 +36,16 @@ export function printProfile(profile) {
       `copy ${part(p.copyMs)} + tokenizer ${part(p.scannerMs)} + records ${part(records)} + cost parsing ${part(p.costsMs)}; ` +
       `alone: string-content skipping (UTF-8 check fused) ${p.stringsMs.toFixed(1)} ms, UTF-8 check over every byte ${p.utf8Ms.toFixed(1)} ms; ` +
       `copy line ${gbps(p.bytes, p.copyMs)}, index at ${((p.copyMs / p.indexMs) * 100).toFixed(0)}% of it`);
+    // The floor: the copy plus the least a scan must do to find where strings end (quote, control
+    // and backslash bitmasks over every byte, nothing validated), and the UTF-8 check that
+    // JSON.parse's decoding also makes over every byte. What an index adds (escape codes,
+    // structure, records, costs) comes on top, so these shares bound what any design reaches here.
+    if (p.endsMs !== undefined) {
+      const share = (ms) => `${((p.copyMs / ms) * 100).toFixed(0)}%`;
+      const ends = p.copyMs + p.endsMs;
+      const endsAndUtf8 = ends + p.utf8Ms;
+      console.log(`    floor: copy + string-end bitmasks alone ${ends.toFixed(1)} ms (${share(ends)} of the copy line), ` +
+        `+ the UTF-8 check ${endsAndUtf8.toFixed(1)} ms (${share(endsAndUtf8)}); the index ${p.indexMs.toFixed(1)} ms (${share(p.indexMs)})`);
+    }
   }
 }
