@@ -36,108 +36,37 @@ T IntegerFromJs(double value) {
   return static_cast<T>(value);
 }
 
-template <class T>
-inline constexpr bool kIsOptional = false;
-template <class T>
-inline constexpr bool kIsOptional<std::optional<T>> = true;
-template <class T>
-inline constexpr bool kIsVector = false;
-template <class T>
-inline constexpr bool kIsVector<std::vector<T>> = true;
-
-// Numbers in bulk as a typed array of their own (a copy: the core's memory may move).
-inline emscripten::val TypedArrayToJs(const std::vector<std::uint32_t>& values) {
-  return emscripten::val::global("Uint32Array")
-      .new_(emscripten::typed_memory_view(values.size(), values.data()));
-}
-inline emscripten::val TypedArrayToJs(const std::vector<double>& values) {
-  return emscripten::val::global("Float64Array")
-      .new_(emscripten::typed_memory_view(values.size(), values.data()));
-}
-
-// The conversions every instantiation of ToJs below shares, kept out of line: a field then costs
-// one call rather than its own copy of the emval calls (the module ships to every dashboard tab).
+// The conversions shared by every binding, kept out of line: a call site costs one call rather
+// than its own copy of the emval calls (the module ships to every dashboard tab).
 [[gnu::noinline]] inline emscripten::val NumberToJs(double value) { return emscripten::val(value); }
 [[gnu::noinline]] inline emscripten::val StringToJs(std::string_view text) {
   return emscripten::val(std::string(text));
 }
-[[gnu::noinline]] inline void SetMember(emscripten::val& object, std::string_view name,
-                                        const emscripten::val& value) {
-  object.set(std::string(name), value);
-}
 
-// Value types with a text form of their own.
-inline emscripten::val ValueToJs(const StepKey& key) {
-  return emscripten::val(StepKeyToString(key));
-}
-
-// {kind, value (canonical decimal string or null), display}
-inline emscripten::val ValueToJs(const Cost& cost) {
-  emscripten::val out = emscripten::val::object();
-  out.set("kind", std::string(NameOf(cost.kind)));
-  out.set("value", cost.kind == CostKind::kValid ? emscripten::val(cost.value.ToCanonicalString())
-                                                 : emscripten::val::null());
-  out.set("display", FormatCostDisplay(cost));
-  return out;
-}
-
-// bool → boolean; integers and doubles → number; vectors → arrays (numbers: a typed array) (counts
-// and byte offsets stay far below 2^53); enums → their wire name; strings → string; optional → null
-// when empty; described structs → objects by their field table; Cost and StepKey by their own text
-// forms.
-template <class T>
-emscripten::val ToJs(const T& value);
+// Any described value (job_detail/field_table.h) as a plain JS value, by one walk over its
+// constant descriptor (convert.cc): bool → boolean; integers and doubles → number (counts and byte
+// offsets stay far below 2^53); enums → their wire name; strings → string; optional → null when
+// empty; vectors → arrays (of numbers: a Uint32Array or Float64Array, a copy, since the core's
+// memory may move); structs → objects by their field table; Cost and StepKey by their own text
+// forms. Every struct and call site shares this one function.
+emscripten::val WireToJs(const void* value, const WireType& type);
 
 template <class T>
 emscripten::val ToJs(const T& value) {
-  if constexpr (std::is_same_v<T, bool>) {
-    return emscripten::val(value);
-  } else if constexpr (std::is_integral_v<T> || std::is_floating_point_v<T>) {
-    return NumberToJs(static_cast<double>(value));
-  } else if constexpr (std::is_enum_v<T>) {
-    return StringToJs(NameOf(value));
-  } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, std::string_view>) {
-    return StringToJs(value);
-  } else if constexpr (kIsOptional<T>) {
-    return value ? ToJs(*value) : emscripten::val::null();
-  } else if constexpr (kIsVector<T>) {
-    if constexpr (std::is_arithmetic_v<typename T::value_type>) {
-      return TypedArrayToJs(value);
-    } else {
-      emscripten::val out = emscripten::val::array();
-      for (const auto& item : value) out.call<void>("push", ToJs(item));
-      return out;
-    }
-  } else if constexpr (HasFieldTable<T>) {
-    emscripten::val out = emscripten::val::object();
-    ForEachField(value, [&](std::string_view name, const auto& member) {
-      SetMember(out, name, ToJs(member));
-    });
-    return out;
-  } else {
-    return ValueToJs(value);
-  }
+  return WireToJs(&value, WireTypeOf<T>());
 }
 
-// {totalCostUsd, totalCostDisplay, noCost, invalidCost}
-inline void SetTotals(emscripten::val& out, const CostTotal& total) {
-  out.set("totalCostUsd", total.canonical());
-  out.set("totalCostDisplay", total.display());
-  out.set("noCost", static_cast<double>(total.no_cost()));
-  out.set("invalidCost", static_cast<double>(total.invalid_cost()));
-}
+// Sets {totalCostUsd, totalCostDisplay, noCost, invalidCost} on `out`.
+void SetTotals(emscripten::val& out, const CostTotal& total);
 
 // {ok: true, value} or {ok: false, error}: the facade throws JobDetailError for the second.
+// Out of line: `value` (of `type`) when there is no `error`.
+emscripten::val ResultToJs(const void* value, const WireType& type, const Error* error);
+
 template <class T>
 emscripten::val ResultToJs(const Result<T>& result) {
-  emscripten::val out = emscripten::val::object();
-  out.set("ok", result.ok());
-  if (result.ok()) {
-    out.set("value", ToJs(result.value()));
-  } else {
-    out.set("error", ToJs(result.error()));
-  }
-  return out;
+  return result.ok() ? ResultToJs(&result.value(), WireTypeOf<T>(), nullptr)
+                     : ResultToJs(nullptr, WireTypeOf<T>(), &result.error());
 }
 
 }  // namespace job_detail::bindings

@@ -40,7 +40,7 @@ emscripten::val ParseJobText(const std::string& text) {
   const Job& job = parsed.value();
   out.set("id", ToJs(job.id));
   out.set("status", ToJs(job.status));
-  out.set("stepsField", ToJs(StepsFieldName(job.steps_field)));
+  out.set("stepsField", StringToJs(StepsFieldName(job.steps_field)));
   out.set("stepCount", static_cast<double>(job.step_count()));
   out.set("s3Key", ToJs(job.s3_key));
   out.set("s3Url", ToJs(job.s3_url));

@@ -3,10 +3,8 @@
 // types, so a field or code renamed or dropped on one side fails a test instead of reaching users.
 #include <emscripten/bind.h>
 
-#include <span>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "job_detail/cost.h"
 #include "job_detail/document_cache.h"
@@ -24,52 +22,66 @@ namespace {
 
 using emscripten::val;
 
-val NamesToJs(std::span<const std::string_view> names) {
-  val out = val::array();
-  for (std::string_view name : names) out.call<void>("push", std::string(name));
-  return out;
-}
+// What the report names: each struct and enum with its TS name. Constant data: one loop below
+// reads it (the descriptors are the ones the conversions walk).
+struct Described {
+  const char* name;
+  const WireType* type;
+};
 
-template <class T>
-void AddStruct(val& structs, const char* name) {
-  structs.set(name, NamesToJs(FieldNames<T>()));
-}
+constexpr Described kStructs[] = {
+    {"StepRow", &WireTypeOf<StepRow>()},
+    {"ShownRow", &WireTypeOf<ShownRow>()},
+    {"StepsInfo", &WireTypeOf<StepsInfo>()},
+    {"JobInfo", &WireTypeOf<JobInfo>()},
+    {"StepsProgress", &WireTypeOf<StepsProgress>()},
+    {"SnapshotError", &WireTypeOf<SnapshotError>()},
+    {"SessionSnapshot", &WireTypeOf<SessionSnapshot>()},
+    {"ErrorInfo", &WireTypeOf<Error>()},
+    {"DocumentCacheStats", &WireTypeOf<DocumentCacheStats>()},
+    {"ExplorerView", &WireTypeOf<ExplorerView>()},
+    {"ExplorerFacets", &WireTypeOf<ExplorerFacets>()},
+    {"FacetCount", &WireTypeOf<FacetCount>()},
+    {"ExplorerTotals", &WireTypeOf<ExplorerTotals>()},
+    {"ExplorerBreakdown", &WireTypeOf<ExplorerBreakdown>()},
+    {"BreakdownRow", &WireTypeOf<BreakdownRow>()},
+    {"StepMatch", &WireTypeOf<StepMatch>()},
+    {"StepTimeline", &WireTypeOf<StepTimeline>()},
+};
 
-template <class E>
-void AddEnum(val& enums, const char* name) {
-  enums.set(name, NamesToJs(NamesOf(Tag<E>{})));
+constexpr Described kEnums[] = {
+    {"ErrorCode", &WireTypeOf<ErrorCode>()},     {"SessionStatus", &WireTypeOf<SessionStatus>()},
+    {"StepsSource", &WireTypeOf<StepsSource>()}, {"StepOrigin", &WireTypeOf<StepOrigin>()},
+    {"CostKind", &WireTypeOf<CostKind>()},       {"StatusPhase", &WireTypeOf<StatusPhase>()},
+    {"StepSortKey", &WireTypeOf<StepSortKey>()}, {"SortDirection", &WireTypeOf<SortDirection>()},
+    {"SearchField", &WireTypeOf<SearchField>()},
+};
+
+// A struct's wire names in table order, an inlined member's expanded in its place.
+void PushFieldNames(val& names, const WireType& type) {
+  for (const WireField& field : type.fields) {
+    if (field.name.empty()) {
+      PushFieldNames(names, *field.type);
+    } else {
+      names.call<void>("push", std::string(field.name));
+    }
+  }
 }
 
 // {structs: {StepRow: ['index', ...], ...}, enums: {ErrorCode: ['invalid_json', ...], ...}}
 val Schema() {
   val structs = val::object();
-  AddStruct<StepRow>(structs, "StepRow");
-  AddStruct<ShownRow>(structs, "ShownRow");
-  AddStruct<StepsInfo>(structs, "StepsInfo");
-  AddStruct<JobInfo>(structs, "JobInfo");
-  AddStruct<StepsProgress>(structs, "StepsProgress");
-  AddStruct<SnapshotError>(structs, "SnapshotError");
-  AddStruct<SessionSnapshot>(structs, "SessionSnapshot");
-  AddStruct<Error>(structs, "ErrorInfo");
-  AddStruct<DocumentCacheStats>(structs, "DocumentCacheStats");
-  AddStruct<ExplorerView>(structs, "ExplorerView");
-  AddStruct<ExplorerFacets>(structs, "ExplorerFacets");
-  AddStruct<FacetCount>(structs, "FacetCount");
-  AddStruct<ExplorerTotals>(structs, "ExplorerTotals");
-  AddStruct<ExplorerBreakdown>(structs, "ExplorerBreakdown");
-  AddStruct<BreakdownRow>(structs, "BreakdownRow");
-  AddStruct<StepMatch>(structs, "StepMatch");
-  AddStruct<StepTimeline>(structs, "StepTimeline");
+  for (const Described& each : kStructs) {
+    val names = val::array();
+    PushFieldNames(names, *each.type);
+    structs.set(each.name, names);
+  }
   val enums = val::object();
-  AddEnum<ErrorCode>(enums, "ErrorCode");
-  AddEnum<SessionStatus>(enums, "SessionStatus");
-  AddEnum<StepsSource>(enums, "StepsSource");
-  AddEnum<StepOrigin>(enums, "StepOrigin");
-  AddEnum<CostKind>(enums, "CostKind");
-  AddEnum<StatusPhase>(enums, "StatusPhase");
-  AddEnum<StepSortKey>(enums, "StepSortKey");
-  AddEnum<SortDirection>(enums, "SortDirection");
-  AddEnum<SearchField>(enums, "SearchField");
+  for (const Described& each : kEnums) {
+    val names = val::array();
+    for (std::string_view name : each.type->names) names.call<void>("push", std::string(name));
+    enums.set(each.name, names);
+  }
   val out = val::object();
   out.set("structs", structs);
   out.set("enums", enums);
