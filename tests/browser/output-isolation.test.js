@@ -199,14 +199,38 @@ async function assertInert(frame) {
   assert.equal(await frame.evaluate(() => document.querySelectorAll('script').length), 1, "only the dashboard's link handler");
 }
 
-/** @param {import('playwright-core').Page} page @param {string} number */
+/**
+ * The loaded content frame of the iframe `locator` finds. React replaces the iframe when the
+ * remote-content choice changes (it is the element's key) and when another step opens, so the
+ * element found may be detached before its frame is read or loaded: it is looked up again.
+ * @param {import('playwright-core').Locator} locator
+ */
+async function liveFrame(locator) {
+  for (let attempt = 1; ; attempt++) {
+    const frame = await (await locator.elementHandle())?.contentFrame();
+    if (frame && !frame.isDetached()) {
+      try {
+        await frame.waitForLoadState('load');
+        if (!frame.isDetached()) return frame;
+      } catch (error) {
+        if (!frame.isDetached()) throw error;
+      }
+    }
+    assert.ok(attempt < 100, 'the output frame kept being replaced');
+    await locator.page().waitForTimeout(50);
+  }
+}
+
+/**
+ * Opens step `number` and gives back its output's frame. Everything is looked up inside that
+ * step's row: the output of the step open before may still be on the page for a moment.
+ * @param {import('playwright-core').Page} page @param {string} number
+ */
 async function openStep(page, number) {
-  await page.locator(`[data-testid=step-row][data-step-number="${number}"] button`).first().click();
-  await page.locator('[data-testid=step-output]').waitFor();
-  const frame = await (await page.locator('[data-testid=step-output-frame]').elementHandle())?.contentFrame();
-  assert.ok(frame);
-  await frame.waitForLoadState('load');
-  return frame;
+  const row = page.locator(`[data-testid=step-row][data-step-number="${number}"]`);
+  await row.locator('button').first().click();
+  await row.locator('[data-testid=step-output]').waitFor();
+  return liveFrame(row.locator('[data-testid=step-output-frame]'));
 }
 
 /**
@@ -306,9 +330,7 @@ describe('hostile outputs', () => {
       await openStep(page, '1');
       await page.locator('[data-testid=load-remote]').click();
       await page.locator('[data-testid=remote-allowed]').waitFor();
-      const frame = await (await page.locator('[data-testid=step-output-frame][data-remote=allowed]').elementHandle())?.contentFrame();
-      assert.ok(frame);
-      await frame.waitForLoadState('load');
+      const frame = await liveFrame(page.locator('[data-testid=step-output-frame][data-remote=allowed]'));
       await live.until(() => IMAGE_HOSTS.every((host) => live.hosts().has(host)));
       for (const id of ['pixel', 'responsive', 'picture']) {
         await frame.waitForFunction((selector) => /** @type {HTMLImageElement | null} */ (document.querySelector(selector))?.naturalWidth === 1, `#${id}`);
@@ -322,9 +344,7 @@ describe('hostile outputs', () => {
       assert.equal(await page.locator('[data-testid=step-output-frame]').getAttribute('data-remote'), 'blocked');
 
       // A confirmed link opens in a new tab, without an opener or a referrer; the frame stays put.
-      await openStep(page, '1');
-      const linkFrame = await (await page.locator('[data-testid=step-output-frame]').elementHandle())?.contentFrame();
-      assert.ok(linkFrame);
+      const linkFrame = await openStep(page, '1');
       await linkFrame.locator('#remote-link').click();
       const [popup] = await Promise.all([context.waitForEvent('page'), page.locator('[data-testid=link-open]').click()]);
       await popup.waitForLoadState('load');
