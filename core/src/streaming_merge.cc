@@ -14,6 +14,14 @@ using NumberOrder = StepNumberOrder;
 
 bool Numbered(const StepKey& key) { return key.kind == StepKeyKind::kStepNumber; }
 
+// entries.insert(entries.begin() + at, entry) in a few instructions: libc++'s insert is over a KB
+// of wasm, and the usual insertion (steps in number order) is at the end, where nothing moves.
+void InsertAt(std::vector<MergedEntry>& entries, std::size_t at, const MergedEntry& entry) {
+  entries.push_back(entry);
+  for (std::size_t i = entries.size() - 1; i > at; --i) entries[i] = std::move(entries[i - 1]);
+  if (at + 1 < entries.size()) entries[at] = entry;
+}
+
 }  // namespace
 
 StreamingMerge::StreamingMerge(std::vector<StepKey> dynamodb_keys)
@@ -51,10 +59,14 @@ void StreamingMerge::Append(const StepKey& key) {
   auto& entries = list_.entries;
   if (by_number_) {
     // After every S3 entry with this number: those came earlier in the document.
-    entries.insert(std::upper_bound(entries.begin(), entries.end(), entry, NumberOrder{}), entry);
+    InsertAt(entries,
+             static_cast<std::size_t>(
+                 std::upper_bound(entries.begin(), entries.end(), entry, NumberOrder{}) -
+                 entries.begin()),
+             entry);
   } else {
     // S3 entries first, in document order, then the unmatched DynamoDB ones.
-    entries.insert(entries.begin() + static_cast<std::ptrdiff_t>(s3_keys_.size()), entry);
+    InsertAt(entries, s3_keys_.size(), entry);
   }
   s3_keys_.push_back(key);
 }
