@@ -242,7 +242,7 @@ struct Part {
 double ShareOf(const CostTotal& part, const CostTotal& whole) {
   const Int128 total = whole.sum().units();
   if (total == 0) return 0;
-  return static_cast<double>(part.sum().units()) / static_cast<double>(total);
+  return Int128ToDouble(part.sum().units()) / Int128ToDouble(total);
 }
 
 std::vector<BreakdownRow> BreakdownOf(const ValueTable<Part>& table, const CostTotal& whole) {
