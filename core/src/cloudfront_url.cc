@@ -2,9 +2,10 @@
 
 #include <cstddef>
 #include <string>
+#include <utility>
 
 #include "job_detail/detail/ascii.h"
-#include "job_detail/detail/json_dom.h"
+#include "job_detail/detail/json_members.h"
 #include "job_detail/detail/url_parts.h"
 
 namespace job_detail {
@@ -14,6 +15,7 @@ using Problem = CloudFrontPolicyProblem;
 
 // A policy is a few hundred bytes; anything far larger is not one worth decoding.
 constexpr std::size_t kMaxPolicyChars = 16 * 1024;
+constexpr std::uint32_t kMaxPolicyDepth = 8;
 // Epoch seconds past year 9999 are not a date CloudFront signs; also keeps `* 1000` in range.
 constexpr std::uint64_t kMaxEpochSeconds = 253'402'300'799;
 
@@ -49,17 +51,37 @@ std::optional<std::string> DecodeCloudFrontBase64(std::string_view text) {
   return out;
 }
 
+// A JSON value of the policy and its members, whose spans count from the start of `text`.
+struct PolicyValue {
+  std::string_view text;
+  detail::JsonMembers parsed;
+};
+
+std::optional<PolicyValue> Open(std::string_view text) {
+  auto members = detail::ReadJsonMembers(text, kMaxPolicyDepth);
+  if (!members.ok()) return std::nullopt;
+  return PolicyValue{text, std::move(members).value()};
+}
+
+// The object member `name` of `value`, opened: nullopt when absent or not an object; `*present`
+// says whether it was there.
+std::optional<PolicyValue> OpenObjectMember(const PolicyValue& value, std::string_view name,
+                                            bool* present) {
+  const detail::JsonSpan* member = detail::FindMember(value.parsed, name);
+  *present = member != nullptr;
+  if (member == nullptr || member->kind != detail::JsonEventKind::kBeginObject) return std::nullopt;
+  return Open(detail::SpanText(value.text, *member));
+}
+
 // Epoch seconds as milliseconds: a non-negative integer within kMaxEpochSeconds.
-std::optional<std::int64_t> EpochMs(const nlohmann::json& value) {
-  if (!value.is_number_integer()) return std::nullopt;
-  if (value.is_number_unsigned()) {
-    const auto seconds = value.get<std::uint64_t>();
-    if (seconds > kMaxEpochSeconds) return std::nullopt;
-    return static_cast<std::int64_t>(seconds) * 1000;
-  }
-  const auto seconds = value.get<std::int64_t>();
-  if (seconds < 0 || static_cast<std::uint64_t>(seconds) > kMaxEpochSeconds) return std::nullopt;
-  return seconds * 1000;
+std::optional<std::int64_t> EpochMs(const PolicyValue& date) {
+  const detail::JsonSpan* value = detail::FindMember(date.parsed, "AWS:EpochTime");
+  if (value == nullptr || value->kind != detail::JsonEventKind::kNumber) return std::nullopt;
+  const auto integer = detail::JsonIntegerText(detail::SpanText(date.text, *value));
+  // More than 12 digits is past kMaxEpochSeconds; a `-` is a negative number (`-0` reads `0`).
+  const auto seconds = integer ? detail::ParseDecimalDigits(*integer, 12) : std::nullopt;
+  if (!seconds || *seconds > kMaxEpochSeconds) return std::nullopt;
+  return static_cast<std::int64_t>(*seconds) * 1000;
 }
 
 // `{"AWS:EpochTime": N}` under `condition[name]`: nullopt when absent, kBadJson when malformed.
@@ -68,14 +90,10 @@ struct DateCondition {
   std::optional<std::int64_t> ms;
 };
 
-DateCondition ReadDateCondition(const nlohmann::json& condition, const char* name) {
+DateCondition ReadDateCondition(const PolicyValue& condition, std::string_view name) {
   DateCondition out;
-  const auto it = condition.find(name);
-  if (it == condition.end()) return out;
-  out.present = true;
-  if (!it->is_object()) return out;
-  const auto epoch = it->find("AWS:EpochTime");
-  if (epoch != it->end()) out.ms = EpochMs(*epoch);
+  const auto date = OpenObjectMember(condition, name, &out.present);
+  if (date) out.ms = EpochMs(*date);
   return out;
 }
 
@@ -89,26 +107,32 @@ void ReadPolicy(std::string_view encoded, CloudFrontUrlTerms* terms) {
     terms->problem = Problem::kBadBase64;
     return;
   }
-  auto dom = detail::ParseJsonDom(*text, {.max_depth = 8});
-  if (!dom.ok() || !dom.value().value.is_object()) {
+  const auto policy = Open(*text);
+  if (!policy || policy->parsed.value.kind != detail::JsonEventKind::kBeginObject) {
     terms->problem = Problem::kBadJson;
     return;
   }
-  const nlohmann::json& policy = dom.value().value;
-  const auto statements = policy.find("Statement");
+  const detail::JsonSpan* statements_span = detail::FindMember(policy->parsed, "Statement");
+  const auto statements =
+      statements_span != nullptr && statements_span->kind == detail::JsonEventKind::kBeginArray
+          ? Open(detail::SpanText(policy->text, *statements_span))
+          : std::nullopt;
   // CloudFront takes exactly one statement; its conditions are what bound the URL in time.
-  if (statements == policy.end() || !statements->is_array() || statements->size() != 1 ||
-      !(*statements)[0].is_object()) {
+  if (!statements || statements->parsed.members.size() != 1 ||
+      statements->parsed.members[0].value.kind != detail::JsonEventKind::kBeginObject) {
     terms->problem = Problem::kBadJson;
     return;
   }
-  const nlohmann::json& statement = (*statements)[0];
-  const auto condition = statement.find("Condition");
-  if (condition == statement.end()) {
-    terms->problem = Problem::kNoDateLessThan;
+  const auto statement =
+      Open(detail::SpanText(statements->text, statements->parsed.members[0].value));
+  bool has_condition = false;
+  const auto condition =
+      statement ? OpenObjectMember(*statement, "Condition", &has_condition) : std::nullopt;
+  if (!has_condition) {
+    terms->problem = statement ? Problem::kNoDateLessThan : Problem::kBadJson;
     return;
   }
-  if (!condition->is_object()) {
+  if (!condition) {
     terms->problem = Problem::kBadJson;
     return;
   }

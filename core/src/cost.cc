@@ -59,8 +59,9 @@ std::optional<Decimal> ToDecimal(const Literal& literal) {
       const char first_dropped = digits[kept];
       const bool rest_nonzero =
           digits.substr(kept + 1).find_first_not_of('0') != std::string_view::npos;
+      // The parity by a mask (`units` is not negative): `%` on 128 bits is a compiler-rt call.
       const bool round_up =
-          first_dropped > '5' || (first_dropped == '5' && (rest_nonzero || units % 2 == 1));
+          first_dropped > '5' || (first_dropped == '5' && (rest_nonzero || (units & 1) != 0));
       if (round_up) ++units;
     }
   }
@@ -167,9 +168,11 @@ std::string GroupThousands(const std::string& digits) {
 }
 
 std::string TwoDecimals(Int128 cents) {
-  std::string fraction = Int128ToDigits(cents % 100);
+  Int128 cent_digits = 0;
+  const Int128 whole = DivideInt128(cents, 100, &cent_digits);
+  std::string fraction = Int128ToDigits(cent_digits);
   if (fraction.size() < 2) fraction.insert(0, "0");
-  return GroupThousands(Int128ToDigits(cents / 100)) + "." + fraction;
+  return GroupThousands(Int128ToDigits(whole)) + "." + fraction;
 }
 
 // `-?D+(.D+)?` as a JSON number (no leading zero) or alone in a string without escapes, with at
@@ -281,11 +284,11 @@ std::string FormatCostDisplay(const Cost& cost) {
   constexpr Int128 kCent = Decimal::kUnitsPerOne / 100;
   constexpr Int128 kMicro = Decimal::kUnitsPerOne / 1'000'000;
   if (units < kMicro) return value.is_negative() ? ">-$0.000001" : "<$0.000001";
-  if (units >= kCent) return sign + "$" + TwoDecimals((units + kCent / 2) / kCent);
+  if (units >= kCent) return sign + "$" + TwoDecimals(DivideInt128(units + kCent / 2, kCent));
   // Three significant digits, half away from zero.
   const auto digit_count = static_cast<std::int64_t>(Int128ToDigits(units).size());
   const Int128 step = Pow10(digit_count - 3);
-  const Int128 rounded = (units + step / 2) / step * step;
+  const Int128 rounded = DivideInt128(units + DivideInt128(step, 2), step) * step;
   if (rounded >= kCent) return sign + "$0.01";
   return sign + "$" + Decimal::FromUnits(rounded).ToCanonicalString();
 }

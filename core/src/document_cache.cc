@@ -1,33 +1,40 @@
 #include "job_detail/document_cache.h"
 
+#include <algorithm>
+
 namespace job_detail {
 
 std::uint64_t DocumentCache::CostOf(const StepIndex& index) {
   return index.bytes_fed() + std::uint64_t{index.count()} * StepIndex::kStepRecordBytes;
 }
 
+std::size_t DocumentCache::IndexOf(std::string_view key) const {
+  std::size_t i = 0;
+  while (i < entries_.size() && entries_[i].first != key) ++i;
+  return i;
+}
+
 std::shared_ptr<const CachedSteps> DocumentCache::Find(std::string_view key) {
-  const auto found = by_key_.find(std::string(key));
-  if (found == by_key_.end()) return nullptr;
-  entries_.splice(entries_.begin(), entries_, found->second);
-  return found->second->second;
+  const std::size_t i = IndexOf(key);
+  if (i == entries_.size()) return nullptr;
+  std::rotate(entries_.begin(), entries_.begin() + static_cast<std::ptrdiff_t>(i),
+              entries_.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+  return entries_.front().second;
 }
 
 void DocumentCache::Put(std::string key, std::shared_ptr<const CachedSteps> document) {
   Erase(key);
   if (!document || !document->index || document->bytes > budget_bytes_) return;
   bytes_ += document->bytes;
-  entries_.emplace_front(key, std::move(document));
-  by_key_.emplace(std::move(key), entries_.begin());
+  entries_.emplace(entries_.begin(), std::move(key), std::move(document));
   EvictToBudget();
 }
 
 void DocumentCache::Erase(std::string_view key) {
-  const auto found = by_key_.find(std::string(key));
-  if (found == by_key_.end()) return;
-  bytes_ -= found->second->second->bytes;
-  entries_.erase(found->second);
-  by_key_.erase(found);
+  const std::size_t i = IndexOf(key);
+  if (i == entries_.size()) return;
+  bytes_ -= entries_[i].second->bytes;
+  entries_.erase(entries_.begin() + static_cast<std::ptrdiff_t>(i));
 }
 
 void DocumentCache::SetBudget(std::uint64_t budget_bytes) {
@@ -44,9 +51,7 @@ std::vector<std::string> DocumentCache::Keys() const {
 
 void DocumentCache::EvictToBudget() {
   while (bytes_ > budget_bytes_ && !entries_.empty()) {
-    const Entry& last = entries_.back();
-    bytes_ -= last.second->bytes;
-    by_key_.erase(last.first);
+    bytes_ -= entries_.back().second->bytes;
     entries_.pop_back();
   }
 }

@@ -5,40 +5,65 @@
 #include <utility>
 
 #include "job_detail/detail/ascii.h"
-#include "job_detail/detail/job_document.h"
-#include "job_detail/detail/json_dom.h"
+#include "job_detail/detail/json_members.h"
+#include "job_detail/detail/json_text.h"
 #include "job_detail/redact.h"
 
 namespace job_detail {
 namespace {
 
-constexpr const char* kStepsMember = "execution_steps";
+constexpr std::string_view kStepsMember = "execution_steps";
 
-std::optional<std::string> NonEmptyString(const nlohmann::json& object, const char* name) {
-  const auto member = object.find(name);
-  if (member == object.end() || !member->is_string()) return std::nullopt;
-  const auto& text = member->get_ref<const std::string&>();
-  if (text.empty()) return std::nullopt;
-  return text;
+// A member's decoded string when it is a non-empty string.
+std::optional<std::string> NonEmptyString(std::string_view text, const detail::JsonMembers& object,
+                                          std::string_view name) {
+  const detail::JsonSpan* member = detail::FindMember(object, name);
+  if (member == nullptr || member->kind != detail::JsonEventKind::kString) return std::nullopt;
+  auto decoded = detail::DecodeJsonString(detail::SpanText(text, *member));
+  if (!decoded || decoded->empty()) return std::nullopt;
+  return decoded;
 }
 
 // Ids come as strings or integers depending on the writer; both are shown as text.
-std::optional<std::string> IdMemberText(const nlohmann::json& object, std::string_view name) {
-  const auto member = object.find(name);
-  if (member == object.end()) return std::nullopt;
-  if (member->is_string()) return member->get_ref<const std::string&>();
-  if (member->is_number_unsigned()) return std::to_string(member->get<std::uint64_t>());
-  if (member->is_number_integer()) return std::to_string(member->get<std::int64_t>());
-  return std::nullopt;
+std::optional<std::string> IdMemberText(std::string_view text, const detail::JsonMembers& object,
+                                        std::string_view name) {
+  const detail::JsonSpan* member = detail::FindMember(object, name);
+  if (member == nullptr) return std::nullopt;
+  if (member->kind == detail::JsonEventKind::kString) {
+    return detail::DecodeJsonString(detail::SpanText(text, *member));
+  }
+  if (member->kind != detail::JsonEventKind::kNumber) return std::nullopt;
+  const auto integer = detail::JsonIntegerText(detail::SpanText(text, *member));
+  if (!integer) return std::nullopt;
+  return std::string(*integer);
 }
 
 // The API returns the DynamoDB item as stored, keyed by `job_id`; other APIs say `id`.
-std::optional<std::string> IdText(const nlohmann::json& object) {
-  if (auto id = IdMemberText(object, "id")) return id;
-  return IdMemberText(object, "job_id");
+std::optional<std::string> IdText(std::string_view text, const detail::JsonMembers& object) {
+  if (auto id = IdMemberText(text, object, "id")) return id;
+  return IdMemberText(text, object, "job_id");
 }
 
-StepsField StepsFieldOf(const std::optional<detail::SetAsideValue>& steps) {
+// What JSON calls a value of this first token, for messages.
+const char* JsonTypeName(detail::JsonEventKind kind) {
+  switch (kind) {
+    case detail::JsonEventKind::kBeginObject:
+      return "object";
+    case detail::JsonEventKind::kBeginArray:
+      return "array";
+    case detail::JsonEventKind::kString:
+      return "string";
+    case detail::JsonEventKind::kNumber:
+      return "number";
+    case detail::JsonEventKind::kTrue:
+    case detail::JsonEventKind::kFalse:
+      return "boolean";
+    default:
+      return "null";
+  }
+}
+
+StepsField StepsFieldOf(const detail::JsonSpan* steps) {
   if (!steps) return StepsField::kAbsent;
   switch (steps->kind) {
     case detail::JsonEventKind::kNull:
@@ -82,44 +107,29 @@ std::optional<Error> IndexSteps(std::string_view array, std::uint32_t job_max_de
 
 }  // namespace
 
-namespace detail {
-
-const nlohmann::json& JobDom(const Job& job) {
-  static const nlohmann::json kEmpty = nlohmann::json::object();
-  return job.document ? job.document->value : kEmpty;
-}
-
-}  // namespace detail
-
 Result<Job> ParseJob(std::string_view text, const JobParseOptions& options) {
   // Limits are 32-bit in the scanner: clamp rather than wrap.
   const auto max_depth = static_cast<std::uint32_t>(
       std::min<std::size_t>(options.max_depth, std::numeric_limits<std::uint32_t>::max()));
-  auto parsed =
-      detail::ParseJsonDom(text, {.max_depth = max_depth, .set_aside_member = kStepsMember});
+  auto parsed = detail::ReadJsonMembers(text, max_depth);
   if (!parsed.ok()) return JobTextError(parsed.error());
-  if (!parsed.value().value.is_object()) {
+  const detail::JsonMembers& object = parsed.value();
+  if (object.value.kind != detail::JsonEventKind::kBeginObject) {
     return Error{
         ErrorCode::kUnexpectedShape, std::nullopt,
-        std::string("job is a JSON ") + parsed.value().value.type_name() + ", not an object"};
+        std::string("job is a JSON ") + JsonTypeName(object.value.kind) + ", not an object"};
   }
-  detail::JsonDom dom = std::move(parsed).value();
+  const detail::JsonSpan* steps = detail::FindMember(object, kStepsMember);
   Job job;
-  job.document =
-      std::make_shared<const detail::JobDocument>(detail::JobDocument{std::move(dom.value)});
-  const nlohmann::json& object = job.document->value;
-  job.id = IdText(object);
-  job.status = NonEmptyString(object, "status");
-  job.steps_field = StepsFieldOf(dom.set_aside);
-  job.s3_key = NonEmptyString(object, "execution_steps_s3_key");
-  job.s3_url = NonEmptyString(object, "execution_steps_s3_url");
+  job.id = IdText(text, object);
+  job.status = NonEmptyString(text, object, "status");
+  job.steps_field = StepsFieldOf(steps);
+  job.s3_key = NonEmptyString(text, object, "execution_steps_s3_key");
+  job.s3_url = NonEmptyString(text, object, "execution_steps_s3_url");
   job.text = std::string(text);
   if (job.steps_field == StepsField::kArray) {
-    const detail::SetAsideValue& steps = *dom.set_aside;
-    if (auto error =
-            IndexSteps(std::string_view(job.text).substr(steps.begin, steps.end - steps.begin),
-                       max_depth, &job)) {
-      if (error->offset) *error->offset += steps.begin;
+    if (auto error = IndexSteps(detail::SpanText(job.text, *steps), max_depth, &job)) {
+      if (error->offset) *error->offset += steps->begin;
       return *std::move(error);
     }
   }

@@ -1,10 +1,10 @@
 #include "job_detail/merge.h"
 
 #include <algorithm>
-#include <unordered_set>
 
 #include "job_detail/detail/merge_order.h"
 #include "job_detail/detail/stable_sort.h"
+#include "job_detail/detail/step_key_table.h"
 
 namespace job_detail {
 namespace {
@@ -33,9 +33,9 @@ MergedList MergeSteps(const DynamoDbSteps& dynamodb, const S3Outcome& s3) {
       merged.complete = true;
       merged.entries.reserve(s3.keys.size() + dynamodb.keys.size());
       AppendAll(s3.keys, StepOrigin::kS3, merged.entries);
-      const std::unordered_set<StepKey, StepKeyHash> in_s3(s3.keys.begin(), s3.keys.end());
+      const detail::StepKeyTable in_s3(s3.keys);
       for (std::size_t i = 0; i < dynamodb.keys.size(); ++i) {
-        if (in_s3.count(dynamodb.keys[i]) == 0) {
+        if (in_s3.Find(s3.keys, dynamodb.keys[i]) == detail::StepKeyTable::kNone) {
           merged.entries.push_back({StepOrigin::kDynamoDb, i, dynamodb.keys[i]});
         }
       }

@@ -16,9 +16,16 @@ void SessionHost::Emit(SessionEffect effect) {
 }
 
 std::optional<SessionEffect> SessionHost::PollEffect() {
-  if (effects_.empty()) return std::nullopt;
-  SessionEffect effect = std::move(effects_.front());
-  effects_.pop_front();
+  if (next_effect_ == effects_.size()) return std::nullopt;
+  SessionEffect effect = std::move(effects_[next_effect_++]);
+  if (next_effect_ == effects_.size()) {
+    effects_.clear();
+    next_effect_ = 0;
+  } else if (next_effect_ >= 64 && 2 * next_effect_ >= effects_.size()) {
+    // A host that never drains the queue whole still gets the polled half's memory back.
+    effects_.erase(effects_.begin(), effects_.begin() + static_cast<std::ptrdiff_t>(next_effect_));
+    next_effect_ = 0;
+  }
   return effect;
 }
 

@@ -2,14 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
-#include <deque>
 #include <limits>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 
 #include "job_detail/detail/explorer_rows.h"
+#include "job_detail/detail/index_table.h"
 #include "job_detail/detail/stable_sort.h"
 
 namespace job_detail {
@@ -43,17 +42,24 @@ RowFacts ReadFacts(const Session& session, std::size_t i) {
 // The facts and text verdict of every shown row; DynamoDB rows' facts live in `dynamodb`. S3 rows
 // whose facts Advance() has not read yet are left out (facts null) unless `read_missing`.
 std::vector<QueryRow> ReadRows(const Session& session, ExplorerRows& rows, bool has_text,
-                               bool read_missing, std::deque<RowFacts>& dynamodb) {
+                               bool read_missing, std::vector<RowFacts>& dynamodb) {
   std::vector<QueryRow> out;
   const MergedList* list = session.merged();
   if (list == nullptr) return out;
   const StepIndex* index = session.merged_steps_index();
   if (index != nullptr) rows.s3.Prepare(*index);  // `out` points into the entries
+  const auto from_index = [&](const MergedEntry& entry) {
+    return entry.origin == StepOrigin::kS3 && index != nullptr;
+  };
+  // `out` points into `dynamodb` too: reserved whole, it never reallocates.
+  dynamodb.reserve(static_cast<std::size_t>(
+      std::count_if(list->entries.begin(), list->entries.end(),
+                    [&](const MergedEntry& entry) { return !from_index(entry); })));
   out.reserve(list->entries.size());
   for (std::size_t i = 0; i < list->entries.size(); ++i) {
     const MergedEntry& entry = list->entries[i];
     QueryRow row{static_cast<std::uint32_t>(i), nullptr, std::nullopt};
-    if (entry.origin == StepOrigin::kS3 && index != nullptr) {
+    if (from_index(entry)) {
       detail::S3RowCache::Entry& cached = rows.s3.At(*index, entry.index);
       if (!cached.facts && read_missing) cached.facts = ReadFacts(session, i);
       if (!cached.facts) {
@@ -103,15 +109,17 @@ class ValueTable {
       for (std::size_t i = 0; i < entries_.size(); ++i) {
         if (entries_[i].first == value) return i;
       }
-    } else if (const auto it = at_.find(value); it != at_.end()) {
-      return it->second;
+    } else {
+      const Sought sought{this, value};
+      const std::uint32_t at = at_.Find(detail::HashBytes(value), Same, &sought);
+      if (at != detail::IndexTable::kNone) return at;
     }
     entries_.emplace_back(value, T{});
     if (entries_.size() > kScanned) {
       if (at_.empty()) {
-        for (std::size_t i = 0; i < entries_.size(); ++i) at_.emplace(entries_[i].first, i);
+        for (std::size_t i = 0; i < entries_.size(); ++i) Index(i);
       } else {
-        at_.emplace(value, entries_.size() - 1);
+        Index(entries_.size() - 1);
       }
     }
     return entries_.size() - 1;
@@ -126,9 +134,21 @@ class ValueTable {
   }
 
  private:
+  struct Sought {
+    const ValueTable* table;
+    std::string_view value;
+  };
+  static bool Same(const void* context, std::uint32_t slot) {
+    const auto* sought = static_cast<const Sought*>(context);
+    return sought->table->entries_[slot].first == sought->value;
+  }
+  void Index(std::size_t slot) {
+    at_.Add(detail::HashBytes(entries_[slot].first), static_cast<std::uint32_t>(slot));
+  }
+
   static constexpr std::size_t kScanned = 8;
   std::vector<std::pair<std::string_view, T>> entries_;
-  std::unordered_map<std::string_view, std::size_t> at_;  // once there are more than kScanned
+  detail::IndexTable at_;  // once there are more than kScanned
 };
 
 // Counts per value; every value seen is listed (0 when no row would match), and so is every
@@ -222,7 +242,7 @@ struct Part {
 double ShareOf(const CostTotal& part, const CostTotal& whole) {
   const Int128 total = whole.sum().units();
   if (total == 0) return 0;
-  return static_cast<double>(part.sum().units()) / static_cast<double>(total);
+  return Int128ToDouble(part.sum().units()) / Int128ToDouble(total);
 }
 
 std::vector<BreakdownRow> BreakdownOf(const ValueTable<Part>& table, const CostTotal& whole) {
@@ -319,7 +339,7 @@ bool StepExplorer::Advance(const Session& session, std::size_t byte_budget) {
 ExplorerView StepExplorer::View(const Session& session) {
   ExplorerView view;
   const bool has_text = !rows_->needle.empty();
-  std::deque<RowFacts> dynamodb;
+  std::vector<RowFacts> dynamodb;
   const std::vector<QueryRow> rows =
       ReadRows(session, *rows_, has_text, /*read_missing=*/false, dynamodb);
   view.total = rows.size();
@@ -351,7 +371,7 @@ std::vector<std::uint32_t> StepExplorer::OutputMatches(const Session& session,
 
 StepTimeline StepExplorer::Timeline(const Session& session) {
   StepTimeline timeline;
-  std::deque<RowFacts> dynamodb;
+  std::vector<RowFacts> dynamodb;
   const std::vector<QueryRow> rows =
       ReadRows(session, *rows_, /*has_text=*/false, /*read_missing=*/true, dynamodb);
   std::optional<std::int64_t> origin;

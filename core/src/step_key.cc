@@ -1,8 +1,8 @@
 #include "job_detail/step_key.h"
 
 #include <cstdint>
-#include <functional>
 
+#include "job_detail/detail/index_table.h"
 #include "job_detail/detail/json_text.h"
 #include "job_detail/detail/step_key_dom.h"
 
@@ -93,10 +93,11 @@ bool operator==(const StepKey& a, const StepKey& b) {
 }
 
 std::size_t StepKeyHash::operator()(const StepKey& key) const {
-  const std::size_t kind = static_cast<std::size_t>(key.kind);
-  const std::size_t value = key.kind == StepKeyKind::kId ? std::hash<std::string>{}(key.id)
-                                                         : std::hash<std::int64_t>{}(key.number);
-  return value * 31 + kind;
+  // The index table (detail/index_table.h) takes the low bits: a multiplicative hash's high half.
+  const std::uint32_t kind = static_cast<std::uint32_t>(key.kind);
+  if (key.kind == StepKeyKind::kId) return detail::HashBytes(key.id) * 31 + kind;
+  const std::uint64_t mixed = static_cast<std::uint64_t>(key.number) * 0x9E3779B97F4A7C15u;
+  return static_cast<std::uint32_t>(mixed >> 32) * 31 + kind;
 }
 
 }  // namespace job_detail

@@ -1,7 +1,6 @@
 #include "job_detail/detail/streaming_merge.h"
 
 #include <algorithm>
-#include <functional>
 #include <utility>
 
 #include "job_detail/detail/merge_order.h"
@@ -15,15 +14,32 @@ using NumberOrder = StepNumberOrder;
 
 bool Numbered(const StepKey& key) { return key.kind == StepKeyKind::kStepNumber; }
 
+// entries.insert(entries.begin() + at, entry) in a few instructions: libc++'s insert is over a KB
+// of wasm, and the usual insertion (steps in number order) is at the end, where nothing moves.
+void InsertAt(std::vector<MergedEntry>& entries, std::size_t at, const MergedEntry& entry) {
+  entries.push_back(entry);
+  for (std::size_t i = entries.size() - 1; i > at; --i) entries[i] = std::move(entries[i - 1]);
+  if (at + 1 < entries.size()) entries[at] = entry;
+}
+
 }  // namespace
 
 StreamingMerge::StreamingMerge(std::vector<StepKey> dynamodb_keys)
-    : dynamodb_keys_(std::move(dynamodb_keys)) {
+    : dynamodb_keys_(std::move(dynamodb_keys)),
+      first_of_key_(dynamodb_keys_),
+      group_(dynamodb_keys_.size()),
+      next_in_group_(dynamodb_keys_.size(), StepKeyTable::kNone),
+      matched_(dynamodb_keys_.size(), false) {
   list_.source = StepsSource::kS3;
   list_.complete = false;
   list_.entries.reserve(dynamodb_keys_.size());
-  for (std::size_t i = 0; i < dynamodb_keys_.size(); ++i) {
-    unmatched_[dynamodb_keys_[i]].push_back(i);
+  // The last index seen of each group, while linking the groups.
+  std::vector<std::uint32_t> last(dynamodb_keys_.size());
+  for (std::uint32_t i = 0; i < dynamodb_keys_.size(); ++i) {
+    const std::uint32_t group = first_of_key_.Find(dynamodb_keys_, dynamodb_keys_[i]);
+    group_[i] = group;
+    if (group != i) next_in_group_[last[group]] = i;
+    last[group] = i;
     list_.entries.push_back({StepOrigin::kDynamoDb, i, dynamodb_keys_[i]});
     by_number_ = by_number_ && Numbered(dynamodb_keys_[i]);
   }
@@ -31,28 +47,35 @@ StreamingMerge::StreamingMerge(std::vector<StepKey> dynamodb_keys)
 }
 
 void StreamingMerge::Append(const StepKey& key) {
-  if (const auto it = unmatched_.find(key); it != unmatched_.end()) {
-    for (std::size_t dynamodb_index : it->second) RemoveDynamoDbEntry(dynamodb_index);
-    unmatched_.erase(it);
+  if (const std::uint32_t group = first_of_key_.Find(dynamodb_keys_, key);
+      group != StepKeyTable::kNone && !matched_[group]) {
+    for (std::uint32_t i = group; i != StepKeyTable::kNone; i = next_in_group_[i]) {
+      RemoveDynamoDbEntry(i);
+    }
+    matched_[group] = true;
   }
   if (by_number_ && !Numbered(key)) LeaveNumberOrder();
   const MergedEntry entry{StepOrigin::kS3, s3_keys_.size(), key};
   auto& entries = list_.entries;
   if (by_number_) {
     // After every S3 entry with this number: those came earlier in the document.
-    entries.insert(std::upper_bound(entries.begin(), entries.end(), entry, NumberOrder{}), entry);
+    InsertAt(entries,
+             static_cast<std::size_t>(
+                 std::upper_bound(entries.begin(), entries.end(), entry, NumberOrder{}) -
+                 entries.begin()),
+             entry);
   } else {
     // S3 entries first, in document order, then the unmatched DynamoDB ones.
-    entries.insert(entries.begin() + static_cast<std::ptrdiff_t>(s3_keys_.size()), entry);
+    InsertAt(entries, s3_keys_.size(), entry);
   }
   s3_keys_.push_back(key);
 }
 
 std::vector<std::size_t> StreamingMerge::UnmatchedDynamoDb() const {
   std::vector<std::size_t> out;
-  for (const auto& [key, indices] : unmatched_)
-    out.insert(out.end(), indices.begin(), indices.end());
-  StableSort(out, std::less<>{});
+  for (std::size_t i = 0; i < dynamodb_keys_.size(); ++i) {
+    if (!matched_[group_[i]]) out.push_back(i);
+  }
   return out;
 }
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 namespace job_detail {
 namespace {
 
@@ -59,6 +61,64 @@ TEST(DecimalTest, Int128ToDigits) {
   EXPECT_EQ(Int128ToDigits(7), "7");
   const Int128 big = static_cast<Int128>(1) << 100;
   EXPECT_EQ(Int128ToDigits(big), "1267650600228229401496703205376");
+}
+
+// Against the compiler's 128-bit division, on both sides of 2^64 (the 64-bit path and the bitwise
+// one) and with divisors beyond 64 bits.
+TEST(DecimalTest, DivideInt128MatchesTheCompilersDivision) {
+  const Int128 max = ~(static_cast<Int128>(1) << 127);
+  const Int128 dividends[] = {0,
+                              1,
+                              99,
+                              static_cast<Int128>(UINT64_MAX),
+                              static_cast<Int128>(UINT64_MAX) + 1,
+                              (static_cast<Int128>(1) << 100) + 12345,
+                              static_cast<Int128>(999'999'999'999) * 1'000'000'000'000 * 1'000'000,
+                              max};
+  const Int128 divisors[] = {1,
+                             2,
+                             10,
+                             100,
+                             Decimal::kUnitsPerOne,
+                             static_cast<Int128>(UINT64_MAX),
+                             static_cast<Int128>(1) << 64,
+                             (static_cast<Int128>(1) << 90) + 7,
+                             max};
+  for (const Int128 n : dividends) {
+    for (const Int128 d : divisors) {
+      Int128 remainder = -1;
+      EXPECT_TRUE(DivideInt128(n, d, &remainder) == n / d)
+          << Int128ToDigits(n) << " / " << Int128ToDigits(d);
+      EXPECT_TRUE(remainder == n % d) << Int128ToDigits(n) << " % " << Int128ToDigits(d);
+    }
+  }
+}
+
+// Against the compiler's conversion, around 2^64 and on halfway cases (ties to even) far above it.
+TEST(DecimalTest, Int128ToDoubleRoundsAsTheCompilerDoes) {
+  const Int128 one = 1;
+  std::vector<Int128> values = {0,
+                                1,
+                                -1,
+                                123456789,
+                                static_cast<Int128>(INT64_MAX),
+                                static_cast<Int128>(INT64_MIN),
+                                ~(one << 127),
+                                one << 127};
+  for (int bits = 53; bits < 127; bits += 7) {
+    const Int128 base = one << bits;
+    for (const Int128 offset :
+         {Int128{0}, Int128{1}, (one << (bits - 53)), (one << (bits - 53)) + 1,
+          (one << (bits - 52)) - 1, (one << (bits - 52)) * 3 / 2}) {
+      values.push_back(base + offset);
+      values.push_back(base + offset + (one << (bits - 52)));
+      values.push_back(-(base + offset));
+    }
+  }
+  for (const Int128 value : values) {
+    EXPECT_EQ(Int128ToDouble(value), static_cast<double>(value))
+        << Int128ToDigits(value < 0 ? -value : value);
+  }
 }
 
 }  // namespace

@@ -56,6 +56,15 @@ class Decimal {
 // Decimal digits of a non-negative 128-bit integer (`0` for zero); shared by the formatters.
 std::string Int128ToDigits(Int128 non_negative);
 
+// `non_negative / divisor` (divisor > 0), the remainder in `*remainder` when given. Values that
+// fit in 64 bits (every cost below $18M) divide in 64-bit arithmetic, larger ones bit by bit, so
+// that the module carries none of compiler-rt's 128-bit division helpers (~1 KB of wasm).
+Int128 DivideInt128(Int128 non_negative, Int128 divisor, Int128* remainder = nullptr);
+
+// The nearest double (ties to even), as static_cast<double> gives it, without compiler-rt's
+// 128-bit conversion helper.
+double Int128ToDouble(Int128 value);
+
 }  // namespace job_detail
 
 #endif  // JOB_DETAIL_DECIMAL_H_

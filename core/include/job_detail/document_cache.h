@@ -13,11 +13,9 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <list>
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -78,12 +76,15 @@ class DocumentCache {
 
  private:
   using Entry = std::pair<std::string, std::shared_ptr<const CachedSteps>>;
+  // The position of `key` in entries_, or entries_.size().
+  std::size_t IndexOf(std::string_view key) const;
   void EvictToBudget();
 
   std::uint64_t budget_bytes_;
   std::uint64_t bytes_ = 0;
-  std::list<Entry> entries_;  // front: most recently used
-  std::unordered_map<std::string, std::list<Entry>::iterator> by_key_;
+  // Front: most recently used. The budget holds a handful of documents (each megabytes), so a
+  // search through a short vector replaces a list and a hash map of strings.
+  std::vector<Entry> entries_;
 };
 
 }  // namespace job_detail

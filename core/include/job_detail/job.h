@@ -1,15 +1,15 @@
 // The API's job JSON, parsed without throwing: the fields the detail view decides on, the DynamoDB
 // steps' keys and costs, and the body's text, which the UI parses itself (unknown fields included).
 // It accepts what `JSON.parse(new TextDecoder().decode(bytes))` accepts, with the same values, as
-// the step index does (detail/json_scanner.h has the rules): the top-level members are built as a
-// DOM by those rules (detail/json_dom.h), and `execution_steps` is read by a StepIndex only, the
-// same reader and the same rules as the S3 list (keys, costs, rows).
+// the step index does (detail/json_scanner.h has the rules): the top-level members are read by
+// that scanner as spans (detail/json_members.h), the few fields used decoded from them, and
+// `execution_steps` is read by a StepIndex only, the same reader and the same rules as the S3 list
+// (keys, costs, rows).
 #ifndef JOB_DETAIL_JOB_H_
 #define JOB_DETAIL_JOB_H_
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,18 +22,11 @@
 
 namespace job_detail {
 
-namespace detail {
-struct JobDocument;  // the parsed object (detail/job_document.h)
-}  // namespace detail
-
 // What the job says about `execution_steps`. kOtherType (a string, an object, ...) keeps the job
 // usable with no DynamoDB steps: the S3 list may still be there.
 enum class StepsField : std::uint8_t { kAbsent, kNull, kArray, kOtherType };
 
 struct Job {
-  // The object's members as parsed, unknown ones included, `execution_steps` excepted (steps_index
-  // holds the steps; detail/job_document.h reads the rest).
-  std::shared_ptr<const detail::JobDocument> document;
   // `id`, else `job_id` (the DynamoDB key): a string or integer text.
   std::optional<std::string> id;
   std::optional<std::string> status;

@@ -1,5 +1,6 @@
-// The job's top-level members as an nlohmann DOM (built by detail/json_dom.h, `execution_steps`
-// set aside for Job::steps_index), behind Job::document so that no public header includes nlohmann.
+// The job's top-level members as an nlohmann DOM (built by detail/json_dom.h from Job::text,
+// `execution_steps` set aside for Job::steps_index), for the CLI, the tests and the fuzzers: the
+// job itself keeps only the fields it decides on, so that the module needs no DOM.
 #ifndef JOB_DETAIL_DETAIL_JOB_DOCUMENT_H_
 #define JOB_DETAIL_DETAIL_JOB_DOCUMENT_H_
 
@@ -9,12 +10,8 @@
 
 namespace job_detail::detail {
 
-struct JobDocument {
-  nlohmann::json value;  // always an object; never holds `execution_steps`
-};
-
-// The job's object (an empty object for a default-constructed Job).
-const nlohmann::json& JobDom(const Job& job);
+// The job's object without `execution_steps` (an empty object for a default-constructed Job).
+nlohmann::json JobDom(const Job& job);
 
 }  // namespace job_detail::detail
 

@@ -10,9 +10,10 @@
 #define JOB_DETAIL_DETAIL_STREAMING_MERGE_H_
 
 #include <cstddef>
-#include <unordered_map>
+#include <cstdint>
 #include <vector>
 
+#include "job_detail/detail/step_key_table.h"
 #include "job_detail/merge.h"
 #include "job_detail/step_key.h"
 
@@ -37,8 +38,12 @@ class StreamingMerge {
   void LeaveNumberOrder();
 
   std::vector<StepKey> dynamodb_keys_;
-  // DynamoDB indices per key, for the keys no S3 step has yet.
-  std::unordered_map<StepKey, std::vector<std::size_t>, StepKeyHash> unmatched_;
+  // DynamoDB steps with equal keys form a group, named by its first index: each step's group, the
+  // next index in its group (kNone at the end), and whether an S3 step has matched the group.
+  StepKeyTable first_of_key_;
+  std::vector<std::uint32_t> group_;
+  std::vector<std::uint32_t> next_in_group_;
+  std::vector<bool> matched_;
   std::vector<StepKey> s3_keys_;
   // MergeSteps sorts by step number only while every entry has one; once an entry without one is
   // in, it stays (S3 entries never leave, and a DynamoDB entry leaves only for an equal S3 key).
