@@ -59,7 +59,10 @@ bool NumberIsFinite(const std::uint8_t* begin, const std::uint8_t* end) {
 
 }  // namespace
 
-JsonEvent JsonScanner::FinishNumber(const std::uint8_t* data, std::size_t end) {
+// Always inlined into ScanNumber's exits: it runs once per number, and the module's link keeps
+// wasm-opt from inlining it (the bundle's size limit on one-caller inlining).
+[[gnu::always_inline]] inline JsonEvent JsonScanner::FinishNumber(const std::uint8_t* data,
+                                                                  std::size_t end) {
   if (rules_ == JsonTextRules::kStrict && !NumberIsFinite(data + token_begin_, data + end)) {
     return Fail(ErrorCode::kInvalidJson, token_begin_, "number out of range for a double");
   }

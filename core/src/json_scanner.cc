@@ -56,8 +56,11 @@ JsonEvent JsonScanner::EndContainer(std::size_t offset) {
                    static_cast<std::uint32_t>(stack_.size()), false, offset, offset + 1};
 }
 
-// At a byte that must start a value (whitespace already skipped, pos_ < size).
-JsonEvent JsonScanner::StartValue(const std::uint8_t* data, std::size_t size) {
+// At a byte that must start a value (whitespace already skipped, pos_ < size). Always inlined into
+// Next: it runs once per token, and the module's link keeps wasm-opt from inlining it (the bundle's
+// size limit on one-caller inlining).
+[[gnu::always_inline]] inline JsonEvent JsonScanner::StartValue(const std::uint8_t* data,
+                                                                std::size_t size) {
   const std::uint8_t c = data[pos_];
   token_begin_ = pos_;
   switch (c) {
