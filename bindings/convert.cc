@@ -60,7 +60,7 @@ val WireToJs(const void* value, const WireType& type) {
       const WireSpan items = type.elements(value);
       const auto* item = static_cast<const std::uint8_t*>(items.data);
       for (std::size_t i = 0; i < items.size; ++i, item += type.stride) {
-        out.call<void>("push", WireToJs(item, *type.element));
+        out.set(i, WireToJs(item, *type.element));
       }
       return out;
     }

@@ -45,7 +45,7 @@ emscripten::val ParseJobText(const std::string& text) {
   out.set("s3Key", ToJs(job.s3_key));
   out.set("s3Url", ToJs(job.s3_url));
   emscripten::val costs = emscripten::val::array();
-  for (const Cost& cost : job.step_costs) costs.call<void>("push", ToJs(cost));
+  for (std::size_t i = 0; i < job.step_costs.size(); ++i) costs.set(i, ToJs(job.step_costs[i]));
   out.set("stepCosts", costs);
   return out;
 }

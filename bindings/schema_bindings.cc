@@ -63,7 +63,7 @@ void PushFieldNames(val& names, const WireType& type) {
     if (field.name.empty()) {
       PushFieldNames(names, *field.type);
     } else {
-      names.call<void>("push", std::string(field.name));
+      names.set(names["length"], std::string(field.name));
     }
   }
 }
@@ -79,7 +79,9 @@ val Schema() {
   val enums = val::object();
   for (const Described& each : kEnums) {
     val names = val::array();
-    for (std::string_view name : each.type->names) names.call<void>("push", std::string(name));
+    for (std::string_view name : each.type->names) {
+      names.set(names["length"], std::string(name));
+    }
     enums.set(each.name, names);
   }
   val out = val::object();

@@ -116,8 +116,9 @@ val HeadersToJs(const HttpHeaders& headers) {
   val out = val::array();
   for (const auto& [name, value] : headers) {
     val pair = val::array();
-    pair.call<void>("push", name, value);
-    out.call<void>("push", pair);
+    pair.set(0, name);
+    pair.set(1, value);
+    out.set(out["length"], pair);
   }
   return out;
 }
@@ -276,15 +277,15 @@ class JsSession {
   val Match(std::size_t i) const { return ToJs(explorer_.Match(session_, i)); }
   val OutputMatches(std::size_t i) const { return ToJs(explorer_.OutputMatches(session_, i)); }
   val Timeline() { return ToJs(explorer_.Timeline(session_)); }
-  // The shown complete document's bytes (a copy), or null.
-  val StepsDocument() const {
+  // The shown complete document's bytes as views into the core's memory, in order (the facade
+  // copies them out at once), or null.
+  val StepsDocumentParts() const {
     const StepIndex* index = session_.shown_document();
     if (index == nullptr) return val::null();
-    val out = val::global("Uint8Array").new_(static_cast<double>(index->bytes_fed()));
-    double at = 0;
+    val out = val::array();
+    unsigned i = 0;
     for (const auto part : index->DocumentParts()) {
-      out.call<void>("set", val(emscripten::typed_memory_view(part.size(), part.data())), at);
-      at += static_cast<double>(part.size());
+      out.set(i++, val(emscripten::typed_memory_view(part.size(), part.data())));
     }
     return out;
   }
@@ -333,7 +334,7 @@ EMSCRIPTEN_BINDINGS(job_detail_session) {
   function("sessionStepMatch", &Call<&JsSession::Match>::On);
   function("sessionOutputMatches", &Call<&JsSession::OutputMatches>::On);
   function("sessionTimeline", &Call<&JsSession::Timeline>::On);
-  function("sessionStepsDocument", &Call<&JsSession::StepsDocument>::On);
+  function("sessionStepsDocumentParts", &Call<&JsSession::StepsDocumentParts>::On);
 }
 
 }  // namespace job_detail::bindings

@@ -62,6 +62,19 @@ function headerPairs(headers: Headers): RawHeaders {
   return pairs;
 }
 
+// The shown document's parts (views into the module's memory) copied into one array before the
+// next call into the module can move them.
+function joinParts(parts: Uint8Array[] | null): Uint8Array | null {
+  if (parts === null) return null;
+  const out = new Uint8Array(parts.reduce((total, part) => total + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
 // A timer the client armed, with the clearTimeout that belongs to the setTimeout that armed it
 // (setOptions may change both while it is pending).
 interface ArmedTimer {
@@ -240,7 +253,7 @@ class JobDetailClientImpl implements JobDetailClient {
   }
 
   stepsDocument(): Uint8Array | null {
-    return this.#read((session) => session.stepsDocument());
+    return this.#read((session) => joinParts(session.stepsDocumentParts()));
   }
 
   dispose(): void {

@@ -189,7 +189,8 @@ export interface RawSession extends RawHandle {
   stepMatch(i: number): StepMatch | null;
   outputMatches(i: number): Uint32Array;
   timeline(): StepTimeline;
-  stepsDocument(): Uint8Array | null;
+  /** Views into the module's memory: copy them before the next call. */
+  stepsDocumentParts(): Uint8Array[] | null;
 }
 
 export interface RawStepQuery {
