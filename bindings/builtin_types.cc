@@ -1,6 +1,6 @@
-// Embind's built-in types, only those the bindings pass: with this file's two symbols defined,
-// the linker leaves embind's own bind.cpp out, whose registrations of every integer, string and
-// typed-array type (their names, type_info and JS converters) the module would otherwise ship.
+// Embind's built-in types, only those the bindings pass. The module links embind's JS runtime
+// without its C++ part (bindings/CMakeLists.txt), whose bind.cpp registers every integer, string
+// and typed-array type (their names, type_info and JS converters); this file stands in for it.
 // A binding whose signature has a type not registered here stays embind's placeholder, which
 // throws UnboundTypeError (wasm/test/bindings_types.test.mjs calls every binding of both modules);
 // a val made from one (a typed_memory_view) throws BindingError where it is made, which the

@@ -114,11 +114,12 @@ HttpHeaders HeadersFromJs(const val& headers) {
 
 val HeadersToJs(const HttpHeaders& headers) {
   val out = val::array();
+  unsigned i = 0;
   for (const auto& [name, value] : headers) {
     val pair = val::array();
     pair.set(0, name);
     pair.set(1, value);
-    out.set(out["length"], pair);
+    out.set(i++, pair);
   }
   return out;
 }

@@ -59,8 +59,8 @@ bool NumberIsFinite(const std::uint8_t* begin, const std::uint8_t* end) {
 
 }  // namespace
 
-// Always inlined into ScanNumber's exits: it runs once per number, and the module's link keeps
-// wasm-opt from inlining it (the bundle's size limit on one-caller inlining).
+// Always inlined into ScanNumber's exits: it runs once per number, and the module's link limits
+// wasm-opt's inlining to small functions (for the bundle's size).
 [[gnu::always_inline]] inline JsonEvent JsonScanner::FinishNumber(const std::uint8_t* data,
                                                                   std::size_t end) {
   if (rules_ == JsonTextRules::kStrict && !NumberIsFinite(data + token_begin_, data + end)) {

@@ -57,8 +57,8 @@ JsonEvent JsonScanner::EndContainer(std::size_t offset) {
 }
 
 // At a byte that must start a value (whitespace already skipped, pos_ < size). Always inlined into
-// Next: it runs once per token, and the module's link keeps wasm-opt from inlining it (the bundle's
-// size limit on one-caller inlining).
+// Next: it runs once per token, and the module's link limits wasm-opt's inlining to small
+// functions (for the bundle's size).
 [[gnu::always_inline]] inline JsonEvent JsonScanner::StartValue(const std::uint8_t* data,
                                                                 std::size_t size) {
   const std::uint8_t c = data[pos_];
