@@ -249,6 +249,7 @@ class JsSession {
     return deadline ? val(static_cast<double>(*deadline)) : val::null();
   }
   double Version() const { return static_cast<double>(session_.version()); }
+  double ShownCount() const { return static_cast<double>(session_.shown_count()); }
   val Snapshot() const { return ToJs(session_.Snapshot()); }
 
   // The last parsed job as JSON text (JSON.parse'd by the facade), or null.
@@ -325,6 +326,7 @@ EMSCRIPTEN_BINDINGS(job_detail_session) {
   function("sessionPollEffect", &Call<&JsSession::PollEffect>::On);
   function("sessionNextDeadline", &Call<&JsSession::NextDeadline>::On);
   function("sessionVersion", &Call<&JsSession::Version>::On);
+  function("sessionShownCount", &Call<&JsSession::ShownCount>::On);
   function("sessionSnapshot", &Call<&JsSession::Snapshot>::On);
   function("sessionJobJson", &Call<&JsSession::JobJson>::On);
   function("sessionRow", &Call<&JsSession::Row>::On);

@@ -20,15 +20,16 @@ bool ReceivedSteps::CatchUp(const std::vector<StepKey>& dynamodb_keys) {
   if (!index) return false;
   const std::size_t merged = count();
   // The index restarts when a later `execution_steps` (or a repeated key) replaces the list.
-  const bool restarted = merged > index->count() ||
-                         (merged > 0 && index->Summary(merged - 1).value().begin != last_begin);
+  // Offsets only: this runs for every chunk, and a row would scan the last step's whole output.
+  const bool restarted =
+      merged > index->count() || (merged > 0 && index->StepOffset(merged - 1) != last_begin);
   if (merge && !restarted && merged == index->count()) return false;
   if (!merge || restarted) Rebind(dynamodb_keys);
   // Keys only: decoding whole rows here would cost a pass over every step's fields and output.
   for (std::size_t i = merge->s3_count(); i < index->count(); ++i) {
     merge->Append(index->Key(i).value());  // i < count(): always a key
   }
-  if (index->count() > 0) last_begin = index->Summary(index->count() - 1).value().begin;
+  if (index->count() > 0) last_begin = index->StepOffset(index->count() - 1);
   return true;
 }
 

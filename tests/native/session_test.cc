@@ -1409,6 +1409,7 @@ TEST(SessionTest, StreamedListIsAlwaysTheMergeOfTheStepsIndexedSoFar) {
       EXPECT_EQ(StepKeyToString(got.entries[i].key), StepKeyToString(want.entries[i].key));
     }
     EXPECT_EQ(s.snap().steps->count, got.entries.size());
+    EXPECT_EQ(s.session.shown_count(), got.entries.size());
     if (index->count() > 0) {
       EXPECT_TRUE(s.snap().steps->streaming);
       // DynamoDB step 99 is in no S3 list: always shown.

@@ -386,7 +386,7 @@ class JobDetailClientImpl implements JobDetailClient {
       const session = this.#deliver((s) =>
         transferBytes(this.#raw, value, (length) => s.onStepsChunkTransfer(id, length, this.#now())),
       );
-      shrank = (session.snapshot().steps?.count ?? 0) < (this.#snapshot.steps?.count ?? 0);
+      shrank = session.shownCount() < (this.#snapshot.steps?.count ?? 0);
     });
     if (this.#disposed || this.#recovering) return;
     if (this.#chunkRequest !== id) {

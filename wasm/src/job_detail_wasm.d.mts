@@ -175,6 +175,8 @@ export interface RawSession extends RawHandle {
   pollEffect(): RawEffect | null;
   nextDeadline(): number | null;
   version(): number;
+  /** snapshot().steps?.count ?? 0, without converting the snapshot. */
+  shownCount(): number;
   snapshot(): RawSnapshot;
   jobJson(): string | null;
   /** Row `i` of the shown list with its origin (the core decides which list it comes from). */

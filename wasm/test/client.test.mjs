@@ -666,3 +666,37 @@ test('a request cancelled between slices feeds no more of its read and cancels i
   assert.equal(largest, FEED_SLICE, 'only the first slice was fed');
   client.dispose();
 });
+
+test('a chunk that restarts the list with fewer steps is published at once, between intervals', async () => {
+  // A document whose second `execution_steps` replaces the first (JSON.parse keeps the last).
+  const first = `{"execution_steps":[${Array.from({ length: 20 }, (_, i) => `{"step_number":${i + 1},"cost_usd":"0.01"}`).join(',')}],`;
+  const second = '"execution_steps":[{"step_number":1,"cost_usd":"0.5"}';
+  let controller;
+  const stream = new ReadableStream({ start: (c) => void (controller = c) });
+  const restarting = async (input, init) => {
+    if (String(input).includes('/jobs/')) return fetch(input, init);
+    return new Response(stream, { status: 200, headers: { 'content-type': 'application/json' } });
+  };
+  // progressIntervalMs: 100 (default); virtual time stands still, so only the first chunk and a
+  // shrinking one can be published before the end.
+  const { client, clock } = makeClient({ fetch: restarting });
+  client.load('restart-shrinks');
+  controller.enqueue(new TextEncoder().encode(first));
+  const grown = await waitFor(client, clock, (s) => s.steps?.streaming === true && s.steps.count >= 20);
+  controller.enqueue(new TextEncoder().encode(second));
+  let shrunk = null;
+  for (let waited = 0; shrunk === null && waited < 5000; waited += 5) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    if (client.getSnapshot().steps.count < grown.steps.count) shrunk = client.getSnapshot();
+  }
+  assert.notEqual(shrunk, null, 'the shorter list was published without waiting for the interval');
+  controller.enqueue(new TextEncoder().encode(']}'));
+  controller.close();
+  const done = await waitFor(client, clock, (s) => finalSteps(s) && !s.isFetching);
+  // The S3 list is the last `execution_steps` (one step), merged with the job's DynamoDB steps.
+  assert.equal(done.steps.source, 's3');
+  assert.equal(done.steps.complete, true);
+  assert.equal(done.steps.count, shrunk.steps.count);
+  assert.ok(done.steps.count < grown.steps.count);
+  client.dispose();
+});

@@ -144,6 +144,9 @@ class Session {
   // The same object (same version) until something in it changes.
   const SessionSnapshot& Snapshot() const { return snapshot_; }
   std::uint64_t version() const { return snapshot_.version; }
+  // Snapshot().steps->count, or 0 without a list: what a caller checks after every chunk,
+  // without converting the whole snapshot.
+  std::size_t shown_count() const { return snapshot_.steps ? snapshot_.steps->count : 0; }
   // The last complete, valid S3 document, or nullptr.
   const StepIndex* steps_index() const;
   // The document being downloaded right now (for progress rows), or nullptr.
