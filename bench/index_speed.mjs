@@ -13,9 +13,10 @@
 //   npm run build:wasm && node --expose-gc bench/index_speed.mjs [--runs N] [--only ascii|non-ascii|python]
 //     [--dist DIR]   (another build's wasm/dist, e.g. main's, to compare in the same conditions)
 //     [--cpu-time]   (Node: process CPU time instead of wall clock, to compare on a busy machine)
-//     [--chromium [--js-flags FLAGS]]   (V8 flags for the page, e.g. --no-liftoff to see the cold cost
-//     without baseline code)
-import { readFile } from 'node:fs/promises';
+//     [--chromium [--js-flags FLAGS] [--cpu-prof DIR]]   (V8 flags for the page, e.g. --no-liftoff to see the cold cost
+//     without baseline code; --cpu-prof writes DIR/<document>.cpuprofile, the page's CPU profile of
+//     every run, which build/wasm/job_detail_wasm.symbols names)
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { dirname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -74,7 +75,7 @@ window.runIndexSpeed = async (name, steps, expectedTotalUsd, runs) => {
 window.ready = true;
 `;
 
-async function chromium(docs, runs, dist, jsFlags) {
+async function chromium(docs, runs, dist, jsFlags, cpuProfDir) {
   const { chromium: browserType } = await import('playwright-core');
   const byName = Object.fromEntries(docs);
   const server = createServer(async (req, res) => {
@@ -107,7 +108,19 @@ async function chromium(docs, runs, dist, jsFlags) {
       page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
       await page.goto(`http://127.0.0.1:${server.address().port}/`);
       await page.waitForFunction(() => window.ready === true);
+      const cdp = cpuProfDir ? await page.context().newCDPSession(page) : null;
+      if (cdp) {
+        await cdp.send('Profiler.enable');
+        await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+        await cdp.send('Profiler.start');
+      }
       const out = await page.evaluate(([n, s, t, r]) => window.runIndexSpeed(n, s, t, r), [name, doc.steps, doc.expectedTotalUsd, runs + 2]);
+      if (cdp) {
+        const { profile } = await cdp.send('Profiler.stop');
+        const file = join(cpuProfDir, `${name}.cpuprofile`);
+        await writeFile(file, JSON.stringify(profile));
+        console.log(`CPU profile of the page (every run, baseline and copy included): ${file}`);
+      }
       await page.close();
       const mb = doc.bytes.length / 1e6;
       const warm = (values) => median(values.slice(2));
@@ -128,7 +141,9 @@ async function main() {
   const runs = Number(option('--runs', 7));
   const cpu = args.includes('--cpu-time');
   if (args.includes('--chromium')) {
-    await chromium(documents(option('--only', undefined)), runs, resolve(option('--dist', join(root, 'wasm', 'dist'))), option('--js-flags', ''));
+    const cpuProfDir = option('--cpu-prof', undefined);
+    if (cpuProfDir) await mkdir(cpuProfDir, { recursive: true });
+    await chromium(documents(option('--only', undefined)), runs, resolve(option('--dist', join(root, 'wasm', 'dist'))), option('--js-flags', ''), cpuProfDir && resolve(cpuProfDir));
     return;
   }
   const { loadJobDetail } = await import(join(resolve(option('--dist', join(root, 'wasm', 'dist'))), 'node.js'));

@@ -7,6 +7,7 @@
 
 #include "job_detail/detail/ascii.h"
 #include "job_detail/detail/json_text.h"
+#include "job_detail/detail/short_name.h"
 #include "job_detail/detail/step_rows.h"
 
 namespace job_detail::detail {
@@ -44,32 +45,34 @@ bool IsHtmlTypeName(std::string_view value_text) {
 
 std::optional<FieldSlot> FieldForMemberName(std::string_view name) {
   struct Entry {
-    std::string_view name;
+    ShortName name;
     FieldSlot slot;
   };
   static constexpr Entry kEntries[] = {
-      {"step_number", {RowMember::kStepNumber, 0}},
-      {"step_id", {RowMember::kStepId, 0}},
-      {"id", {RowMember::kId, 0}},
-      {"step_name", {RowMember::kName, 0}},
-      {"name", {RowMember::kName, 1}},
-      {"status", {RowMember::kStatus, 0}},
-      {"started_at", {RowMember::kStartedAt, 0}},
-      {"start_time", {RowMember::kStartedAt, 1}},
-      {"completed_at", {RowMember::kCompletedAt, 0}},
-      {"ended_at", {RowMember::kCompletedAt, 1}},
-      {"end_time", {RowMember::kCompletedAt, 2}},
-      {"duration_ms", {RowMember::kDurationMs, 0}},
-      {"model", {RowMember::kModel, 0}},
-      {"input_tokens", {RowMember::kInputTokens, 0}},
-      {"output_tokens", {RowMember::kOutputTokens, 0}},
-      {"total_tokens", {RowMember::kTotalTokens, 0}},
-      {"cost_usd", {RowMember::kCostUsd, 0}},
-      {"output", {RowMember::kOutput, 0}},
-      {"output_type", {RowMember::kOutputType, 0}},
+      {ShortName("step_number"), {RowMember::kStepNumber, 0}},
+      {ShortName("step_id"), {RowMember::kStepId, 0}},
+      {ShortName("id"), {RowMember::kId, 0}},
+      {ShortName("step_name"), {RowMember::kName, 0}},
+      {ShortName("name"), {RowMember::kName, 1}},
+      {ShortName("status"), {RowMember::kStatus, 0}},
+      {ShortName("started_at"), {RowMember::kStartedAt, 0}},
+      {ShortName("start_time"), {RowMember::kStartedAt, 1}},
+      {ShortName("completed_at"), {RowMember::kCompletedAt, 0}},
+      {ShortName("ended_at"), {RowMember::kCompletedAt, 1}},
+      {ShortName("end_time"), {RowMember::kCompletedAt, 2}},
+      {ShortName("duration_ms"), {RowMember::kDurationMs, 0}},
+      {ShortName("model"), {RowMember::kModel, 0}},
+      {ShortName("input_tokens"), {RowMember::kInputTokens, 0}},
+      {ShortName("output_tokens"), {RowMember::kOutputTokens, 0}},
+      {ShortName("total_tokens"), {RowMember::kTotalTokens, 0}},
+      {ShortName("cost_usd"), {RowMember::kCostUsd, 0}},
+      {ShortName("output"), {RowMember::kOutput, 0}},
+      {ShortName("output_type"), {RowMember::kOutputType, 0}},
   };
+  if (name.size() > ShortName::kMaxSize) return std::nullopt;
+  const ShortName packed(name);
   for (const Entry& entry : kEntries) {
-    if (entry.name == name) return entry.slot;
+    if (entry.name == packed) return entry.slot;
   }
   return std::nullopt;
 }
