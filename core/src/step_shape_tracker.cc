@@ -49,30 +49,30 @@ std::optional<FieldSlot> FieldForMemberName(std::string_view name) {
     FieldSlot slot;
   };
   static constexpr Entry kEntries[] = {
-      {ShortName("step_number"), {RowMember::kStepNumber, 0}},
-      {ShortName("step_id"), {RowMember::kStepId, 0}},
-      {ShortName("id"), {RowMember::kId, 0}},
-      {ShortName("step_name"), {RowMember::kName, 0}},
-      {ShortName("name"), {RowMember::kName, 1}},
-      {ShortName("status"), {RowMember::kStatus, 0}},
-      {ShortName("started_at"), {RowMember::kStartedAt, 0}},
-      {ShortName("start_time"), {RowMember::kStartedAt, 1}},
-      {ShortName("completed_at"), {RowMember::kCompletedAt, 0}},
-      {ShortName("ended_at"), {RowMember::kCompletedAt, 1}},
-      {ShortName("end_time"), {RowMember::kCompletedAt, 2}},
-      {ShortName("duration_ms"), {RowMember::kDurationMs, 0}},
-      {ShortName("model"), {RowMember::kModel, 0}},
-      {ShortName("input_tokens"), {RowMember::kInputTokens, 0}},
-      {ShortName("output_tokens"), {RowMember::kOutputTokens, 0}},
-      {ShortName("total_tokens"), {RowMember::kTotalTokens, 0}},
-      {ShortName("cost_usd"), {RowMember::kCostUsd, 0}},
-      {ShortName("output"), {RowMember::kOutput, 0}},
-      {ShortName("output_type"), {RowMember::kOutputType, 0}},
+      {*ShortName::Of("step_number"), {RowMember::kStepNumber, 0}},
+      {*ShortName::Of("step_id"), {RowMember::kStepId, 0}},
+      {*ShortName::Of("id"), {RowMember::kId, 0}},
+      {*ShortName::Of("step_name"), {RowMember::kName, 0}},
+      {*ShortName::Of("name"), {RowMember::kName, 1}},
+      {*ShortName::Of("status"), {RowMember::kStatus, 0}},
+      {*ShortName::Of("started_at"), {RowMember::kStartedAt, 0}},
+      {*ShortName::Of("start_time"), {RowMember::kStartedAt, 1}},
+      {*ShortName::Of("completed_at"), {RowMember::kCompletedAt, 0}},
+      {*ShortName::Of("ended_at"), {RowMember::kCompletedAt, 1}},
+      {*ShortName::Of("end_time"), {RowMember::kCompletedAt, 2}},
+      {*ShortName::Of("duration_ms"), {RowMember::kDurationMs, 0}},
+      {*ShortName::Of("model"), {RowMember::kModel, 0}},
+      {*ShortName::Of("input_tokens"), {RowMember::kInputTokens, 0}},
+      {*ShortName::Of("output_tokens"), {RowMember::kOutputTokens, 0}},
+      {*ShortName::Of("total_tokens"), {RowMember::kTotalTokens, 0}},
+      {*ShortName::Of("cost_usd"), {RowMember::kCostUsd, 0}},
+      {*ShortName::Of("output"), {RowMember::kOutput, 0}},
+      {*ShortName::Of("output_type"), {RowMember::kOutputType, 0}},
   };
-  if (name.size() > ShortName::kMaxSize) return std::nullopt;
-  const ShortName packed(name);
+  const std::optional<ShortName> packed = ShortName::Of(name);
+  if (!packed) return std::nullopt;
   for (const Entry& entry : kEntries) {
-    if (entry.name == packed) return entry.slot;
+    if (entry.name == *packed) return entry.slot;
   }
   return std::nullopt;
 }

@@ -16,27 +16,32 @@ TEST(ShortName, EveryByteOfEverySizeCounts) {
   for (std::size_t size = 0; size <= ShortName::kMaxSize; ++size) {
     std::string name;
     for (std::size_t i = 0; i < size; ++i) name.push_back(static_cast<char>('a' + i));
-    EXPECT_EQ(ShortName(name), ShortName(std::string(name))) << size;
+    EXPECT_EQ(*ShortName::Of(name), *ShortName::Of(std::string(name))) << size;
     for (std::size_t i = 0; i < size; ++i) {
       std::string changed = name;
       changed[i] = static_cast<char>(changed[i] ^ 0x20);
-      EXPECT_FALSE(ShortName(name) == ShortName(changed)) << size << " byte " << i;
+      EXPECT_FALSE(*ShortName::Of(name) == *ShortName::Of(changed)) << size << " byte " << i;
       changed[i] = '\0';
-      EXPECT_FALSE(ShortName(name) == ShortName(changed)) << size << " NUL at " << i;
+      EXPECT_FALSE(*ShortName::Of(name) == *ShortName::Of(changed)) << size << " NUL at " << i;
     }
     if (size > 0) {
-      EXPECT_FALSE(ShortName(name) == ShortName(name.substr(0, size - 1))) << size;
+      EXPECT_FALSE(*ShortName::Of(name) == *ShortName::Of(name.substr(0, size - 1))) << size;
     }
     // A trailing NUL is a byte like any other: it does not vanish into the zero padding.
     if (size < ShortName::kMaxSize) {
-      EXPECT_FALSE(ShortName(name) == ShortName(name + std::string(1, '\0'))) << size;
+      EXPECT_FALSE(*ShortName::Of(name) == *ShortName::Of(name + std::string(1, '\0'))) << size;
     }
   }
 }
 
+TEST(ShortName, LongerNamesHaveNoPackedForm) {
+  EXPECT_TRUE(ShortName::Of(std::string(ShortName::kMaxSize, 'x')));
+  EXPECT_FALSE(ShortName::Of(std::string(ShortName::kMaxSize + 1, 'x')));
+}
+
 TEST(ShortName, BytesAboveAsciiCompareExactly) {
-  EXPECT_EQ(ShortName("\xC3\xA9t\xC3\xA9"), ShortName("\xC3\xA9t\xC3\xA9"));
-  EXPECT_FALSE(ShortName("\xC3\xA9t\xC3\xA9") == ShortName("\xC3\xA9t\xC3\xA8"));
+  EXPECT_EQ(*ShortName::Of("\xC3\xA9t\xC3\xA9"), *ShortName::Of("\xC3\xA9t\xC3\xA9"));
+  EXPECT_FALSE(*ShortName::Of("\xC3\xA9t\xC3\xA9") == *ShortName::Of("\xC3\xA9t\xC3\xA8"));
 }
 
 // The field table reads member names through ShortName: every name it knows, and near misses.

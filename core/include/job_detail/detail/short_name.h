@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 namespace job_detail::detail {
@@ -15,8 +16,20 @@ class ShortName {
  public:
   static constexpr std::size_t kMaxSize = 16;
 
-  // `text` must have at most kMaxSize bytes. Two overlapping little-endian words (the first and
-  // the last 8 bytes, or 4 for a shorter name) with the size identify the bytes exactly.
+  // The packed form of `text`, or nullopt when it is longer than kMaxSize (no such name is in a
+  // table of short names).
+  static constexpr std::optional<ShortName> Of(std::string_view text) {
+    if (text.size() > kMaxSize) return std::nullopt;
+    return ShortName(text);
+  }
+
+  constexpr bool operator==(const ShortName& other) const {
+    return size_ == other.size_ && head_ == other.head_ && tail_ == other.tail_;
+  }
+
+ private:
+  // Two overlapping little-endian words (the first and the last 8 bytes, or 4 for a shorter name)
+  // with the size identify at most kMaxSize bytes exactly.
   constexpr explicit ShortName(std::string_view text) : size_(text.size()) {
     const char* p = text.data();
     const std::size_t n = text.size();
@@ -31,11 +44,6 @@ class ShortName {
     }
   }
 
-  constexpr bool operator==(const ShortName& other) const {
-    return size_ == other.size_ && head_ == other.head_ && tail_ == other.tail_;
-  }
-
- private:
   // A byte loop the compiler turns into one load for the fixed sizes.
   static constexpr std::uint64_t LoadLittle(const char* p, std::size_t n) {
     std::uint64_t value = 0;
