@@ -93,17 +93,48 @@ function gapProbe() {
   };
 }
 
-// A body that yields 64 KB per macrotask, as a network delivering 64 KB reads.
+// A body that yields 64 KB per macrotask, as a network delivering 64 KB reads. A byte stream, as
+// Chromium's fetch bodies are: a BYOB read gets the bytes copied into the reader's own buffer (what
+// Chromium's BodyStreamBuffer does), any other read a fresh 64 KB buffer.
 function chunkedBody() {
   let at = 0;
   return new ReadableStream({
+    type: 'bytes',
     async pull(controller) {
       await nextTask();
-      controller.enqueue(doc.slice(at, at + CHUNK));
-      at += CHUNK;
+      const request = controller.byobRequest;
+      if (request) {
+        const n = Math.min(CHUNK, request.view.byteLength, doc.length - at);
+        new Uint8Array(request.view.buffer, request.view.byteOffset, n).set(doc.subarray(at, at + n));
+        request.respond(n);
+        at += n;
+      } else {
+        controller.enqueue(doc.slice(at, at + CHUNK));
+        at += CHUNK;
+      }
       if (at >= doc.length) controller.close();
     },
   });
+}
+
+// The largest read the page's code made while work() ran, whatever reader made it: the client's
+// body is read as it comes, not through a counting stream that would hide what kind of stream it is.
+async function largestReadDuring(work) {
+  const readers = [ReadableStreamDefaultReader.prototype, ReadableStreamBYOBReader.prototype];
+  const reads = readers.map((proto) => proto.read);
+  let largest = 0;
+  readers.forEach((proto, n) => {
+    proto.read = async function (...args) {
+      const result = await reads[n].apply(this, args);
+      if (result.value?.byteLength) largest = Math.max(largest, result.value.byteLength);
+      return result;
+    };
+  });
+  try {
+    return { result: await work(), largestRead: largest };
+  } finally {
+    readers.forEach((proto, n) => void (proto.read = reads[n]));
+  }
 }
 
 window.bench = {
@@ -139,7 +170,6 @@ window.bench = {
   // macrotask; 'server': from this server as Chromium reads it; 'worker': the same, read in a
   // Worker by createWorkerFetch, started before the probe as a page would at its start).
   async client(mode) {
-    let largestRead = 0;
     const workerFetch = mode === 'worker' ? createWorkerFetch() : null;
     if (workerFetch) await workerFetch.ready;
     const fetchSteps = async (input, init) => {
@@ -147,14 +177,7 @@ window.bench = {
       if (mode === 'chunked') {
         return new Response(chunkedBody(), { status: 200, headers: { 'content-type': 'application/json', 'content-length': String(doc.length) } });
       }
-      const response = await (workerFetch ?? fetch)(input, init);
-      const counted = response.body.pipeThrough(new TransformStream({
-        transform(chunk, controller) {
-          largestRead = Math.max(largestRead, chunk.byteLength);
-          controller.enqueue(chunk);
-        },
-      }));
-      return new Response(counted, { status: response.status, headers: response.headers });
+      return (workerFetch ?? fetch)(input, init);
     };
     const client = jd.createJobDetailClient({
       apiBaseUrl: location.origin + '/api', pageEvents: null, pollIntervalMs: false, documentCacheBytes: 0, fetch: fetchSteps,
@@ -162,7 +185,7 @@ window.bench = {
     const stop = gapProbe();
     const start = performance.now();
     const published = [];
-    const snapshot = await new Promise((resolve, reject) => {
+    const { result: snapshot, largestRead } = await largestReadDuring(() => new Promise((resolve, reject) => {
       const deadline = setTimeout(() => reject(new Error('client: no complete list after 120 s')), 120000);
       const unsubscribe = client.subscribe(() => {
         const s = client.getSnapshot();
@@ -175,7 +198,7 @@ window.bench = {
         }
       });
       client.load(docName);
-    });
+    }));
     const end = performance.now();
     const totalMs = end - start;
     const probed = stop();
@@ -188,17 +211,20 @@ window.bench = {
     checkWasm({ ok: true, count: snapshot.steps.count, totalCostUsd: snapshot.steps.totalCostUsd });
     return { longestTaskMs, totalMs, largestRead, gaps, published };
   },
-  // The floor under the 'server' figure: the same body from this server, read by the page and
-  // dropped, no module. Chromium's own handling of a multi-MB read is a task of its own.
+  // The floor under the 'server' figure: the same body from this server, read by the page as the
+  // client reads it (a BYOB reader, one reused 256 KiB buffer) and dropped, no module. What is left
+  // is Chromium's own work: its loader drains the network's data pipe into memory in tasks of
+  // several milliseconds (ResponseBodyLoader in a trace), before any read of the page.
   async readBody() {
     const stop = gapProbe();
     const start = performance.now();
-    const reader = (await fetch('/s3/' + encodeURIComponent(docName), { cache: 'no-store' })).body.getReader();
+    const reader = (await fetch('/s3/' + encodeURIComponent(docName), { cache: 'no-store' })).body.getReader({ mode: 'byob' });
     let largestRead = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
+    for (let buffer = new ArrayBuffer(256 * 1024); ;) {
+      const { done, value } = await reader.read(new Uint8Array(buffer));
       if (done) break;
       largestRead = Math.max(largestRead, value.byteLength);
+      buffer = value.buffer;
     }
     const totalMs = performance.now() - start;
     const probed = stop();
@@ -418,9 +444,10 @@ export async function runBrowser({ docs, runs, peerRuns, memoryRuns, slowPeers =
         for (const mode of ['chunked', 'server', 'read', 'worker']) {
           await open(name);
           // JD_BENCH_TRACE=dir: a Chromium trace of each run, to tell the page's own work in a long
-          // task (thread time, tdur) from time it waited for a core (wall time only).
+          // task (thread time, tdur) from time it waited for a core or for V8's background GC
+          // threads (wall time only; their work is in the trace too).
           const trace = process.env.JD_BENCH_TRACE ? join(process.env.JD_BENCH_TRACE, `${name}-${mode}-${r}.json`) : null;
-          if (trace) await browser.startTracing(page, { path: trace, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
+          if (trace) await browser.startTracing(page, { path: trace, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-v8.gc'] });
           const c = await page.evaluate((m) => (m === 'read' ? window.bench.readBody() : window.bench.client(m)), mode);
           if (trace) await browser.stopTracing();
           client[mode].push(c.longestTaskMs);

@@ -9,7 +9,7 @@ import { buildSnapshot, idleSnapshot } from './snapshot.js';
 import { decodeStep } from './step_index.js';
 import { checkQuery, explorerView, rawQuery } from './explorer_query.js';
 import { defaultPageEvents, listenToPage } from './page_events.js';
-import { FEED_SLICE_BYTES, nextMacrotask } from './feed_slices.js';
+import { bodySlices } from './feed_slices.js';
 import { transferBytes } from './transfer.js';
 import type {
   ExplorerView,
@@ -690,25 +690,10 @@ class JobDetailClientImpl implements JobDetailClient {
       if (!this.#live(id, controller)) return;
       const responseHeaders = headerPairs(response.headers);
       this.#input((session) => session.onStepsResponseStart(id, response.status, responseHeaders, this.#now()));
-      const reader = response.body?.getReader();
-      if (reader !== undefined) {
-        try {
-          for (;;) {
-            const { done, value } = await reader.read();
-            if (!this.#live(id, controller)) return;
-            if (done) break;
-            // One slice per task: a read of several MB fed at once would block the page.
-            for (let at = 0; ; ) {
-              const end = Math.min(value.length, at + FEED_SLICE_BYTES);
-              this.#chunk(id, controller, value.subarray(at, end));
-              at = end;
-              if (at >= value.length) break;
-              await nextMacrotask();
-              if (!this.#live(id, controller)) return;
-            }
-          }
-        } finally {
-          if (!this.#live(id, controller)) void reader.cancel().catch(() => undefined);
+      if (response.body !== null) {
+        for await (const slice of bodySlices(response.body)) {
+          if (!this.#live(id, controller)) return;
+          this.#chunk(id, controller, slice);
         }
       }
       if (!this.#live(id, controller)) return;

@@ -592,13 +592,17 @@ const oneReadSteps = Array.from({ length: 600 }, (_, i) => ({
 }));
 const oneReadDocument = new TextEncoder().encode(JSON.stringify({ execution_steps: oneReadSteps }));
 
-// The steps URL answered by a body stream holding the whole document in one chunk and never
-// closing by itself unless `close`; `cancelled` tells whether the client cancelled the body.
-function oneReadFetch({ close }) {
+// The steps URL answered by a body stream holding the whole document, never closing by itself
+// unless `close`; `cancelled` tells whether the client cancelled the body. A 'default' stream holds
+// it as one chunk (one read of ~3.4 MB, as Chromium's default reader hands a page from a fast
+// server); a 'bytes' stream (what fetch bodies are) holds it queued, so every BYOB read of the
+// client's resolves at once.
+function oneReadFetch({ close, kind }) {
   const body = { cancelled: false };
   const wrapped = async (input, init) => {
     if (String(input).includes('/jobs/')) return fetch(input, init);
     const stream = new ReadableStream({
+      type: kind === 'bytes' ? 'bytes' : undefined,
       start(controller) {
         controller.enqueue(oneReadDocument.slice());
         if (close) controller.close();
@@ -612,58 +616,95 @@ function oneReadFetch({ close }) {
   return { body, fetch: wrapped };
 }
 
-// The client's feed slice (wasm/src/feed_slices.ts): a read bigger than this is fed in pieces.
+// The client's feed slice (wasm/src/feed_slices.ts): no task feeds more than this.
 const FEED_SLICE = 256 * 1024;
 
-test('a read of several MB is fed in 256 KiB slices, the event loop running between them', async () => {
-  const { fetch: sliced } = oneReadFetch({ close: true });
-  const { client, clock } = makeClient({ fetch: sliced, progressIntervalMs: 0 });
-  const fed = [];
-  let macrotasks = 0;
-  let tick = true;
-  const unsubscribe = client.subscribe(() => {
-    const bytes = client.getSnapshot().progress?.bytes;
-    if (bytes !== undefined && bytes !== fed.at(-1)) fed.push(bytes);
-    if (tick) {
-      tick = false;
-      setImmediate(() => {
-        macrotasks += 1;
-        tick = true;
-      });
-    }
+for (const kind of ['default', 'bytes']) {
+  test(`several MB available at once are fed in 256 KiB slices, the event loop running between them (${kind} stream)`, async () => {
+    const { fetch: sliced } = oneReadFetch({ close: true, kind });
+    const { client, clock } = makeClient({ fetch: sliced, progressIntervalMs: 0 });
+    const fed = [];
+    let macrotasks = 0;
+    let tick = true;
+    const unsubscribe = client.subscribe(() => {
+      const bytes = client.getSnapshot().progress?.bytes;
+      if (bytes !== undefined && bytes !== fed.at(-1)) fed.push(bytes);
+      if (tick) {
+        tick = false;
+        setImmediate(() => {
+          macrotasks += 1;
+          tick = true;
+        });
+      }
+    });
+    client.load(`one-read-${kind}`);
+    const done = await waitFor(client, clock, (s) => finalSteps(s) && !s.isFetching);
+    unsubscribe();
+    assert.equal(done.steps.source, 's3');
+    assert.equal(done.steps.count, 600);
+    assert.equal(done.steps.totalCostUsd, '6');
+    const slices = Math.ceil(oneReadDocument.length / FEED_SLICE);
+    const expected = Array.from({ length: slices - 1 }, (_, n) => (n + 1) * FEED_SLICE);
+    assert.deepEqual(fed.filter((bytes) => bytes > 0 && bytes < oneReadDocument.length), expected);
+    assert.ok(macrotasks >= slices - 1, `${macrotasks} macrotasks ran while the available bytes were fed`);
+    client.dispose();
   });
-  client.load('one-read');
+
+  test(`a request cancelled between slices feeds no more and cancels its body (${kind} stream)`, async () => {
+    const { body, fetch: sliced } = oneReadFetch({ close: false, kind });
+    const { client, clock } = makeClient({ fetch: sliced, progressIntervalMs: 0 });
+    let largest = 0;
+    let switched = false;
+    const unsubscribe = client.subscribe(() => {
+      const snapshot = client.getSnapshot();
+      if (snapshot.jobId === `one-read-cancelled-${kind}`) largest = Math.max(largest, snapshot.progress?.bytes ?? 0);
+      if (!switched && largest > 0) {
+        switched = true;
+        client.load('no-s3');  // the session cancels the steps request after its first slice
+      }
+    });
+    client.load(`one-read-cancelled-${kind}`);
+    await waitFor(client, clock, (s) => s.jobId === 'no-s3' && s.status === 'ready' && !s.isFetching);
+    for (let waited = 0; !body.cancelled && waited < 5000; waited += 5) await new Promise((resolve) => setTimeout(resolve, 5));
+    unsubscribe();
+    assert.equal(body.cancelled, true, 'the body of the cancelled request was cancelled');
+    assert.equal(largest, FEED_SLICE, 'only the first slice was fed');
+    client.dispose();
+  });
+}
+
+test("a byte-stream body is read into the client's own 256 KiB buffer: the source never allocates one", async () => {
+  // A source that writes only into the reader's buffer, as Chromium's fetch body does for a BYOB
+  // read, in pieces of 100,000 bytes (less than the buffer: each read takes what arrived).
+  const views = [];
+  let at = 0;
+  const byteSource = async (input, init) => {
+    if (String(input).includes('/jobs/')) return fetch(input, init);
+    const stream = new ReadableStream({
+      type: 'bytes',
+      pull(controller) {
+        const request = controller.byobRequest;
+        views.push(request === null ? null : { offset: request.view.byteOffset, length: request.view.byteLength });
+        if (request === null) {
+          controller.error(new TypeError('a default read of a byte stream without autoAllocateChunkSize'));
+          return;
+        }
+        const n = Math.min(100000, request.view.byteLength, oneReadDocument.length - at);
+        new Uint8Array(request.view.buffer, request.view.byteOffset, n).set(oneReadDocument.subarray(at, at + n));
+        at += n;
+        request.respond(n);
+        if (at === oneReadDocument.length) controller.close();
+      },
+    });
+    return new Response(stream, { status: 200, headers: { 'content-type': 'application/json', 'content-length': String(oneReadDocument.length) } });
+  };
+  const { client, clock } = makeClient({ fetch: byteSource, progressIntervalMs: 0 });
+  client.load('byob-source');
   const done = await waitFor(client, clock, (s) => finalSteps(s) && !s.isFetching);
-  unsubscribe();
-  assert.equal(done.steps.source, 's3');
   assert.equal(done.steps.count, 600);
   assert.equal(done.steps.totalCostUsd, '6');
-  const slices = Math.ceil(oneReadDocument.length / FEED_SLICE);
-  const expected = Array.from({ length: slices - 1 }, (_, n) => (n + 1) * FEED_SLICE);
-  assert.deepEqual(fed.filter((bytes) => bytes > 0 && bytes < oneReadDocument.length), expected);
-  assert.ok(macrotasks >= slices - 1, `${macrotasks} macrotasks ran while the one read was fed`);
-  client.dispose();
-});
-
-test('a request cancelled between slices feeds no more of its read and cancels its body', async () => {
-  const { body, fetch: sliced } = oneReadFetch({ close: false });
-  const { client, clock } = makeClient({ fetch: sliced, progressIntervalMs: 0 });
-  let largest = 0;
-  let switched = false;
-  const unsubscribe = client.subscribe(() => {
-    const snapshot = client.getSnapshot();
-    if (snapshot.jobId === 'one-read-cancelled') largest = Math.max(largest, snapshot.progress?.bytes ?? 0);
-    if (!switched && largest > 0) {
-      switched = true;
-      client.load('no-s3');  // the session cancels the steps request after its first slice
-    }
-  });
-  client.load('one-read-cancelled');
-  await waitFor(client, clock, (s) => s.jobId === 'no-s3' && s.status === 'ready' && !s.isFetching);
-  for (let waited = 0; !body.cancelled && waited < 5000; waited += 5) await new Promise((resolve) => setTimeout(resolve, 5));
-  unsubscribe();
-  assert.equal(body.cancelled, true, 'the body of the cancelled request was cancelled');
-  assert.equal(largest, FEED_SLICE, 'only the first slice was fed');
+  assert.equal(views.length, Math.ceil(oneReadDocument.length / 100000));
+  assert.deepEqual(new Set(views.map((view) => JSON.stringify(view))), new Set([JSON.stringify({ offset: 0, length: FEED_SLICE })]));
   client.dispose();
 });
 
