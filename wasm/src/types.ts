@@ -509,6 +509,11 @@ export interface JobDetailClientOptions {
   apiBaseUrl: string;
   /** Overrides the job URL. */
   jobUrl?: (jobId: string) => string;
+  /**
+   * The fetch every request goes through (default: `globalThis.fetch`). A steps body that is a
+   * byte stream, as browsers' and Node's fetch bodies are, is read with a BYOB reader into one
+   * reused 256 KiB buffer; any other body is read as it comes.
+   */
   fetch?: typeof globalThis.fetch;
   /** Epoch milliseconds (default Date.now). */
   now?: () => number;
