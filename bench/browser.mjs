@@ -13,9 +13,10 @@
 // figure is the longest handler measured with performance.now(), cross-checked with the
 // PerformanceObserver 'longtask' entries (the larger of the two is reported). Then the whole path a
 // dashboard runs: a JobDetailClient loads a job from this server and downloads its steps, either
-// from a body that yields 64 KB per macrotask, from this server in whatever reads Chromium makes
-// (several MB at a time on loopback), or from this server read in a Worker (the package's
-// createWorkerFetch: the chunks reach the page as transferred buffers); a probe posts itself a
+// from a byte stream that yields 64 KB per macrotask, from this server as Chromium delivers it
+// (its loader takes several MB at a time on loopback; the client's BYOB reads take 256 KiB), or
+// from this server read in a Worker (the package's createWorkerFetch: the chunks reach the page as
+// transferred buffers); a probe posts itself a
 // message in a loop and the longest gap between two of its turns is the longest task the page ran
 // meanwhile.
 // Search: bench/search.mjs in the page, on the same documents and needles as the Node line.
