@@ -27,18 +27,18 @@ export const FEED_SLICE_BYTES = 256 * 1024;
  */
 export async function* bodySlices(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array, void, undefined> {
   let byob: ReadableStreamBYOBReader | null = null;
+  let plain: ReadableStreamDefaultReader<Uint8Array> | null = null;
   try {
     byob = body.getReader({ mode: 'byob' });
   } catch {
-    // Not a byte stream: read it as it comes.
+    plain = body.getReader();  // not a byte stream: read it as it comes
   }
-  const reader = byob ?? body.getReader();
   let ended = false;
   try {
     let buffer: ArrayBufferLike = new ArrayBuffer(FEED_SLICE_BYTES);
     for (;;) {
       const { done, value }: ReadableStreamReadResult<Uint8Array> =
-        byob !== null ? await byob.read(new Uint8Array(buffer)) : await (reader as ReadableStreamDefaultReader<Uint8Array>).read();
+        byob !== null ? await byob.read(new Uint8Array(buffer)) : await plain!.read();
       if (done) {
         ended = true;
         return;
@@ -57,7 +57,7 @@ export async function* bodySlices(body: ReadableStream<Uint8Array>): AsyncGenera
       }
     }
   } finally {
-    if (!ended) void reader.cancel().catch(() => undefined);
+    if (!ended) void (byob ?? plain)!.cancel().catch(() => undefined);
   }
 }
 
