@@ -10,7 +10,7 @@
 // (Liftoff) until V8's tier-up to TurboFan lands, so the series shows whether the medians measure
 // warm code and what the first runs cost.
 //
-//   npm run build:wasm && node --expose-gc bench/index_speed.mjs [--runs N] [--only ascii|non-ascii|python]
+//   npm run build:wasm && node bench/index_speed.mjs [--runs N] [--only ascii|non-ascii|python]
 //     [--dist DIR]   (another build's wasm/dist, e.g. main's, to compare in the same conditions)
 //     [--cpu-time]   (Node: process CPU time instead of wall clock, to compare on a busy machine)
 //     [--chromium [--js-flags FLAGS] [--cpu-prof DIR]]   (V8 flags for the page, e.g. --no-liftoff to see the cold cost
@@ -36,9 +36,11 @@ function documents(only) {
 
 // Wall-clock ms, or with `cpu` the process's CPU ms (user + system, every thread of node: the
 // baseline's concurrent GC work counts too), which a machine shared with other work disturbs less.
+// No collection is forced between runs, as in bench/run.mjs: a forced one returns before V8's
+// helper threads have swept the baseline's hundreds of MB, and that sweeping then ran during the
+// index's timed run (the Python-written index measured 39-43 ms wall and ~65 ms CPU right after a
+// forced collection, 29-31 ms without one), so this tool overstated the index against the bench.
 function timeIt(fn, cpu = false) {
-  // The other side's garbage is collected before, not during, the timed run (node --expose-gc).
-  globalThis.gc?.();
   if (cpu) {
     const start = process.cpuUsage();
     fn();
