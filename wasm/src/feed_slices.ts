@@ -35,7 +35,8 @@ export async function* bodySlices(body: ReadableStream<Uint8Array>): AsyncGenera
   }
   let ended = false;
   try {
-    let buffer: ArrayBufferLike = new ArrayBuffer(FEED_SLICE_BYTES);
+    // The reused buffer exists only for a byte stream; the other path reads into the stream's own.
+    let buffer: ArrayBufferLike = new ArrayBuffer(byob !== null ? FEED_SLICE_BYTES : 0);
     for (;;) {
       const { done, value }: ReadableStreamReadResult<Uint8Array> =
         byob !== null ? await byob.read(new Uint8Array(buffer)) : await plain!.read();
